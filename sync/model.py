@@ -1,0 +1,269 @@
+"""The organisation model: teams, items, findings and the result of one run (pure values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "CODE_SEVERITY",
+    "LEVEL_RANK",
+    "SEVERITY_ORDER",
+    "STATUS_LABELS",
+    "Code",
+    "Cycle",
+    "Finding",
+    "Item",
+    "ItemType",
+    "Level",
+    "Result",
+    "Settings",
+    "Severity",
+    "Status",
+    "Team",
+    "TeamState",
+    "TargetKind",
+    "id_key",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class Code(StrEnum):
+    # errors: the data cannot be trusted
+    TEMPLATE_MISSING_COLUMN = "TEMPLATE_MISSING_COLUMN"
+    SPREADSHEET_UNREADABLE = "SPREADSHEET_UNREADABLE"
+    DUPLICATE_TEAM = "DUPLICATE_TEAM"
+    UNKNOWN_PARENT_TEAM = "UNKNOWN_PARENT_TEAM"
+    INVALID_LEVEL = "INVALID_LEVEL"
+    MISSING_ID = "MISSING_ID"
+    DUPLICATE_ID = "DUPLICATE_ID"
+    INVALID_TYPE = "INVALID_TYPE"
+    UNKNOWN_PARENT = "UNKNOWN_PARENT"
+    BAD_PARENT = "BAD_PARENT"
+    KR_WITHOUT_OBJECTIVE = "KR_WITHOUT_OBJECTIVE"
+    PARENT_CYCLE = "PARENT_CYCLE"
+    UNKNOWN_DEPENDENCY = "UNKNOWN_DEPENDENCY"
+    DEPENDENCY_CYCLE = "DEPENDENCY_CYCLE"
+    INVALID_NUMBER = "INVALID_NUMBER"
+    ZERO_RANGE = "ZERO_RANGE"
+    # warnings: the method is off
+    UNALIGNED = "UNALIGNED"
+    ALIGNMENT_INVERTED = "ALIGNMENT_INVERTED"
+    NO_KEY_RESULTS = "NO_KEY_RESULTS"
+    TOO_MANY_KEY_RESULTS = "TOO_MANY_KEY_RESULTS"
+    TOO_MANY_OBJECTIVES = "TOO_MANY_OBJECTIVES"
+    NO_OWNER = "NO_OWNER"
+    UNMEASURABLE = "UNMEASURABLE"
+    STALE = "STALE"
+    INVALID_DATE = "INVALID_DATE"
+    DEPENDENCY_AT_RISK = "DEPENDENCY_AT_RISK"
+    UNACKNOWLEDGED_DEPENDENCY = "UNACKNOWLEDGED_DEPENDENCY"
+    NOT_WRITTEN = "NOT_WRITTEN"
+
+
+_ERRORS = {
+    Code.TEMPLATE_MISSING_COLUMN,
+    Code.SPREADSHEET_UNREADABLE,
+    Code.DUPLICATE_TEAM,
+    Code.UNKNOWN_PARENT_TEAM,
+    Code.INVALID_LEVEL,
+    Code.MISSING_ID,
+    Code.DUPLICATE_ID,
+    Code.INVALID_TYPE,
+    Code.UNKNOWN_PARENT,
+    Code.BAD_PARENT,
+    Code.KR_WITHOUT_OBJECTIVE,
+    Code.PARENT_CYCLE,
+    Code.UNKNOWN_DEPENDENCY,
+    Code.DEPENDENCY_CYCLE,
+    Code.INVALID_NUMBER,
+    Code.ZERO_RANGE,
+}
+CODE_SEVERITY: dict[Code, Severity] = {
+    code: Severity.ERROR if code in _ERRORS else Severity.WARNING for code in Code
+}
+
+
+class Level(StrEnum):
+    COMPANY = "company"
+    DEPARTMENT = "department"
+    TEAM = "team"
+    INDIVIDUAL = "individual"
+
+
+LEVEL_RANK = {Level.COMPANY: 0, Level.DEPARTMENT: 1, Level.TEAM: 2, Level.INDIVIDUAL: 3}
+
+
+class ItemType(StrEnum):
+    OBJECTIVE = "objective"
+    KEY_RESULT = "key_result"
+
+
+class TargetKind(StrEnum):
+    NUMBER = "number"
+    AT_LEAST = ">="
+    AT_MOST = "<="
+    ABOVE = ">"
+    BELOW = "<"
+    YES_NO = "yes_no"
+    NONE = "none"  # blank target: rolled up from aligned objectives, or unmeasurable
+
+
+class Status(StrEnum):
+    DONE = "done"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+
+
+STATUS_LABELS = {
+    Status.DONE: "Done",
+    Status.ON_TRACK: "On track",
+    Status.AT_RISK: "At risk",
+    Status.OFF_TRACK: "Off track",
+    Status.NO_DATA: "No data",
+}
+
+
+def id_key(text: str) -> str:
+    """The form in which IDs and team names are compared: trimmed, NFC, case-folded.
+
+    >>> id_key("  Eng-1 ") == id_key("ENG-1")
+    True
+    """
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text.strip()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The hub's `Settings` tab, parsed."""
+
+    cycle_start: dt.date
+    cycle_end: dt.date
+    cycle: str = ""
+    stale_after_days: int = 14
+    on_track_within: float = 0.10
+    at_risk_within: float = 0.25
+    max_objectives: int = 5
+    max_key_results: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """One row of the hub's `Teams` tab."""
+
+    name: str
+    level: Level
+    parent: str | None
+    source: str
+    tab: str = "OKRs"
+    owner: str = ""
+    row: int = 0  # row in the hub's Teams tab
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK[self.level]
+
+
+@dataclass(slots=True)
+class Item:
+    """An objective or key result read from a team row, with what the run computes for it."""
+
+    id: str
+    type: ItemType
+    team: str
+    row: int
+    title: str = ""
+    owner: str = ""
+    parent_text: str = ""  # as typed, trimmed
+    depends_on: list[str] = field(default_factory=list)  # tokens as typed, trimmed
+    why_now: str = ""
+    weight: float = 1.0
+    start: float | None = None
+    target: float | None = None
+    target_kind: TargetKind = TargetKind.NONE
+    current: float | None = None
+    updated: dt.date | None = None
+    has_number_error: bool = False  # an unreadable Start/Target/Current
+    # computed
+    parent: str | None = None  # resolved parent's key (id_key), None for roots
+    score: float | None = None
+    progress: float | None = None
+    status: Status = Status.NO_DATA
+
+    @property
+    def key(self) -> str:
+        return id_key(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the run noticed. `row` places it on a sheet row (written to `Warnings`)."""
+
+    severity: Severity
+    code: Code
+    id: str | None
+    team: str | None
+    message: str
+    related: tuple[str, ...] = ()
+    row: int | None = None
+
+    def sort_key(self) -> tuple[int, str, str]:
+        return (SEVERITY_ORDER[self.severity], self.code.value, id_key(self.id or ""))
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code.value,
+            "id": self.id,
+            "team": self.team,
+            "message": self.message,
+            "related": list(self.related),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    name: str
+    start: dt.date
+    end: dt.date
+    expected: float
+
+
+@dataclass(slots=True)
+class TeamState:
+    """A team as the run saw it: ok when its sheet was read and had the required columns."""
+
+    team: Team
+    ok: bool = True
+    header_row: int | None = None
+
+
+@dataclass(slots=True)
+class Result:
+    """Everything one run computed; items and findings in their final order."""
+
+    as_of: dt.date
+    cycle: Cycle
+    settings: Settings
+    teams: list[TeamState]
+    items: list[Item]
+    findings: list[Finding]
+    writes_spreadsheets: int = 0
+    writes_cells: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)

@@ -1,0 +1,132 @@
+"""What a backend reads (snapshots) and what it is asked to write (plans): plain values only.
+
+Data flows one way: a backend reads a `HubSnapshot` and `TeamSnapshot`s, the core computes a
+`Result`, the planner turns result + snapshots into `SheetChanges` and `OutputTable`s, and the
+backend applies them. Rows and columns are 1-based, as people count them in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .model import Team
+
+__all__ = [
+    "Backend",
+    "CellChange",
+    "CellValue",
+    "Grid",
+    "HubSnapshot",
+    "Link",
+    "OutputTable",
+    "SheetChanges",
+    "TeamSnapshot",
+    "WriteRefused",
+]
+
+# What a cell holds once read: formulas arrive as their cached (computed) values.
+CellValue = str | int | float | bool | dt.datetime | dt.date | None
+Grid = list[list[CellValue]]  # grid[r][c] is the cell at row r + 1, column c + 1; rows may be ragged
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A cell that shows `text` and opens `target` (a URL, or a local `file.xlsx#'Tab'!A12`)."""
+
+    text: str
+    target: str
+
+
+@dataclass(slots=True)
+class HubSnapshot:
+    """The hub as read: every tab's values by tab name (input tabs and okrtree's output tabs)."""
+
+    source: str
+    tabs: dict[str, Grid]
+
+
+@dataclass(slots=True)
+class TeamSnapshot:
+    """One team's OKR tab as read, or why it could not be read.
+
+    `link_template` turns a row number into a link to that row: `template.format(row=12)`.
+    `unwritable` is set when the backend already knows it must not write this spreadsheet
+    (open in an editor, content the writer would lose); the reason is said to the user.
+    """
+
+    team: str
+    source: str
+    tab: str
+    grid: Grid | None = None
+    error: str | None = None
+    link_template: str = ""
+    unwritable: str | None = None
+
+    def link(self, row: int) -> str:
+        return self.link_template.format(row=row) if self.link_template else ""
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    row: int
+    column: int
+    value: str | float | int | None  # None clears the cell
+
+
+@dataclass(slots=True)
+class SheetChanges:
+    """The minimal writes for one team tab.
+
+    `expected_ids` maps each row the changes touch to the ID text read there (`id_column`), so a
+    backend can refuse to write when rows moved since the read (row safety).
+    """
+
+    team: str
+    source: str
+    tab: str
+    id_column: int
+    changes: list[CellChange]
+    expected_ids: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.changes)
+
+
+@dataclass(slots=True)
+class OutputTable:
+    """A hub output tab in full: `header` then `rows`. Cells may be `Link`s.
+
+    Backends style it by column name: `Tree` is indented by the `Depth` column, `Status` is
+    coloured, `Score` gets a 0.00 format, `Link` cells open the source row.
+    """
+
+    name: str
+    header: list[str]
+    rows: list[list[CellValue | Link]]
+
+
+class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug
+    """A backend declined to write a spreadsheet; the message says why (becomes NOT_WRITTEN)."""
+
+
+class Backend(Protocol):
+    """What the engine needs from a place where OKRs live (a folder of .xlsx, Google Sheets)."""
+
+    def read_hub(self) -> HubSnapshot:
+        """Read the hub; raise `SourceError` when it cannot be read at all."""
+        ...
+
+    def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
+        """Read each team's OKR tab, in the given order; a failure is a snapshot with `error`."""
+        ...
+
+    def write_team(self, changes: SheetChanges) -> None:
+        """Apply one team's changes atomically, or raise `WriteRefused` writing nothing."""
+        ...
+
+    def write_hub(self, tables: list[OutputTable]) -> int:
+        """Replace the given hub output tabs; return the number of cells that changed."""
+        ...
