@@ -188,6 +188,7 @@ class Item:
     title: str = ""
     owner: str = ""
     parent_text: str = ""  # as typed, trimmed
+    objective_above: str = ""  # ID of the nearest Objective row above (key results)
     depends_on: list[str] = field(default_factory=list)  # tokens as typed, trimmed
     why_now: str = ""
     weight: float = 1.0

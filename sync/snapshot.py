@@ -28,7 +28,9 @@ __all__ = [
 
 # What a cell holds once read: formulas arrive as their cached (computed) values.
 CellValue = str | int | float | bool | dt.datetime | dt.date | None
-Grid = list[list[CellValue]]  # grid[r][c] is the cell at row r + 1, column c + 1; rows may be ragged
+Grid = list[
+    list[CellValue]
+]  # grid[r][c] is the cell at row r + 1, column c + 1; rows may be ragged
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,135 @@
+"""The whole organisation, computed: read rows -> link -> score -> status -> warnings (pure).
+
+`compute` takes the hub's teams and settings and every team's snapshot, and returns a `Result`
+with items in Teams-then-row order and findings sorted as SPEC §4 says. It never reads a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
+from .model import (
+    CODE_SEVERITY,
+    Code,
+    Cycle,
+    Finding,
+    Item,
+    Result,
+    Settings,
+    Team,
+    TeamState,
+    id_key,
+)
+from .rows import SheetRead, read_team_sheet
+from .rules import dependency_warnings, method_warnings
+from .scoring import expected_progress, score_all, status_for
+from .snapshot import TeamSnapshot
+from .tree import TreeRow, tree_rows
+
+__all__ = ["Computed", "compute", "sort_findings"]
+
+
+@dataclass(slots=True)
+class Computed:
+    """A result plus what the planner needs: each team's sheet as read, and the tree rows."""
+
+    result: Result
+    sheets: dict[str, SheetRead]  # by team name, for teams whose tab was usable
+    tree: list[TreeRow]
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Severity (error, warning, info), then code, then ID; stable for the rest."""
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _unreadable(team: Team, reason: str) -> Finding:
+    code = Code.SPREADSHEET_UNREADABLE
+    return Finding(
+        CODE_SEVERITY[code],
+        code,
+        None,
+        team.name,
+        f"Team {team.name}: {reason}. This team was skipped.",
+    )
+
+
+def compute(
+    teams: list[Team],
+    settings: Settings,
+    snapshots: list[TeamSnapshot],
+    as_of: dt.date,
+    hub_findings: list[Finding] | None = None,
+) -> Computed:
+    """Validate, score and order the organisation. `snapshots` follow `teams` one to one."""
+    findings: list[Finding] = list(hub_findings or ())
+    states: list[TeamState] = []
+    sheets: dict[str, SheetRead] = {}
+    rows: list[Item] = []
+    for team, snapshot in zip(teams, snapshots, strict=True):
+        state = TeamState(team)
+        states.append(state)
+        if snapshot.error is not None or snapshot.grid is None:
+            state.ok = False
+            findings.append(_unreadable(team, snapshot.error or "nothing could be read"))
+            continue
+        read = read_team_sheet(team, snapshot.grid)
+        findings.extend(read.findings)
+        if read.header is None:
+            state.ok = False
+            continue
+        state.header_row = read.header.row
+        sheets[team.name] = read
+        rows.extend(read.items)
+
+    items, index = _keep_first(rows, findings)
+    findings.extend(resolve_parents(items, index))
+    alignment = build_alignment(items)
+    for members in alignment.cycles:
+        findings.append(cycle_finding(Code.PARENT_CYCLE, members, "these alignments"))
+    findings.extend(score_all(index, alignment))
+    expected = expected_progress(settings, as_of)
+    for item in items:
+        item.status = status_for(item, expected, settings)
+
+    team_index = {id_key(t.name): t for t in teams}
+    team_names = {key: team.name for key, team in team_index.items()}
+    findings.extend(method_warnings(items, index, team_index, alignment, settings, as_of))
+    dependencies = build_dependencies(items, index, team_names)
+    findings.extend(dependencies.findings)
+    findings.extend(
+        dependency_warnings(
+            items, index, dependencies.graph, dependencies.team_links, team_names, alignment
+        )
+    )
+    cycle = Cycle(settings.cycle, settings.cycle_start, settings.cycle_end, expected)
+    result = Result(as_of, cycle, settings, states, items, sort_findings(findings))
+    return Computed(result, sheets, tree_rows(items, alignment))
+
+
+def _keep_first(rows: list[Item], findings: list[Finding]) -> tuple[list[Item], dict[str, Item]]:
+    """The first occurrence of each ID (Teams order, then row order) is kept."""
+    index: dict[str, Item] = {}
+    kept: list[Item] = []
+    for item in rows:
+        first = index.get(item.key)
+        if first is None:
+            index[item.key] = item
+            kept.append(item)
+            continue
+        code = Code.DUPLICATE_ID
+        findings.append(
+            Finding(
+                CODE_SEVERITY[code],
+                code,
+                item.id,
+                item.team,
+                f"Team {item.team}, row {item.row}: ID '{item.id}' is already used by team "
+                f"{first.team}, row {first.row}; this row is left out. Give it an ID of its own.",
+                (),
+                item.row,
+            )
+        )
+    return kept, index

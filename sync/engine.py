@@ -1,0 +1,99 @@
+"""The one orchestrator: read -> compute -> plan -> apply.
+
+The backend reads, the pure core computes and plans, the backend writes. A team spreadsheet the
+backend will not write becomes a `NOT_WRITTEN` finding; the hub is written last so its
+`Findings` tab includes those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .compute import Computed, compute, sort_findings
+from .hub import parse_settings, parse_teams
+from .model import CODE_SEVERITY, Code, Finding, Team
+from .plan import plan_hub, plan_teams
+from .snapshot import Backend, HubSnapshot, TeamSnapshot, WriteRefused
+
+__all__ = ["Run", "read_and_compute", "run"]
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+READ_CHUNK = 25
+
+
+@dataclass(slots=True)
+class Run:
+    """A finished run: the computation, and the snapshots it was computed from."""
+
+    computed: Computed
+    hub: HubSnapshot
+    teams: list[Team]
+    snapshots: list[TeamSnapshot]
+
+
+def read_and_compute(backend: Backend, as_of: dt.date, progress: Progress | None = None) -> Run:
+    """Read the hub and every team, and compute; raises `SourceError` for an unusable hub."""
+    hub = backend.read_hub()
+    table = parse_teams(hub)
+    settings = parse_settings(hub)
+    if progress is None:
+        snapshots = backend.read_teams(table.teams)
+    else:  # in chunks, so a progress bar can move while a large organisation is read
+        snapshots = []
+        for start in range(0, len(table.teams), READ_CHUNK):
+            snapshots.extend(backend.read_teams(table.teams[start : start + READ_CHUNK]))
+            progress("read", len(snapshots), len(table.teams))
+    computed = compute(table.teams, settings, snapshots, as_of, table.findings)
+    return Run(computed, hub, table.teams, snapshots)
+
+
+def _not_written(team: str, source: str, reason: str) -> Finding:
+    code = Code.NOT_WRITTEN
+    return Finding(
+        CODE_SEVERITY[code],
+        code,
+        None,
+        team,
+        f"Team {team}: {source} was not written: {reason}. Nothing in it was changed; "
+        "fix that and run sync again.",
+    )
+
+
+def run(
+    backend: Backend,
+    as_of: dt.date,
+    *,
+    write: bool = False,
+    snapshot: bool = False,
+    progress: Progress | None = None,
+) -> Run:
+    """Validate (and with `write`, sync) the organisation behind `backend`."""
+    current = read_and_compute(backend, as_of, progress)
+    if not write:
+        return current
+    result = current.computed.result
+    plans = plan_teams(current.computed, current.teams, current.snapshots)
+    refused: list[Finding] = []
+    for done, (team_snapshot, changes) in enumerate(plans, start=1):
+        reason = team_snapshot.unwritable
+        if reason is None:
+            try:
+                backend.write_team(changes)
+            except WriteRefused as err:
+                reason = str(err)
+        if reason is None:
+            result.writes_spreadsheets += 1
+            result.writes_cells += changes.cell_count
+        else:
+            refused.append(_not_written(changes.team, changes.source, reason))
+        if progress:
+            progress("write", done, len(plans))
+    if refused:
+        result.findings = sort_findings([*result.findings, *refused])
+    tables = plan_hub(current.computed, current.hub, current.snapshots, snapshot)
+    if tables:
+        result.writes_cells += backend.write_hub(tables)
+        result.writes_spreadsheets += 1
+    return current

@@ -1,0 +1,197 @@
+"""The alignment forest and the dependency graph, with networkx (pure).
+
+Alignment: an edge parent -> child for every resolved `Parent`. Cycles are its strongly connected
+components; the rest is a forest whose topological order rolls scores up. Dependencies: an edge
+item -> the item it depends on; cycles are components again, and risk flows back along edges.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, id_key
+
+__all__ = [
+    "TEAM_PREFIX",
+    "Alignment",
+    "Dependencies",
+    "build_alignment",
+    "build_dependencies",
+    "cycle_finding",
+    "reachable_risks",
+    "resolve_parents",
+]
+
+TEAM_PREFIX = "team:"
+
+
+@dataclass(slots=True)
+class Alignment:
+    """Resolved parents as a graph, with children lists in Teams-then-row order."""
+
+    key_results: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    objectives: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    cycles: list[list[Item]] = field(default_factory=list)
+    on_cycle: set[str] = field(default_factory=set)
+    bottom_up: list[str] = field(default_factory=list)  # children before parents, cycles left out
+
+
+def _finding(code: Code, item: Item, message: str, related: Iterable[str] = ()) -> Finding:
+    return Finding(CODE_SEVERITY[code], code, item.id, item.team, message, tuple(related), item.row)
+
+
+def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
+    """Set each item's `parent` key; a key result with a blank Parent takes the nearest objective
+    row above it in its own tab. Bad links become findings and leave the item a root."""
+    findings: list[Finding] = []
+    for item in items:
+        where = f"Team {item.team}, row {item.row} ({item.id})"
+        if item.type is ItemType.OBJECTIVE and not item.parent_text:
+            continue
+        if item.type is ItemType.KEY_RESULT and not item.parent_text:
+            above = index.get(id_key(item.objective_above)) if item.objective_above else None
+            if above is None:
+                findings.append(
+                    _finding(
+                        Code.KR_WITHOUT_OBJECTIVE,
+                        item,
+                        f"{where}: this key result has no objective above it and no Parent; "
+                        "move it under its objective or type the objective's ID in Parent.",
+                    )
+                )
+            else:
+                item.parent = above.key
+            continue
+        target = index.get(id_key(item.parent_text))
+        if target is None:
+            findings.append(
+                _finding(
+                    Code.UNKNOWN_PARENT,
+                    item,
+                    f"{where}: Parent '{item.parent_text}' is no ID in the organisation; type the "
+                    "ID of the objective or key result this aligns to, or leave it blank.",
+                )
+            )
+        elif item.type is ItemType.KEY_RESULT and target.type is ItemType.KEY_RESULT:
+            findings.append(
+                _finding(
+                    Code.BAD_PARENT,
+                    item,
+                    f"{where}: Parent '{item.parent_text}' is a key result; a key result "
+                    "belongs to an objective, so type an objective's ID.",
+                    [target.id],
+                )
+            )
+        else:
+            item.parent = target.key
+    return findings
+
+
+def build_alignment(items: list[Item]) -> Alignment:
+    """Children lists, cycles (strongly connected components) and a bottom-up order."""
+    alignment = Alignment()
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(item.key for item in items)
+    by_key = {item.key: item for item in items}
+    edges = []
+    for item in items:
+        if item.parent is None:
+            continue
+        edges.append((item.parent, item.key))
+        siblings = (
+            alignment.key_results if item.type is ItemType.KEY_RESULT else alignment.objectives
+        )
+        siblings[item.parent].append(item)
+    graph.add_edges_from(edges)
+    looped = {u for u, _ in nx.selfloop_edges(graph)}
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1 or next(iter(component)) in looped:
+            members = sorted((by_key[k] for k in component), key=lambda i: (i.key, i.id))
+            alignment.cycles.append(members)
+            alignment.on_cycle.update(component)
+    alignment.cycles.sort(key=lambda members: members[0].key)
+    graph.remove_nodes_from(alignment.on_cycle)
+    alignment.bottom_up = list(reversed(list(nx.topological_sort(graph))))
+    return alignment
+
+
+def cycle_finding(code: Code, members: list[Item], what: str) -> Finding:
+    """One finding per cycle: on its smallest ID, naming the rest."""
+    first, rest = members[0], [m.id for m in members[1:]]
+    chain = " -> ".join(m.id for m in members)
+    return _finding(
+        code,
+        first,
+        f"Team {first.team}, row {first.row} ({first.id}): {what} form a cycle ({chain}); "
+        "break it by changing one of these links.",
+        rest,
+    )
+
+
+@dataclass(slots=True)
+class Dependencies:
+    graph: nx.DiGraph
+    findings: list[Finding]
+    team_links: list[tuple[Item, str]]  # (item, team key) for every `team:` dependency
+
+
+def build_dependencies(
+    items: list[Item], index: dict[str, Item], team_names: dict[str, str]
+) -> Dependencies:
+    """The dependency graph: unknown targets and cycles become findings."""
+    graph: nx.DiGraph = nx.DiGraph()
+    findings: list[Finding] = []
+    team_links: list[tuple[Item, str]] = []
+    for item in items:
+        for token in item.depends_on:
+            where = f"Team {item.team}, row {item.row} ({item.id}), column Depends on"
+            if token.casefold().startswith(TEAM_PREFIX):
+                team = id_key(token[len(TEAM_PREFIX) :])
+                if team in team_names:
+                    team_links.append((item, team))
+                else:
+                    findings.append(
+                        _finding(
+                            Code.UNKNOWN_DEPENDENCY,
+                            item,
+                            f"{where}: '{token}' names no team in the Teams tab; type team:<Team> "
+                            "with a listed team's name.",
+                        )
+                    )
+                continue
+            target = index.get(id_key(token))
+            if target is None:
+                findings.append(
+                    _finding(
+                        Code.UNKNOWN_DEPENDENCY,
+                        item,
+                        f"{where}: '{token}' is no ID in the organisation; type an existing ID or "
+                        "team:<Team>.",
+                    )
+                )
+            else:
+                graph.add_edge(item.key, target.key)
+    by_key = {item.key: item for item in items}
+    cycles = []
+    looped = {u for u, _ in nx.selfloop_edges(graph)}
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1 or next(iter(component)) in looped:
+            cycles.append(sorted((by_key[k] for k in component), key=lambda i: (i.key, i.id)))
+    for members in sorted(cycles, key=lambda m: m[0].key):
+        findings.append(cycle_finding(Code.DEPENDENCY_CYCLE, members, "these dependencies"))
+    return Dependencies(graph, findings, team_links)
+
+
+def reachable_risks(graph: nx.DiGraph, risky: Iterable[str]) -> dict[str, set[str]]:
+    """For each item, the risky items it reaches by following dependencies (never itself)."""
+    reached: dict[str, set[str]] = defaultdict(set)
+    for key in risky:
+        if key in graph:
+            for source in nx.ancestors(graph, key):
+                if source != key:
+                    reached[source].add(key)
+    return reached

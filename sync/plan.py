@@ -1,0 +1,266 @@
+"""From a computed result and what was read, the minimal writes (pure).
+
+Team tabs: only `Score`, `Status` and `Warnings` of rows that hold an ID or a title, and only
+cells whose value changes; missing output columns get a header cell after the last used column.
+Hub: each output tab in full, but only when its content differs from what is there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sheets_templates import template
+
+from .compute import Computed
+from .hub import HubTab
+from .model import STATUS_LABELS, Finding, Item, ItemType, Team
+from .rows import SheetRead
+from .snapshot import (
+    CellChange,
+    CellValue,
+    Grid,
+    HubSnapshot,
+    Link,
+    OutputTable,
+    SheetChanges,
+    TeamSnapshot,
+)
+from .template import OUTPUT_COLUMNS, Col
+from .tree import UNREACHABLE_LABEL
+from .values import SERIAL_EPOCH, BadValue, cell_text, parse_date
+
+__all__ = ["TREE_INDENT", "plan_hub", "plan_team", "plan_teams", "score_cell", "warnings_text"]
+
+TREE_INDENT = "    "  # the Tree column shows depth as leading spaces, the same in every backend
+TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result"}
+
+
+def score_cell(score: float | None) -> float | None:
+    """What the `Score` cell shows: two decimals, blank for no score.
+
+    >>> score_cell(0.5349), score_cell(None)
+    (0.53, None)
+    """
+    return None if score is None else round(score, 2)
+
+
+def warnings_text(findings: list[Finding]) -> str | None:
+    """One `CODE: message` line per finding on a row."""
+    return "\n".join(f"{f.code.value}: {f.message}" for f in findings) or None
+
+
+def _comparable(value: CellValue | Link) -> object:
+    """A cell reduced to what a person sees, so equal content compares equal across backends."""
+    if isinstance(value, Link):
+        value = value.text
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return float((day - SERIAL_EPOCH).days)
+    if isinstance(value, int | float):
+        return round(float(value), 9)
+    return str(value).replace("\r\n", "\n")
+
+
+def _same(existing: CellValue, wanted: CellValue) -> bool:
+    if isinstance(wanted, float) and isinstance(existing, str):
+        try:
+            existing = float(existing.strip())
+        except ValueError:
+            return False
+    return _comparable(existing) == _comparable(wanted)
+
+
+def _last_used(row: list[CellValue]) -> int:
+    for index in range(len(row) - 1, -1, -1):
+        if row[index] not in (None, ""):
+            return index + 1
+    return 0
+
+
+def _free_columns(grid: Grid, after: int, count: int) -> list[int]:
+    """`count` 1-based columns past `after` holding nothing in any row: nothing is overwritten."""
+    first = max(after, max((_last_used(row) for row in grid), default=0)) + 1
+    return list(range(first, first + count))
+
+
+def plan_team(
+    team: Team,
+    snapshot: TeamSnapshot,
+    read: SheetRead,
+    items_by_row: dict[int, Item],
+    findings_by_row: dict[int, list[Finding]],
+) -> SheetChanges | None:
+    """The cell changes that bring one team tab in line with the result (None when nothing)."""
+    header = read.header
+    assert header is not None and snapshot.grid is not None
+    grid = snapshot.grid
+    changes: list[CellChange] = []
+    columns = {c: header.columns[c] + 1 for c in OUTPUT_COLUMNS if c in header.columns}
+    missing = [c for c in OUTPUT_COLUMNS if c not in columns]
+    for column, position in zip(
+        missing, _free_columns(grid, header.last_column, len(missing)), strict=True
+    ):
+        columns[column] = position
+        changes.append(CellChange(header.row, position, column.value))
+    touched: set[int] = {header.row} if missing else set()
+    for row in read.row_ids:
+        item = items_by_row.get(row)
+        wanted: dict[Col, CellValue] = {
+            Col.SCORE: score_cell(item.score) if item else None,
+            Col.STATUS: STATUS_LABELS[item.status] if item else None,
+            Col.WARNINGS: warnings_text(findings_by_row.get(row, [])),
+        }
+        cells = grid[row - 1]
+        for column, value in wanted.items():
+            index = columns[column] - 1
+            existing = cells[index] if index < len(cells) else None
+            if not _same(existing, value):
+                changes.append(CellChange(row, columns[column], value))  # type: ignore[arg-type]
+                touched.add(row)
+    if not changes:
+        return None
+    id_index = header.columns[Col.ID]
+    expected = {
+        row: cell_text(grid[row - 1][id_index]) if id_index < len(grid[row - 1]) else ""
+        for row in touched
+    }
+    return SheetChanges(team.name, snapshot.source, snapshot.tab, id_index + 1, changes, expected)
+
+
+def plan_teams(
+    computed: Computed, teams: list[Team], snapshots: list[TeamSnapshot]
+) -> list[tuple[TeamSnapshot, SheetChanges]]:
+    """Every team tab that needs writes, in Teams order."""
+    items_by_place = {(i.team, i.row): i for i in computed.result.items}
+    findings_by_place: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+    for finding in computed.result.findings:
+        if finding.row is not None and finding.team is not None:
+            findings_by_place[(finding.team, finding.row)].append(finding)
+    plans = []
+    for team, snapshot in zip(teams, snapshots, strict=True):
+        read = computed.sheets.get(team.name)
+        if read is None:
+            continue
+        rows = read.row_ids
+        changes = plan_team(
+            team,
+            snapshot,
+            read,
+            {r: items_by_place[(team.name, r)] for r in rows if (team.name, r) in items_by_place},
+            {
+                r: findings_by_place[(team.name, r)]
+                for r in rows
+                if (team.name, r) in findings_by_place
+            },
+        )
+        if changes is not None:
+            plans.append((snapshot, changes))
+    return plans
+
+
+def _columns(tab: HubTab) -> list[str]:
+    return [c["name"] for c in template()["hub_tabs"][tab.value]["columns"]]
+
+
+def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
+    if snapshot is None or not snapshot.link_template:
+        return None
+    row = row or 1
+    return Link(f"{snapshot.tab}!A{row}", snapshot.link(row))
+
+
+def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
+    counts: dict[tuple[str | None, int | None], int] = defaultdict(int)
+    for finding in computed.result.findings:
+        if finding.row is not None:
+            counts[(finding.team, finding.row)] += 1
+    rows: list[list[CellValue | Link]] = []
+    for entry in computed.tree:
+        item = entry.item
+        if item is None:
+            rows.append([UNREACHABLE_LABEL, None, None, None, None, None, None, None, None, None])
+            continue
+        rows.append(
+            [
+                TREE_INDENT * entry.depth + (item.title or item.id),
+                entry.depth,
+                item.id,
+                TYPE_LABELS[item.type],
+                item.team,
+                item.owner or None,
+                score_cell(item.score),
+                STATUS_LABELS[item.status],
+                counts[(item.team, item.row)],
+                _link(snapshots.get(item.team), item.row),
+            ]
+        )
+    return OutputTable(HubTab.TREE.value, _columns(HubTab.TREE), rows)
+
+
+def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
+    rows: list[list[CellValue | Link]] = [
+        [
+            f.severity.value,
+            f.code.value,
+            f.id,
+            f.team,
+            f.message,
+            _link(snapshots.get(f.team or ""), f.row),
+        ]
+        for f in computed.result.findings
+    ]
+    return OutputTable(HubTab.FINDINGS.value, _columns(HubTab.FINDINGS), rows)
+
+
+def history_table(computed: Computed, existing: Grid) -> OutputTable:
+    """Earlier snapshots kept, today's replaced by this run's scores."""
+    as_of = computed.result.as_of
+    kept: list[list[CellValue | Link]] = []
+    for row in existing[1:]:
+        if not any(v not in (None, "") for v in row):
+            continue
+        try:
+            day = parse_date(row[0])
+        except BadValue:
+            day = None
+        if day != as_of:
+            kept.append([*row[:4], *[None] * (4 - len(row[:4]))])
+    kept.extend(
+        [as_of, item.id, score_cell(item.score), STATUS_LABELS[item.status]]
+        for item in computed.result.items
+    )
+    return OutputTable(HubTab.HISTORY.value, _columns(HubTab.HISTORY), kept)
+
+
+def _unchanged(table: OutputTable, existing: Grid | None) -> bool:
+    if existing is None:
+        return False
+    wanted: list[Sequence[CellValue | Link]] = [table.header, *table.rows]
+
+    def trimmed(row: Sequence[CellValue | Link]) -> list[object]:
+        values = [_comparable(v) for v in row]
+        while values and values[-1] is None:
+            values.pop()
+        return values
+
+    have = [trimmed(r) for r in existing]
+    while have and not have[-1]:
+        have.pop()
+    return have == [trimmed(r) for r in wanted]
+
+
+def plan_hub(
+    computed: Computed, hub: HubSnapshot, snapshots: list[TeamSnapshot], snapshot_history: bool
+) -> list[OutputTable]:
+    """The hub output tabs whose content changes (History only with a snapshot)."""
+    by_team = {s.team: s for s in snapshots}
+    tables = [tree_table(computed, by_team), findings_table(computed, by_team)]
+    if snapshot_history:
+        tables.append(history_table(computed, hub.tabs.get(HubTab.HISTORY.value) or []))
+    return [t for t in tables if not _unchanged(t, hub.tabs.get(t.name))]

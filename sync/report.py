@@ -1,0 +1,51 @@
+"""The `--json` output of SPEC §6: one object describing a run (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Result
+
+__all__ = ["result_json"]
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """The run as plain JSON values; scores in full precision, `expected` to 4 decimals."""
+    ids = {item.key: item.id for item in result.items}
+    return {
+        "as_of": result.as_of.isoformat(),
+        "cycle": {
+            "name": result.cycle.name,
+            "start": result.cycle.start.isoformat(),
+            "end": result.cycle.end.isoformat(),
+            "expected": round(result.cycle.expected, 4),
+        },
+        "teams": [
+            {
+                "name": state.team.name,
+                "level": state.team.level.value,
+                "parent": state.team.parent,
+                "source": state.team.source,
+                "ok": state.ok,
+            }
+            for state in result.teams
+        ],
+        "items": [
+            {
+                "id": item.id,
+                "type": item.type.value,
+                "team": item.team,
+                "title": item.title,
+                "owner": item.owner,
+                "parent": ids.get(item.parent) if item.parent else None,
+                "depends_on": list(item.depends_on),
+                "score": item.score,
+                "progress": item.progress,
+                "status": item.status.value,
+                "row": item.row,
+            }
+            for item in result.items
+        ],
+        "findings": [finding.as_json() for finding in result.findings],
+        "writes": {"spreadsheets": result.writes_spreadsheets, "cells": result.writes_cells},
+    }

@@ -1,0 +1,219 @@
+"""Reading one team's OKR tab into items and cell findings (pure).
+
+Only this team's own rows are judged here; links between rows (parents, dependencies, duplicate
+IDs across teams) are judged once the whole organisation is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, TargetKind, Team
+from .snapshot import CellValue, Grid
+from .template import REQUIRED_COLUMNS, Col, Header, find_header, parse_type
+from .values import BadValue, cell_text, parse_date, parse_number, parse_target, parse_yes_no
+
+__all__ = ["SheetRead", "read_team_sheet", "split_dependencies"]
+
+_DEPENDENCY_SEPARATORS = re.compile(r"[,;\r\n]+")
+
+
+@dataclass(slots=True)
+class SheetRead:
+    """A team tab as read: its header (None when unusable), items in row order, findings, and
+    the ID text of every non-blank row (what the writer re-checks before writing)."""
+
+    header: Header | None
+    items: list[Item] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    row_ids: dict[int, str] = field(default_factory=dict)
+
+
+def split_dependencies(value: object) -> list[str]:
+    """`Depends on` tokens, trimmed, separated by `,` `;` or new lines.
+
+    >>> split_dependencies("ENG-1; team:Platform,\\nOPS-2")
+    ['ENG-1', 'team:Platform', 'OPS-2']
+    """
+    return [t.strip() for t in _DEPENDENCY_SEPARATORS.split(cell_text(value)) if t.strip()]
+
+
+def _quote(value: CellValue) -> str:
+    text = cell_text(value)
+    return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
+
+
+def read_team_sheet(team: Team, grid: Grid) -> SheetRead:
+    """Items and cell findings of one team's tab; a tab without the required columns is skipped."""
+    header = find_header(grid)
+    if header is None or header.missing(REQUIRED_COLUMNS):
+        missing = header.missing(REQUIRED_COLUMNS) if header else list(REQUIRED_COLUMNS)
+        where = f"row {header.row}" if header else "the first 10 rows"
+        names = ", ".join(f"'{c.value}'" for c in missing)
+        message = (
+            f"Team {team.name}, tab '{team.tab}': no {names} column in {where}; "
+            "add the missing header cells (see the template) and run again. "
+            "This team was skipped."
+        )
+        code = Code.TEMPLATE_MISSING_COLUMN
+        return SheetRead(
+            None, findings=[Finding(CODE_SEVERITY[code], code, None, team.name, message)]
+        )
+    read = SheetRead(header)
+    reader = _RowReader(team, header, read.findings)
+    objective_above = ""
+    for number in range(header.row + 1, len(grid) + 1):
+        item = reader.read(grid[number - 1], number, read.row_ids)
+        if item is None:
+            continue
+        if item.type is ItemType.OBJECTIVE:
+            objective_above = item.id
+        else:
+            item.objective_above = objective_above
+        read.items.append(item)
+    return read
+
+
+class _RowReader:
+    """Turns one row into an Item, adding a finding for every cell it cannot read."""
+
+    def __init__(self, team: Team, header: Header, findings: list[Finding]) -> None:
+        self.team = team
+        self.findings = findings
+        self.at = {column: header.columns.get(column, -1) for column in Col}
+
+    def cell(self, cells: list[CellValue], column: Col) -> CellValue:
+        index = self.at[column]
+        return cells[index] if 0 <= index < len(cells) else None
+
+    def add(self, code: Code, row: int, item_id: str | None, message: str) -> None:
+        self.findings.append(
+            Finding(CODE_SEVERITY[code], code, item_id, self.team.name, message, (), row)
+        )
+
+    def bad_cell(
+        self, code: Code, row: int, item_id: str, column: Col, value: CellValue, problem: str
+    ) -> None:
+        self.add(
+            code,
+            row,
+            item_id,
+            f"Team {self.team.name}, row {row} ({item_id}), column {column.value}: "
+            f"{_quote(value)} {problem}.",
+        )
+
+    def read(self, cells: list[CellValue], row: int, row_ids: dict[int, str]) -> Item | None:
+        item_id = cell_text(self.cell(cells, Col.ID))
+        title = cell_text(self.cell(cells, Col.TITLE))
+        if not item_id and not title:
+            return None
+        row_ids[row] = item_id
+        if not item_id:
+            self.add(
+                Code.MISSING_ID,
+                row,
+                None,
+                f"Team {self.team.name}, row {row}: '{title}' has no ID; type a unique ID "
+                "(for example the team prefix and a number) in the ID column.",
+            )
+            return None
+        type_cell = self.cell(cells, Col.TYPE)
+        item_type = parse_type(type_cell)
+        if item_type is None:
+            self.bad_cell(
+                Code.INVALID_TYPE,
+                row,
+                item_id,
+                Col.TYPE,
+                type_cell,
+                "is not a type; type Objective or Key Result. The row is left out",
+            )
+            return None
+        item = Item(
+            id=item_id,
+            type=item_type,
+            team=self.team.name,
+            row=row,
+            title=title,
+            owner=cell_text(self.cell(cells, Col.OWNER)),
+            parent_text=cell_text(self.cell(cells, Col.PARENT)),
+            depends_on=split_dependencies(self.cell(cells, Col.DEPENDS_ON)),
+        )
+        item.weight = self._weight(cells, row, item_id)
+        if item_type is ItemType.OBJECTIVE:
+            item.why_now = cell_text(self.cell(cells, Col.WHY_NOW))
+        else:
+            self._measure(item, cells)
+        return item
+
+    def _weight(self, cells: list[CellValue], row: int, item_id: str) -> float:
+        value = self.cell(cells, Col.WEIGHT)
+        try:
+            weight = parse_number(value)
+        except BadValue as err:
+            self.bad_cell(
+                Code.INVALID_NUMBER, row, item_id, Col.WEIGHT, value, f"{err}; it counts as 1"
+            )
+            return 1.0
+        if weight is None:
+            return 1.0
+        if weight < 0:
+            self.bad_cell(
+                Code.INVALID_NUMBER,
+                row,
+                item_id,
+                Col.WEIGHT,
+                value,
+                "is negative; type a weight of 0 or more. It counts as 1",
+            )
+            return 1.0
+        return weight
+
+    def _measure(self, item: Item, cells: list[CellValue]) -> None:
+        row, item_id = item.row, item.id
+        value = self.cell(cells, Col.TARGET)
+        try:
+            item.target_kind, item.target = parse_target(value)
+        except BadValue as err:
+            item.has_number_error = True
+            self.bad_cell(
+                Code.INVALID_NUMBER,
+                row,
+                item_id,
+                Col.TARGET,
+                value,
+                f"{err}; until then the key result has no score",
+            )
+        value = self.cell(cells, Col.START)
+        try:
+            item.start = parse_number(value) or 0.0
+        except BadValue as err:
+            item.has_number_error = True
+            self.bad_cell(
+                Code.INVALID_NUMBER,
+                row,
+                item_id,
+                Col.START,
+                value,
+                f"{err}; until then the key result has no score",
+            )
+        value = self.cell(cells, Col.CURRENT)
+        read_current = parse_yes_no if item.target_kind is TargetKind.YES_NO else parse_number
+        try:
+            item.current = read_current(value)
+        except BadValue as err:
+            item.has_number_error = True
+            self.bad_cell(
+                Code.INVALID_NUMBER,
+                row,
+                item_id,
+                Col.CURRENT,
+                value,
+                f"{err}; until then the key result has no score",
+            )
+        value = self.cell(cells, Col.UPDATED)
+        try:
+            item.updated = parse_date(value)
+        except BadValue as err:
+            self.bad_cell(Code.INVALID_DATE, row, item_id, Col.UPDATED, value, str(err))

@@ -1,0 +1,202 @@
+"""Method warnings: alignment, structure, ownership, freshness and dependency risk (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import networkx as nx
+
+from .graph import Alignment, reachable_risks
+from .model import (
+    CODE_SEVERITY,
+    Code,
+    Finding,
+    Item,
+    ItemType,
+    Level,
+    Settings,
+    Status,
+    Team,
+    id_key,
+)
+
+__all__ = ["dependency_warnings", "method_warnings"]
+
+RISKY = (Status.AT_RISK, Status.OFF_TRACK)
+
+
+def _finding(code: Code, item: Item, message: str, related: list[str] | None = None) -> Finding:
+    return Finding(
+        CODE_SEVERITY[code],
+        code,
+        item.id,
+        item.team,
+        message,
+        tuple(sorted(related or (), key=id_key)),
+        item.row,
+    )
+
+
+def method_warnings(
+    items: list[Item],
+    by_key: dict[str, Item],
+    teams: dict[str, Team],
+    alignment: Alignment,
+    settings: Settings,
+    as_of: dt.date,
+) -> list[Finding]:
+    """Every per-item and per-team method warning except the dependency ones."""
+    findings: list[Finding] = []
+    objectives_per_team: Counter[str] = Counter()
+    for item in items:
+        team = teams[id_key(item.team)]
+        where = f"Team {item.team}, row {item.row} ({item.id})"
+        if item.type is ItemType.OBJECTIVE:
+            objectives_per_team[item.team] += 1
+            findings.extend(
+                _objective_warnings(item, where, team, by_key, teams, alignment, settings)
+            )
+            continue
+        if not item.owner:
+            findings.append(
+                _finding(
+                    Code.NO_OWNER,
+                    item,
+                    f"{where}: this key result has no Owner; type who drives it.",
+                )
+            )
+        if item.updated is not None and (as_of - item.updated).days > settings.stale_after_days:
+            days = (as_of - item.updated).days
+            findings.append(
+                _finding(
+                    Code.STALE,
+                    item,
+                    f"{where}: last check-in {item.updated.isoformat()} is {days} days old "
+                    f"(more than {settings.stale_after_days}); update Current and Updated.",
+                )
+            )
+    for name, count in objectives_per_team.items():
+        if count > settings.max_objectives:
+            code = Code.TOO_MANY_OBJECTIVES
+            findings.append(
+                Finding(
+                    CODE_SEVERITY[code],
+                    code,
+                    None,
+                    name,
+                    f"Team {name} has {count} objectives, more than {settings.max_objectives}; "
+                    "focus on fewer objectives.",
+                )
+            )
+    return findings
+
+
+def _objective_warnings(
+    item: Item,
+    where: str,
+    team: Team,
+    by_key: dict[str, Item],
+    teams: dict[str, Team],
+    alignment: Alignment,
+    settings: Settings,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    if not item.parent_text and not item.why_now and team.level is not Level.COMPANY:
+        findings.append(
+            _finding(
+                Code.UNALIGNED,
+                item,
+                f"{where}: this objective aligns to nothing; type the ID it supports in Parent, or "
+                "say in Why now why it matters now.",
+            )
+        )
+    parent = by_key.get(item.parent) if item.parent else None
+    if parent is not None and id_key(parent.team) != id_key(item.team):
+        parent_team = teams[id_key(parent.team)]
+        if parent_team.rank >= team.rank:
+            findings.append(
+                _finding(
+                    Code.ALIGNMENT_INVERTED,
+                    item,
+                    f"{where}: aligns to {parent.id} of {parent.team} ({parent_team.level.value}), "
+                    f"which is not above {item.team} ({team.level.value}); align to an item of a "
+                    "team higher up.",
+                    [parent.id],
+                )
+            )
+    key_results = alignment.key_results.get(item.key, ())
+    if not key_results and not alignment.objectives.get(item.key):
+        findings.append(
+            _finding(
+                Code.NO_KEY_RESULTS,
+                item,
+                f"{where}: this objective has no key results and nothing aligns to it; add key "
+                "results that measure it.",
+            )
+        )
+    if len(key_results) > settings.max_key_results:
+        findings.append(
+            _finding(
+                Code.TOO_MANY_KEY_RESULTS,
+                item,
+                f"{where}: {len(key_results)} key results, more than {settings.max_key_results}; "
+                "keep the few that matter most.",
+            )
+        )
+    return findings
+
+
+def dependency_warnings(
+    items: list[Item],
+    by_key: dict[str, Item],
+    graph: nx.DiGraph,
+    team_links: list[tuple[Item, str]],
+    team_names: dict[str, str],
+    alignment: Alignment,
+) -> list[Finding]:
+    """DEPENDENCY_AT_RISK and UNACKNOWLEDGED_DEPENDENCY, once statuses are known."""
+    findings: list[Finding] = []
+    risky = [item.key for item in items if item.status in RISKY]
+    reached = reachable_risks(graph, risky)
+    for item in items:
+        keys = reached.get(item.key)
+        if not keys:
+            continue
+        ids = [by_key[k].id for k in keys]
+        named = ", ".join(sorted(ids, key=id_key))
+        findings.append(
+            _finding(
+                Code.DEPENDENCY_AT_RISK,
+                item,
+                f"Team {item.team}, row {item.row} ({item.id}): depends, directly or through "
+                f"others, on {named}, at risk or off track; agree a plan with their owners.",
+                ids,
+            )
+        )
+    for item, team_key in team_links:
+        objective = item if item.type is ItemType.OBJECTIVE else by_key.get(item.parent or "")
+        if objective is None:
+            continue
+        anchors = {objective.key} | {kr.key for kr in alignment.key_results.get(objective.key, ())}
+        supporters = [
+            child
+            for anchor in anchors
+            for child in (
+                *alignment.objectives.get(anchor, ()),
+                *alignment.key_results.get(anchor, ()),
+            )
+            if id_key(child.team) == team_key
+        ]
+        if not supporters:
+            name = team_names[team_key]
+            findings.append(
+                _finding(
+                    Code.UNACKNOWLEDGED_DEPENDENCY,
+                    item,
+                    f"Team {item.team}, row {item.row} ({item.id}): depends on team {name}, but no "
+                    f"{name} item aligns to {objective.id} or its key results; ask {name} to add "
+                    f"one with Parent {objective.id}.",
+                )
+            )
+    return findings

@@ -1,0 +1,111 @@
+"""The team template's columns and how a tab's header row is found (pure).
+
+Column names and aliases come from `sheets_templates/template.json`, the one definition that
+also builds the blank workbooks and the add-on's set-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sheets_templates import template
+
+from .model import ItemType
+
+__all__ = [
+    "INPUT_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "Col",
+    "Header",
+    "find_header",
+    "parse_type",
+]
+
+
+class Col(StrEnum):
+    ID = "ID"
+    TYPE = "Type"
+    TITLE = "Title"
+    OWNER = "Owner"
+    PARENT = "Parent"
+    DEPENDS_ON = "Depends on"
+    START = "Start"
+    TARGET = "Target"
+    CURRENT = "Current"
+    WEIGHT = "Weight"
+    UPDATED = "Updated"
+    WHY_NOW = "Why now"
+    SCORE = "Score"
+    STATUS = "Status"
+    WARNINGS = "Warnings"
+
+
+OUTPUT_COLUMNS = (Col.SCORE, Col.STATUS, Col.WARNINGS)
+INPUT_COLUMNS = tuple(c for c in Col if c not in OUTPUT_COLUMNS)
+REQUIRED_COLUMNS = tuple(Col(c["name"]) for c in template()["team_columns"] if c["required"])
+
+
+def _normal(text: object) -> str:
+    return " ".join(str(text).split()).casefold() if text is not None else ""
+
+
+# Every accepted header spelling -> (column, preference): the canonical name beats an alias.
+_HEADER_NAMES: dict[str, tuple[Col, int]] = {}
+for _spec in template()["team_columns"]:
+    for _rank, _name in enumerate([_spec["name"], *_spec["aliases"]]):
+        _HEADER_NAMES[_normal(_name)] = (Col(_spec["name"]), _rank)
+
+_TYPE_NAMES: dict[str, ItemType] = {}
+for _label, _spellings in template()["type_values"].items():
+    _item_type = ItemType.OBJECTIVE if _label == "Objective" else ItemType.KEY_RESULT
+    for _spelling in _spellings:
+        _TYPE_NAMES[_normal(_spelling)] = _item_type
+
+HEADER_SEARCH_ROWS: int = template()["header_search_rows"]
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Where a tab's header is: its 1-based row, each known column's 0-based index, and the
+    1-based index of the last non-blank header cell (missing output columns go after it)."""
+
+    row: int
+    columns: dict[Col, int]
+    last_column: int
+
+    def missing(self, wanted: Sequence[Col]) -> list[Col]:
+        return [c for c in wanted if c not in self.columns]
+
+
+def find_header(grid: Sequence[Sequence[object]]) -> Header | None:
+    """The first row among the first ten that has `ID` and `Type` cells, or None.
+
+    >>> find_header([["Q4 OKRs"], ["id", " TYPE ", "Champion"]]).columns
+    {<Col.ID: 'ID'>: 0, <Col.TYPE: 'Type'>: 1, <Col.OWNER: 'Owner'>: 2}
+    """
+    for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        found: dict[Col, tuple[int, int]] = {}
+        last = 0
+        for position, cell in enumerate(cells):
+            name = _normal(cell)
+            if not name:
+                continue
+            last = position + 1
+            known = _HEADER_NAMES.get(name)
+            if known is None:
+                continue
+            column, rank = known
+            if column not in found or rank < found[column][1]:
+                found[column] = (position, rank)
+        if Col.ID in found and Col.TYPE in found:
+            columns = {c: position for c, (position, _) in found.items()}
+            return Header(row=index + 1, columns=columns, last_column=last)
+    return None
+
+
+def parse_type(value: object) -> ItemType | None:
+    """`Objective`/`O`/`Obj` or `Key Result`/`KR`/`KeyResult`, any case; None otherwise."""
+    return _TYPE_NAMES.get(_normal(value))
