@@ -1,0 +1,95 @@
+"""How okrtree's sheets look, shared by the workbook builder and the local backend.
+
+Colours come from template.json so the Google add-on and the workbooks agree.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import template
+
+__all__ = [
+    "HEADER_FILL",
+    "HEADER_FONT",
+    "OUTPUT_HEADER_FILL",
+    "OUTPUT_NOTE",
+    "band_colours",
+    "hub_columns",
+    "indent",
+    "solid_fill",
+    "status_fill",
+    "style_header",
+]
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill(fill_type="solid", start_color="CFE2F3", end_color="CFE2F3")
+OUTPUT_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9D9D9", end_color="D9D9D9")
+OUTPUT_NOTE = "Written by okrtree on every sync; changes typed here are replaced."
+DEFAULT_WIDTH = 14
+
+
+def solid_fill(colour: str) -> PatternFill:
+    """A solid fill; both colours set so Excel and LibreOffice agree (also inside rules)."""
+    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+
+
+@cache
+def status_fill(label: str) -> PatternFill | None:
+    """The fill for a written status label (`On track`, ...), None for an unknown label."""
+    colour = template()["status_colours"].get(label)
+    return solid_fill(colour) if colour else None
+
+
+def band_colours() -> list[tuple[float, str]]:
+    """Score bands, highest first: (lower bound, colour), the last one starting at 0."""
+    bands = template()["score_bands"]
+    colours = template()["status_colours"]
+    return [
+        (float(bands["green_from"]), colours["On track"]),
+        (float(bands["yellow_from"]), colours["At risk"]),
+        (0.0, colours["Off track"]),
+    ]
+
+
+@cache
+def indent(depth: int) -> Alignment:
+    """Left indentation for a tree row at `depth` (Excel allows at most 250 steps)."""
+    return Alignment(indent=max(0, min(depth, 250)), vertical="top")
+
+
+def hub_columns(tab: str) -> dict[str, dict[str, Any]]:
+    """A hub tab's column definitions from template.json, by column name."""
+    tab_def = template()["hub_tabs"].get(tab, {})
+    return {col["name"]: col for col in tab_def.get("columns", [])}
+
+
+def style_header(
+    ws: Worksheet,
+    names: list[str],
+    widths: dict[str, Any] | None = None,
+    output: frozenset[str] = frozenset(),
+    notes: dict[str, str] | None = None,
+) -> None:
+    """Write `names` as a bold, filled, frozen header row and size the columns.
+
+    Columns named in `output` get a grey header and a comment saying okrtree writes them.
+    """
+    widths = widths or {}
+    notes = notes or {}
+    for col, name in enumerate(names, start=1):
+        cell = ws.cell(row=1, column=col, value=name)
+        cell.font = HEADER_FONT
+        cell.fill = OUTPUT_HEADER_FILL if name in output else HEADER_FILL
+        note = OUTPUT_NOTE if name in output else notes.get(name)
+        if note:
+            cell.comment = Comment(note, "okrtree", width=240, height=60)
+        width = widths.get(name, DEFAULT_WIDTH)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
