@@ -1,0 +1,332 @@
+"""What a cell holds and how it reads back: input parsing, formulas and number formats.
+
+A cell is kept as the API's own ``CellData`` dict (``userEnteredValue``, ``userEnteredFormat``,
+``dataValidation``, ``note``), so field masks in ``repeatCell``/``updateCells`` apply to it
+directly. Effective and formatted values are computed on read from those fields.
+
+>>> parse_user_entered("45%")
+({'numberValue': 0.45}, {'type': 'PERCENT', 'pattern': '0%'})
+>>> format_number(2000000.01, {"type": "NUMBER", "pattern": "#,##0.00"})
+'2,000,000.01'
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import math
+import operator
+import re
+from collections.abc import Callable
+from typing import Any
+
+__all__ = [
+    "Cell",
+    "DATE_TYPES",
+    "ExtendedValue",
+    "effective_value",
+    "format_number",
+    "formatted_value",
+    "hyperlink",
+    "is_blank",
+    "parse_user_entered",
+    "raw_value",
+    "render",
+    "serial_to_date",
+    "date_to_serial",
+]
+
+Cell = dict[str, Any]
+ExtendedValue = dict[str, Any]
+
+DATE_TYPES = frozenset({"DATE", "TIME", "DATE_TIME"})
+_EPOCH = dt.datetime(1899, 12, 30)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_CURRENCY = re.compile(r"^([+-]?)\$(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_HYPERLINK = re.compile(r'^=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*"([^"]*)"\s*)?\)\s*$', re.I)
+_BINARY: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+
+
+def date_to_serial(value: dt.date | dt.datetime) -> float:
+    """A date as the spreadsheet's serial number (days since 1899-12-30)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    delta = value - _EPOCH
+    return delta.days + delta.seconds / 86400
+
+
+def serial_to_date(serial: float) -> dt.datetime:
+    """The inverse of :func:`date_to_serial`."""
+    return _EPOCH + dt.timedelta(days=serial)
+
+
+def _number(value: float) -> int | float:
+    """Integral floats as ints, as Google's JSON writes them (``2``, not ``2.0``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def _pattern(grouped: bool, decimals: int, suffix: str = "", prefix: str = "") -> str:
+    body = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
+    return f"{prefix}{body}{suffix}"
+
+
+def parse_user_entered(text: str) -> tuple[ExtendedValue, dict[str, str] | None]:
+    """Interpret typed text as the Sheets UI does; returns the value and any implied format.
+
+    Covers what teams type into OKR sheets: plain and grouped numbers, percentages, dollar
+    amounts, TRUE/FALSE, ISO and US dates, formulas, and a leading apostrophe to force text.
+    """
+    if text.startswith("'"):
+        return {"stringValue": text[1:]}, None
+    if text.startswith("=") and len(text) > 1:
+        return {"formulaValue": text}, None
+    stripped = text.strip()
+    upper = stripped.upper()
+    if upper in ("TRUE", "FALSE"):
+        return {"boolValue": upper == "TRUE"}, None
+    if _NUMBER.match(stripped):
+        return {"numberValue": _number(float(stripped))}, None
+    if _GROUPED.match(stripped):
+        pattern = _pattern(True, _decimals(stripped))
+        return {"numberValue": _number(float(stripped.replace(",", "")))}, {
+            "type": "NUMBER",
+            "pattern": pattern,
+        }
+    if stripped.endswith("%"):
+        body = stripped[:-1].strip()
+        if _NUMBER.match(body) or _GROUPED.match(body):
+            value = float(body.replace(",", "")) / 100
+            pattern = _pattern(False, _decimals(body), "%")
+            return {"numberValue": _number(round(value, 15))}, {
+                "type": "PERCENT",
+                "pattern": pattern,
+            }
+    currency = _CURRENCY.match(stripped)
+    if currency:
+        sign, amount = currency.groups()
+        value = float(amount.replace(",", "")) * (-1 if sign == "-" else 1)
+        return {"numberValue": _number(value)}, {
+            "type": "CURRENCY",
+            "pattern": '"$"#,##0.00',
+        }
+    date = _parse_date(stripped)
+    if date is not None:
+        return date
+    return {"stringValue": text}, None
+
+
+def _parse_date(text: str) -> tuple[ExtendedValue, dict[str, str]] | None:
+    iso = _ISO_DATE.match(text)
+    us = _US_DATE.match(text)
+    try:
+        if iso:
+            y, m, d = (int(g) for g in iso.groups())
+            pattern = "yyyy-mm-dd"
+        elif us:
+            m, d, y = (int(g) for g in us.groups())
+            pattern = "M/d/yyyy"
+        else:
+            return None
+        serial = date_to_serial(dt.date(y, m, d))
+    except ValueError:
+        return None
+    return {"numberValue": _number(serial)}, {"type": "DATE", "pattern": pattern}
+
+
+def raw_value(value: Any, user_entered: bool) -> tuple[ExtendedValue | None, dict[str, str] | None]:
+    """A JSON value from a ``values`` write as a ``userEnteredValue``; ``None`` clears the cell.
+
+    RAW keeps strings literally; USER_ENTERED parses them. Numbers and booleans are the same
+    either way.
+    """
+    if isinstance(value, bool):
+        return {"boolValue": value}, None
+    if isinstance(value, int | float):
+        return {"numberValue": _number(float(value)) if isinstance(value, float) else value}, None
+    text = str(value)
+    if text == "":
+        return None, None
+    if user_entered:
+        return parse_user_entered(text)
+    return {"stringValue": text}, None
+
+
+def _evaluate(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _evaluate(node.operand)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)](_evaluate(node.left), _evaluate(node.right))
+    raise ValueError("not plain arithmetic")
+
+
+def _formula_result(formula: str) -> ExtendedValue | None:
+    link = _HYPERLINK.match(formula)
+    if link:
+        url, label = link.groups()
+        return {"stringValue": label if label is not None else url}
+    expression = formula[1:].replace("^", "**").strip()
+    if not re.fullmatch(r"[\d\s.+\-*/()eE]+", expression.replace("**", "*")):
+        return None
+    try:
+        result = _evaluate(ast.parse(expression, mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
+        return None
+    if math.isnan(result) or math.isinf(result):
+        return None
+    return {"numberValue": _number(result)}
+
+
+def effective_value(cell: Cell) -> ExtendedValue | None:
+    """The value the cell shows: formulas computed when plain arithmetic or HYPERLINK."""
+    entered = cell.get("userEnteredValue")
+    if not entered:
+        return None
+    if "formulaValue" in entered:
+        return _formula_result(entered["formulaValue"])
+    return dict(entered)
+
+
+def hyperlink(cell: Cell) -> str | None:
+    """The target of a ``=HYPERLINK(...)`` formula, reported as ``CellData.hyperlink``."""
+    formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
+    match = _HYPERLINK.match(formula) if isinstance(formula, str) else None
+    return match.group(1) if match else None
+
+
+def is_blank(cell: Cell | None) -> bool:
+    """A cell with no value counts as empty for ``values`` answers, whatever its format."""
+    return cell is None or not cell.get("userEnteredValue")
+
+
+def _general(value: float) -> str:
+    """Google's automatic number format: up to 10 decimals, no trailing zeros."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    if abs(value) >= 1e15 or abs(value) < 1e-10:
+        mantissa, exponent = f"{value:.2E}".split("E")
+        return f"{mantissa}E{int(exponent):+03d}"
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+def _format_date(value: float, pattern: str) -> str:
+    moment = serial_to_date(value)
+    tokens = [
+        ("yyyy", f"{moment.year:04d}"),
+        ("yy", f"{moment.year % 100:02d}"),
+        ("mmmm", moment.strftime("%B")),
+        ("mmm", moment.strftime("%b")),
+        ("dddd", moment.strftime("%A")),
+        ("ddd", moment.strftime("%a")),
+        ("dd", f"{moment.day:02d}"),
+        ("d", str(moment.day)),
+        ("hh", f"{moment.hour:02d}"),
+        ("h", str(moment.hour)),
+        ("ss", f"{moment.second:02d}"),
+    ]
+    out, i = [], 0
+    lowered = pattern.lower()
+    after_hour = False
+    while i < len(pattern):
+        if lowered.startswith("mm", i) or lowered.startswith("m", i):
+            width = 2 if lowered.startswith("mm", i) and not lowered.startswith("mmm", i) else 1
+            if lowered.startswith("mmm", i):
+                token = "mmmm" if lowered.startswith("mmmm", i) else "mmm"
+                out.append(dict(tokens)[token])
+                i += len(token)
+                continue
+            number = moment.minute if after_hour else moment.month
+            out.append(f"{number:02d}" if width == 2 else str(number))
+            i += width
+            continue
+        for token, text in tokens:
+            if lowered.startswith(token, i):
+                out.append(text)
+                after_hour = token in ("hh", "h")
+                i += len(token)
+                break
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+def format_number(value: float, number_format: dict[str, Any] | None) -> str:
+    """Render a number with a cell's ``numberFormat``; automatic when there is none."""
+    if not number_format or not number_format.get("pattern"):
+        kind = (number_format or {}).get("type")
+        if kind == "PERCENT":
+            return _general(value * 100) + "%"
+        if kind in DATE_TYPES:
+            return _format_date(value, "yyyy-mm-dd" if kind == "DATE" else "yyyy-mm-dd hh:mm:ss")
+        return _general(value)
+    pattern = str(number_format["pattern"])
+    if number_format.get("type") in DATE_TYPES:
+        return _format_date(value, pattern)
+    prefix_match = re.match(r'^(?:"([^"]*)"|\[\$([^\]-]*)[^\]]*\])?', pattern)
+    prefix = ""
+    if prefix_match:
+        prefix = prefix_match.group(1) or prefix_match.group(2) or ""
+        pattern = pattern[prefix_match.end() :]
+    percent = pattern.endswith("%")
+    body = pattern.rstrip("%")
+    decimals = len(body.split(".", 1)[1]) if "." in body else 0
+    shown = value * 100 if percent else value
+    text = f"{abs(shown):,.{decimals}f}" if "," in body else f"{abs(shown):.{decimals}f}"
+    sign = "-" if shown < 0 and float(text.replace(",", "")) != 0 else ""
+    return f"{sign}{prefix}{text}{'%' if percent else ''}"
+
+
+def formatted_value(cell: Cell) -> str | None:
+    """``FORMATTED_VALUE`` rendering of a cell, ``None`` when it is empty."""
+    value = effective_value(cell)
+    if value is None:
+        return "" if cell.get("userEnteredValue") else None
+    if "stringValue" in value:
+        return str(value["stringValue"])
+    if "boolValue" in value:
+        return "TRUE" if value["boolValue"] else "FALSE"
+    if "numberValue" in value:
+        number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat")
+        return format_number(float(value["numberValue"]), number_format)
+    if "errorValue" in value:
+        return "#ERROR!"
+    return None
+
+
+def render(cell: Cell, value_option: str, date_option: str) -> Any:
+    """One cell as ``values`` answers give it, per valueRenderOption and dateTimeRenderOption."""
+    if value_option == "FORMATTED_VALUE":
+        return formatted_value(cell)
+    entered = cell.get("userEnteredValue") or {}
+    if value_option == "FORMULA" and "formulaValue" in entered:
+        return entered["formulaValue"]
+    value = effective_value(cell)
+    if value is None:
+        return ""
+    if "numberValue" in value:
+        number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
+        if date_option == "FORMATTED_STRING" and number_format.get("type") in DATE_TYPES:
+            return format_number(float(value["numberValue"]), number_format)
+        return _number(value["numberValue"])
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    return value.get("stringValue", "")

@@ -1,0 +1,368 @@
+"""The emulator's memory: spreadsheets, their tabs and cells, kept as the API describes them.
+
+Cells live in a sparse dict keyed by 0-based ``(row, column)`` and hold ``CellData`` dicts
+(see :mod:`sync.emulator.cells`). Everything a response needs is derived here, so the WSGI app
+only routes and serialises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import cells as cellmod
+from .a1 import CellBox, RangeSyntaxError, format_range, parse_cells, quote_title, split_range
+from .errors import ApiError, bad_request, grid_limits, not_found, unparsable_range
+
+__all__ = ["Sheet", "Spreadsheet", "Store", "grid_range_json", "DEFAULT_PROPERTIES"]
+
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+
+_DEFAULT_FORMAT: dict[str, Any] = {
+    "backgroundColor": {"red": 1, "green": 1, "blue": 1},
+    "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
+    "verticalAlignment": "BOTTOM",
+    "wrapStrategy": "OVERFLOW_CELL",
+    "textFormat": {
+        "foregroundColor": {},
+        "fontFamily": "arial,sans,sans-serif",
+        "fontSize": 10,
+        "bold": False,
+        "italic": False,
+        "strikethrough": False,
+        "underline": False,
+        "foregroundColorStyle": {"rgbColor": {}},
+    },
+    "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}},
+}
+
+
+def _theme() -> dict[str, Any]:
+    colors = [
+        ("TEXT", {}),
+        ("BACKGROUND", {"red": 1, "green": 1, "blue": 1}),
+        ("ACCENT1", {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}),
+        ("ACCENT2", {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}),
+        ("ACCENT3", {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}),
+        ("ACCENT4", {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}),
+        ("ACCENT5", {"red": 1, "green": 0.42745098, "blue": 0.003921569}),
+        ("ACCENT6", {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}),
+        ("LINK", {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}),
+    ]
+    return {
+        "primaryFontFamily": "Arial",
+        "themeColors": [{"colorType": k, "color": {"rgbColor": c}} for k, c in colors],
+    }
+
+
+DEFAULT_PROPERTIES: dict[str, Any] = {
+    "locale": "en_US",
+    "autoRecalc": "ON_CHANGE",
+    "timeZone": "Etc/GMT",
+    "defaultFormat": _DEFAULT_FORMAT,
+    "spreadsheetTheme": _theme(),
+}
+
+
+def grid_range_json(sheet_id: int, box: CellBox) -> dict[str, int]:
+    """A ``GridRange`` as Google prints it: zero fields (``sheetId: 0`` too) left out."""
+    out = {
+        "sheetId": sheet_id,
+        "startRowIndex": box.row0,
+        "endRowIndex": box.row1,
+        "startColumnIndex": box.col0,
+        "endColumnIndex": box.col1,
+    }
+    return {k: v for k, v in out.items() if v}
+
+
+@dataclass
+class Sheet:
+    """One tab: grid properties plus sparse cells and the objects anchored to it."""
+
+    sheet_id: int
+    title: str
+    index: int = 0
+    rows: int = 1000
+    cols: int = 26
+    frozen_rows: int = 0
+    frozen_cols: int = 0
+    hidden: bool = False
+    tab_color: dict[str, Any] | None = None
+    cells: dict[tuple[int, int], cellmod.Cell] = field(default_factory=dict)
+    row_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    protected_ranges: list[dict[str, Any]] = field(default_factory=list)
+    conditional_formats: list[dict[str, Any]] = field(default_factory=list)
+    developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    merges: list[dict[str, Any]] = field(default_factory=list)
+    basic_filter: dict[str, Any] | None = None
+
+    def properties(self) -> dict[str, Any]:
+        """``SheetProperties`` as the API prints them (zero counts omitted)."""
+        grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
+        if self.frozen_rows:
+            grid["frozenRowCount"] = self.frozen_rows
+        if self.frozen_cols:
+            grid["frozenColumnCount"] = self.frozen_cols
+        props: dict[str, Any] = {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": self.index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
+        if self.hidden:
+            props["hidden"] = True
+        if self.tab_color:
+            props["tabColorStyle"] = {"rgbColor": self.tab_color}
+            props["tabColor"] = self.tab_color
+        return {k: v for k, v in props.items() if v or k in ("sheetId", "index")}
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``Sheet`` resource without grid data."""
+        out: dict[str, Any] = {"properties": self.properties()}
+        if self.merges:
+            out["merges"] = [dict(m) for m in self.merges]
+        if self.conditional_formats:
+            out["conditionalFormats"] = [dict(c) for c in self.conditional_formats]
+        if self.protected_ranges:
+            out["protectedRanges"] = [dict(p) for p in self.protected_ranges]
+        if self.basic_filter:
+            out["basicFilter"] = dict(self.basic_filter)
+        if self.developer_metadata:
+            out["developerMetadata"] = [dict(d) for d in self.developer_metadata]
+        return out
+
+    def check_box(self, box: CellBox) -> CellBox:
+        """Bound an A1 box to this grid; past the edge is Google's "exceeds grid limits"."""
+        bounded = box.bounded(self.rows, self.cols)
+        assert bounded.row1 is not None and bounded.col1 is not None
+        if bounded.row1 > self.rows or bounded.col1 > self.cols:
+            quoted = "'" + self.title.replace("'", "''") + "'"
+            name = format_range(self.title, bounded).split("!", 1)[1]
+            raise grid_limits(f"{quoted}!{name}", self.rows, self.cols)
+        return bounded
+
+    def ensure_size(self, rows: int, cols: int) -> None:
+        """Grow the grid so that ``rows`` x ``cols`` fit, as value writes and appends do."""
+        self.rows = max(self.rows, rows)
+        self.cols = max(self.cols, cols)
+
+    def read(self, box: CellBox, value_option: str, date_option: str) -> list[list[Any]]:
+        """Values in ``box`` row by row, trailing empties trimmed exactly as Google trims them."""
+        assert box.row1 is not None and box.col1 is not None
+        occupied = [
+            (r, c)
+            for (r, c), cell in self.cells.items()
+            if box.row0 <= r < box.row1 and box.col0 <= c < box.col1 and not cellmod.is_blank(cell)
+        ]
+        if not occupied:
+            return []
+        last_row = max(r for r, _ in occupied)
+        rows: list[list[Any]] = []
+        for r in range(box.row0, last_row + 1):
+            row_cols = [c for rr, c in occupied if rr == r]
+            if not row_cols:
+                rows.append([])
+                continue
+            values = []
+            for c in range(box.col0, max(row_cols) + 1):
+                cell = self.cells.get((r, c))
+                if cellmod.is_blank(cell):
+                    values.append("")
+                else:
+                    assert cell is not None
+                    values.append(cellmod.render(cell, value_option, date_option))
+            rows.append(values)
+        return rows
+
+    def set_value(self, row: int, col: int, value: Any, user_entered: bool) -> None:
+        """Write one value from a ``values`` call; ``""`` empties the cell but keeps its format."""
+        entered, implied = cellmod.raw_value(value, user_entered)
+        cell = self.cells.setdefault((row, col), {})
+        if entered is None:
+            cell.pop("userEnteredValue", None)
+        else:
+            cell["userEnteredValue"] = entered
+        if implied:
+            cell.setdefault("userEnteredFormat", {})["numberFormat"] = implied
+        if not cell:
+            del self.cells[(row, col)]
+
+    def clear_values(self, box: CellBox) -> None:
+        """Remove values (not formats) in ``box``, as ``values:clear`` does."""
+        assert box.row1 is not None and box.col1 is not None
+        for key in list(self.cells):
+            r, c = key
+            if box.row0 <= r < box.row1 and box.col0 <= c < box.col1:
+                cell = self.cells[key]
+                cell.pop("userEnteredValue", None)
+                if not cell:
+                    del self.cells[key]
+
+    def last_data_row(self, col0: int, col1: int, from_row: int = 0) -> int:
+        """Index of the last row holding a value in the columns, or ``from_row - 1``."""
+        rows = [
+            r
+            for (r, c), cell in self.cells.items()
+            if col0 <= c < col1 and r >= from_row and not cellmod.is_blank(cell)
+        ]
+        return max(rows, default=from_row - 1)
+
+
+def _new_id(rng: random.Random) -> str:
+    alphabet = string.ascii_letters + string.digits + "-_"
+    return "1" + "".join(rng.choice(alphabet) for _ in range(43))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + "000Z"
+
+
+@dataclass
+class Spreadsheet:
+    """A spreadsheet (a Drive file too), with access flags for the caller."""
+
+    spreadsheet_id: str
+    title: str
+    sheets: list[Sheet] = field(default_factory=list)
+    locale: str = "en_US"
+    time_zone: str = "Etc/GMT"
+    developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    permissions: list[dict[str, Any]] = field(default_factory=list)
+    created_time: str = field(default_factory=_now)
+    modified_time: str = field(default_factory=_now)
+    readable: bool = True
+    writable: bool = True
+    enforce_protection: bool = False
+    trashed: bool = False
+
+    def touch(self) -> None:
+        """Record a change, as Drive's ``modifiedTime`` does."""
+        self.modified_time = _now()
+
+    def properties(self) -> dict[str, Any]:
+        """``SpreadsheetProperties`` as Google prints them for a new file."""
+        props = dict(DEFAULT_PROPERTIES)
+        props["locale"] = self.locale
+        props["timeZone"] = self.time_zone
+        return {"title": self.title} | props
+
+    def reindex(self) -> None:
+        """Keep ``index`` equal to each tab's position."""
+        self.sheets.sort(key=lambda s: s.index)
+        for i, sheet in enumerate(self.sheets):
+            sheet.index = i
+
+    def sheet_by_id(self, sheet_id: int) -> Sheet:
+        """The tab with that ``sheetId``; Google's 400 when there is none."""
+        for sheet in self.sheets:
+            if sheet.sheet_id == sheet_id:
+                return sheet
+        raise bad_request(f"No grid with id: {sheet_id}")
+
+    def sheet_by_title(self, title: str) -> Sheet | None:
+        """The tab with that title, compared case-insensitively as Sheets does."""
+        for sheet in self.sheets:
+            if sheet.title.lower() == title.lower():
+                return sheet
+        return None
+
+    def resolve(self, text: str) -> tuple[Sheet, CellBox]:
+        """An A1 range (tab optional) to a tab and an unbounded box; 400 when unparsable."""
+        try:
+            title, cells = split_range(text)
+        except RangeSyntaxError as err:
+            raise unparsable_range(text) from err
+        if title is None:
+            assert cells is not None
+            sheet = self.sheet_by_title(cells)
+            if sheet is not None:
+                return sheet, CellBox(0, 0, None, None)
+            title, sheet = None, self.sheets[0]
+        else:
+            found = self.sheet_by_title(title)
+            if found is None:
+                raise unparsable_range(text)
+            sheet = found
+        if cells is None:
+            return sheet, CellBox(0, 0, None, None)
+        try:
+            return sheet, parse_cells(cells)
+        except RangeSyntaxError as err:
+            raise unparsable_range(text) from err
+
+    def echo(self, sheet: Sheet, box: CellBox) -> str:
+        """The ``range`` string Google returns for a bounded box."""
+        return format_range(sheet.title, box)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``Spreadsheet`` resource without grid data."""
+        out: dict[str, Any] = {
+            "spreadsheetId": self.spreadsheet_id,
+            "properties": self.properties(),
+            "sheets": [s.to_json() for s in sorted(self.sheets, key=lambda s: s.index)],
+        }
+        if self.developer_metadata:
+            out["developerMetadata"] = [dict(d) for d in self.developer_metadata]
+        out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
+        return out
+
+    def drive_file(self) -> dict[str, Any]:
+        """The Drive ``File`` resource, with every field gspread asks for."""
+        return {
+            "kind": "drive#file",
+            "id": self.spreadsheet_id,
+            "name": self.title,
+            "mimeType": SPREADSHEET_MIME,
+            "createdTime": self.created_time,
+            "modifiedTime": self.modified_time,
+            "trashed": self.trashed,
+        }
+
+
+class Store:
+    """All spreadsheets, with deterministic ids so test runs repeat exactly."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = random.Random(seed)
+        self.spreadsheets: dict[str, Spreadsheet] = {}
+
+    def create(self, title: str, tab_titles: list[str] | None = None) -> Spreadsheet:
+        """A new spreadsheet; tabs default to one ``Sheet1`` of 1000 x 26 whose id is 0."""
+        spreadsheet = Spreadsheet(_new_id(self.rng), title)
+        for i, tab in enumerate(tab_titles or ["Sheet1"]):
+            sheet_id = 0 if i == 0 else self.new_sheet_id(spreadsheet)
+            spreadsheet.sheets.append(Sheet(sheet_id, tab, index=i))
+        self.spreadsheets[spreadsheet.spreadsheet_id] = spreadsheet
+        return spreadsheet
+
+    def new_sheet_id(self, spreadsheet: Spreadsheet) -> int:
+        """A random positive 31-bit sheet id not used in the spreadsheet, like Google's."""
+        taken = {s.sheet_id for s in spreadsheet.sheets}
+        while True:
+            candidate = self.rng.randrange(1, 2**31 - 1)
+            if candidate not in taken:
+                return candidate
+
+    def get(self, spreadsheet_id: str, write: bool = False) -> Spreadsheet:
+        """The spreadsheet as the caller may use it: 404 when unseen, 403 when read-only."""
+        spreadsheet = self.spreadsheets.get(spreadsheet_id)
+        if spreadsheet is None or not spreadsheet.readable:
+            raise not_found()
+        if write and not spreadsheet.writable:
+            raise ApiError(403, "The caller does not have permission")
+        return spreadsheet
+
+    def delete(self, spreadsheet_id: str) -> None:
+        """Remove a file for good, as Drive ``files.delete`` does."""
+        self.get(spreadsheet_id, write=True)
+        del self.spreadsheets[spreadsheet_id]
+
+    def quote(self, title: str) -> str:
+        """Expose Google's title quoting for callers building ranges."""
+        return quote_title(title)

@@ -1,0 +1,300 @@
+"""``spreadsheets.values.*``: reading and writing plain values through A1 ranges.
+
+Shapes follow the recorded answers: trailing empty rows and cells are left out, a range without
+data has no ``values`` key, zero counts are omitted (proto3 JSON), and ``range`` is echoed bounded
+to the grid (``Sheet1!A1:Z1000``). Value writes grow the grid to fit, as Google does.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from . import grid
+from .a1 import CellBox, column_letters
+from .errors import ApiError, bad_request
+from .state import Sheet, Spreadsheet
+
+__all__ = [
+    "append",
+    "batch_clear",
+    "batch_get",
+    "batch_update",
+    "clear",
+    "get",
+    "update",
+]
+
+_VALUE_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
+_DATE_OPTIONS = ("SERIAL_NUMBER", "FORMATTED_STRING")
+PROTECTED_MESSAGE = (
+    "You are trying to edit a protected cell or object. Please contact the spreadsheet owner "
+    "to remove protection if you need to edit."
+)
+
+
+def _option(params: dict[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = params.get(name) or default
+    if value not in allowed:
+        raise bad_request(
+            f"Invalid value at '{name[0].lower() + name[1:]}' "
+            f"(type.googleapis.com/google.apps.sheets.v4.{name[0].upper() + name[1:]}), "
+            f'"{value}"'
+        )
+    return str(value)
+
+
+def _transpose(rows: list[list[Any]]) -> list[list[Any]]:
+    width = max((len(r) for r in rows), default=0)
+    columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
+    trimmed = []
+    for column in columns:
+        while column and column[-1] == "":
+            column.pop()
+        trimmed.append(column)
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    return trimmed
+
+
+def value_range(spreadsheet: Spreadsheet, text: str, params: dict[str, Any]) -> dict[str, Any]:
+    """One ``ValueRange`` answer for an A1 range and the render options in ``params``."""
+    value_option = _option(params, "valueRenderOption", _VALUE_OPTIONS, "FORMATTED_VALUE")
+    date_option = _option(params, "dateTimeRenderOption", _DATE_OPTIONS, "SERIAL_NUMBER")
+    major = params.get("majorDimension") or "ROWS"
+    if major not in ("ROWS", "COLUMNS"):
+        raise bad_request(f"Invalid value at 'major_dimension', \"{major}\"")
+    sheet, box = spreadsheet.resolve(text)
+    bounded = sheet.check_box(box)
+    rows = sheet.read(bounded, value_option, date_option)
+    if major == "COLUMNS":
+        rows = _transpose(rows)
+    answer: dict[str, Any] = {"range": spreadsheet.echo(sheet, bounded), "majorDimension": major}
+    if rows:
+        answer["values"] = rows
+    return answer
+
+
+def get(spreadsheet: Spreadsheet, text: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``values.get``."""
+    return value_range(spreadsheet, text, params)
+
+
+def batch_get(
+    spreadsheet: Spreadsheet, ranges: list[str], params: dict[str, Any]
+) -> dict[str, Any]:
+    """``values.batchGet``; no ranges answers with the id alone, as Google does."""
+    answer: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
+    if ranges:
+        answer["valueRanges"] = [value_range(spreadsheet, r, params) for r in ranges]
+    return answer
+
+
+def _check_rows(values: Any, field: str) -> list[list[Any]]:
+    if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
+        shown = json.dumps(values if not isinstance(values, list) else values[0])
+        message = (
+            f"Invalid value at '{field}' (type.googleapis.com/google.protobuf.ListValue), {shown}"
+        )
+        raise bad_request(
+            message,
+            details=[
+                {
+                    "@type": "type.googleapis.com/google.rpc.BadRequest",
+                    "fieldViolations": [{"field": field, "description": message}],
+                }
+            ],
+        )
+    return values
+
+
+def _check_protection(spreadsheet: Spreadsheet, sheet: Sheet, keys: list[tuple[int, int]]) -> None:
+    if not spreadsheet.enforce_protection:
+        return
+    for protected in sheet.protected_ranges:
+        if protected.get("warningOnly"):
+            continue
+        rng = protected["range"]
+        for r, c in keys:
+            if rng.get("startRowIndex", 0) <= r < rng.get("endRowIndex", sheet.rows) and rng.get(
+                "startColumnIndex", 0
+            ) <= c < rng.get("endColumnIndex", sheet.cols):
+                raise bad_request(PROTECTED_MESSAGE)
+
+
+def _write(
+    spreadsheet: Spreadsheet,
+    text: str,
+    body: dict[str, Any],
+    input_option: str | None,
+    field: str,
+    at: tuple[Sheet, int, int] | None = None,
+) -> tuple[dict[str, Any], Sheet, CellBox]:
+    if input_option not in ("RAW", "USER_ENTERED"):
+        raise bad_request("'valueInputOption' is required but not specified")
+    rows = _check_rows(body.get("values", []), field)
+    if body.get("majorDimension") == "COLUMNS":
+        height = max((len(c) for c in rows), default=0)
+        rows = [[col[i] if i < len(col) else None for col in rows] for i in range(height)]
+    if at is not None:
+        sheet, r0, c0 = at
+    else:
+        sheet, box = spreadsheet.resolve(text)
+        r0, c0 = box.row0, box.col0
+        if ":" in text.rsplit("!", 1)[-1]:
+            for i, row in enumerate(rows):
+                if box.row1 is not None and r0 + i >= box.row1:
+                    raise bad_request(
+                        f"Requested writing within range [{text}], but tried writing to row "
+                        f"[{r0 + i + 1}]"
+                    )
+                if box.col1 is not None and c0 + len(row) > box.col1:
+                    raise bad_request(
+                        f"Requested writing within range [{text}], but tried writing to column "
+                        f"[{column_letters(box.col1)}]"
+                    )
+    width = max((len(r) for r in rows), default=0)
+    keys = [
+        (r0 + i, c0 + j) for i, row in enumerate(rows) for j, v in enumerate(row) if v is not None
+    ]
+    _check_protection(spreadsheet, sheet, keys)
+    sheet.ensure_size(r0 + len(rows), c0 + width)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if value is not None:
+                sheet.set_value(r0 + i, c0 + j, value, input_option == "USER_ENTERED")
+    extent = CellBox(r0, c0, r0 + max(len(rows), 1), c0 + max(width, 1))
+    answer: dict[str, Any] = {
+        "spreadsheetId": spreadsheet.spreadsheet_id,
+        "updatedRange": spreadsheet.echo(sheet, extent),
+        "updatedRows": len({r for r, _ in keys}),
+        "updatedColumns": len({c for _, c in keys}),
+        "updatedCells": len(keys),
+    }
+    return {k: v for k, v in answer.items() if v}, sheet, extent
+
+
+def _with_data(
+    spreadsheet: Spreadsheet, answer: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
+    if str(params.get("includeValuesInResponse", "")).lower() == "true":
+        options = {
+            "valueRenderOption": params.get("responseValueRenderOption"),
+            "dateTimeRenderOption": params.get("responseDateTimeRenderOption"),
+        }
+        answer["updatedData"] = value_range(spreadsheet, answer["updatedRange"], options)
+    return answer
+
+
+def update(
+    spreadsheet: Spreadsheet, text: str, body: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
+    """``values.update`` (PUT)."""
+    answer, _, _ = _write(spreadsheet, text, body, params.get("valueInputOption"), "data.values")
+    spreadsheet.touch()
+    return _with_data(spreadsheet, answer, params)
+
+
+def batch_update(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    """``values.batchUpdate``: every range or none, with Google's totals."""
+    option = body.get("valueInputOption")
+    data = body.get("data") or []
+    responses = []
+    touched = set()
+    saved = copy.deepcopy(spreadsheet.sheets)
+    try:
+        for i, item in enumerate(data):
+            answer, sheet, _ = _write(
+                spreadsheet, item.get("range", ""), item, option, f"data[{i}].values"
+            )
+            if answer.get("updatedCells"):
+                touched.add(sheet.sheet_id)
+            responses.append(_with_data(spreadsheet, answer, body))
+    except ApiError:
+        spreadsheet.sheets = saved
+        raise
+    totals = {
+        "spreadsheetId": spreadsheet.spreadsheet_id,
+        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
+        "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in responses), default=0),
+        "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+        "totalUpdatedSheets": len(touched),
+    }
+    answer = {k: v for k, v in totals.items() if v}
+    if responses:
+        answer["responses"] = responses
+    spreadsheet.touch()
+    return answer
+
+
+def _table(sheet: Sheet, box: CellBox) -> CellBox | None:
+    """The first block of consecutive non-empty rows in the box's columns, as append finds it."""
+    col1 = sheet.cols if box.col1 is None else box.col1
+    rows: dict[int, list[int]] = {}
+    for (r, c), cell in sheet.cells.items():
+        if box.col0 <= c < col1 and r >= box.row0 and cell.get("userEnteredValue"):
+            rows.setdefault(r, []).append(c)
+    if not rows:
+        return None
+    first = min(rows)
+    last = first
+    while last + 1 in rows:
+        last += 1
+    cols = [c for r in range(first, last + 1) for c in rows[r]]
+    return CellBox(first, min(cols), last + 1, max(cols) + 1)
+
+
+def append(
+    spreadsheet: Spreadsheet, text: str, body: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
+    """``values.append``: after the table found in the range; INSERT_ROWS makes room first."""
+    sheet, box = spreadsheet.resolve(text)
+    table = _table(sheet, box)
+    row = box.row0 if table is None else int(table.row1 or 0)
+    col = box.col0 if table is None else table.col0
+    rows = _check_rows(body.get("values", []), "data.values")
+    if params.get("insertDataOption") == "INSERT_ROWS" and rows and row < sheet.rows:
+        grid.insert_dimension(sheet, "ROWS", row, row + len(rows))
+    updates, _, _ = _write(
+        spreadsheet, text, body, params.get("valueInputOption"), "data.values", (sheet, row, col)
+    )
+    answer: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
+    if table is not None:
+        answer["tableRange"] = spreadsheet.echo(sheet, table)
+    answer["updates"] = _with_data(spreadsheet, updates, params)
+    spreadsheet.touch()
+    return answer
+
+
+def clear(spreadsheet: Spreadsheet, text: str) -> dict[str, Any]:
+    """``values.clear``: values go, formats stay."""
+    sheet, box = spreadsheet.resolve(text)
+    bounded = sheet.check_box(box)
+    assert bounded.row1 is not None and bounded.col1 is not None
+    keys = [
+        key
+        for key, cell in sheet.cells.items()
+        if bounded.row0 <= key[0] < bounded.row1
+        and bounded.col0 <= key[1] < bounded.col1
+        and cell.get("userEnteredValue")
+    ]
+    _check_protection(spreadsheet, sheet, keys)
+    sheet.clear_values(bounded)
+    spreadsheet.touch()
+    return {
+        "spreadsheetId": spreadsheet.spreadsheet_id,
+        "clearedRange": spreadsheet.echo(sheet, bounded),
+    }
+
+
+def batch_clear(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    """``values.batchClear``."""
+    ranges = body.get("ranges") or []
+    if not isinstance(ranges, list):
+        raise ApiError(400, "Invalid value at 'ranges'")
+    cleared = [clear(spreadsheet, r)["clearedRange"] for r in ranges]
+    answer: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
+    if cleared:
+        answer["clearedRanges"] = cleared
+    return answer
