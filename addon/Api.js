@@ -54,7 +54,7 @@ function callService_(path, payload, check) {
   try {
     response = UrlFetchApp.fetch(url, options);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = errorText_(err);
     throw new OkrAddonError(
       'Could not reach the okrtree service at ' + base + ' (' + detail + '). Check the service URL ' +
         'in Extensions › okrtree › Settings… and your connection, then try again in a minute.'

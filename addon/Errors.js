@@ -10,6 +10,16 @@ class OkrAddonError extends Error {
 }
 
 /**
+ * The message of anything thrown.
+ * @param {unknown} err
+ * @returns {string}
+ */
+function errorText_(err) {
+  const message = err !== null && typeof err === 'object' ? /** @type {{message?: unknown}} */ (err).message : undefined;
+  return typeof message === 'string' ? message : String(err);
+}
+
+/**
  * Shows a message in a dialog with an OK button.
  * @param {string} title
  * @param {string} message
@@ -33,7 +43,7 @@ function runCommand_(title, command) {
     if (err instanceof OkrAddonError) {
       showAlert_('okrtree: ' + title, err.message);
     } else {
-      const detail = err instanceof Error ? err.message : String(err);
+      const detail = errorText_(err);
       showAlert_(
         'okrtree: ' + title,
         'Something went wrong: ' + detail + '\n\nReload the spreadsheet and try again; if it keeps ' +

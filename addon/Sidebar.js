@@ -130,8 +130,7 @@ function showFindingsSidebar_(response) {
  */
 function selectFindingRow(row, tab) {
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
-  const named = tab ? spreadsheet.getSheetByName(tab) : null;
-  const found = named || (findOkrSheet_(spreadsheet) || { sheet: null }).sheet;
+  const found = tab ? spreadsheet.getSheetByName(tab) : (findOkrSheet_(spreadsheet) || { sheet: null }).sheet;
   if (!found) {
     throw new Error('This spreadsheet has no tab named ' + (tab || OKRTREE_TEMPLATE.team_tab) + '.');
   }

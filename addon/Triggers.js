@@ -15,7 +15,7 @@ function onEdit(e) {
   try {
     stampCheckIns_(e.range);
   } catch (err) {
-    console.warn('okrtree onEdit: ' + (err instanceof Error ? err.message : String(err)));
+    console.warn('okrtree onEdit: ' + (errorText_(err)));
   }
 }
 
