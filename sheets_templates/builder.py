@@ -203,7 +203,7 @@ def quarter(day: dt.date) -> tuple[str, dt.date, dt.date]:
 def create_workspace(
     directory: Path | str, example: bool = False, *, today: dt.date | None = None
 ) -> Path:
-    """Make a workspace folder: hub.xlsx and team workbooks; return the folder.
+    """Make a workspace folder: hub.xlsx and team workbooks; return the hub's path.
 
     Blank: one team row and its empty workbook, the cycle set to the quarter holding `today`.
     `example`: the example organisation (see `sheets_templates.example`). The folder must be new
@@ -219,14 +219,12 @@ def create_workspace(
     if example:
         from .example import write_example
 
-        write_example(directory)
-        return directory
+        return write_example(directory)
     name, start, end = quarter(today or dt.date.today())
     source = "teams/my-team.xlsx"
     new_team_workbook(directory / source, team_prefix="TEAM")
-    new_hub_workbook(
+    return new_hub_workbook(
         directory / HUB_FILE,
         teams=[{"Team": "My team", "Level": "Team", "Spreadsheet": source, "Tab": "OKRs"}],
         settings={"Cycle": name, "Cycle start": start, "Cycle end": end},
     )
-    return directory

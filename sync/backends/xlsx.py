@@ -8,8 +8,14 @@ replace the file atomically.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
+import sys
+import threading
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +56,8 @@ __all__ = ["HUB_FILE", "OUTPUT_TABS", "XlsxBackend"]
 
 INPUT_TABS = (TEAMS_TAB, SETTINGS_TAB)
 OUTPUT_TABS = ("Alignment Tree", "Findings", "History")
+PARALLEL_FROM = 32  # teams per worker process below which one process is faster
+MAX_WORKERS = 8
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _UNREADABLE = (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError)
 
@@ -96,49 +104,24 @@ class XlsxBackend:
         return HubSnapshot(source=str(self.workspace), tabs=tabs)
 
     def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
-        """Each team's OKR tab, in the given order; problems become snapshots with `error`."""
-        return [self._read_team(team) for team in teams]
+        """Each team's OKR tab, in the given order; problems become snapshots with `error`.
 
-    def _read_team(self, team: Team) -> TeamSnapshot:
-        snap = TeamSnapshot(team=team.name, source=team.source, tab=team.tab)
-        source = team.source.strip()
-        if not source:
-            snap.error = (
-                f"team {team.name} has no workbook; type its path in the Spreadsheet column "
-                f"of the hub's Teams tab"
-            )
-            return snap
-        path = self.workspace / source
-        problem = _path_problem(path, source)
-        if problem:
-            snap.error = problem
-            return snap
-        try:
-            stamp = FileStamp.of(path)
-            with zipfile.ZipFile(path) as archive:
-                members = archive.namelist()
-            with capture_loss_warnings() as losses:
-                wb = load_workbook(path, read_only=True, data_only=True)
-                try:
-                    tab = _find_tab(wb.sheetnames, team.tab)
-                    if tab is None:
-                        snap.error = _missing_tab(source, team.tab, wb.sheetnames)
-                        return snap
-                    grid, _ = _read_sheet(wb, wb[tab])
-                finally:
-                    wb.close()
-        except _UNREADABLE as err:
-            snap.error = (
-                f"{source} is not an Excel workbook or is damaged ({_why(err)}); "
-                f"open it in Excel or LibreOffice and save it as .xlsx"
-            )
-            return snap
-        snap.grid = grid
-        snap.link_template = _link_template(source, tab)
-        snap.unwritable = _unwritable_reason(path, source, members, losses)
-        self._stamps[source] = stamp
-        self._unwritable[source] = snap.unwritable
-        return snap
+        Many workbooks are read by a few forked worker processes (parsing is CPU-bound, so
+        threads would not help). Forking is only safe without other threads and needs no
+        `__main__` guard in the caller, unlike spawning; elsewhere the read is sequential.
+        """
+        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(teams) // PARALLEL_FROM)
+        if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+                chunk = max(1, len(teams) // (workers * 8))
+                reads = list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
+        else:
+            reads = [read_team(self.workspace, team) for team in teams]
+        for snap, stamp in reads:
+            if stamp is not None:
+                self._stamps[snap.source.strip()] = stamp
+                self._unwritable[snap.source.strip()] = snap.unwritable
+        return [snap for snap, _ in reads]
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -209,6 +192,47 @@ class XlsxBackend:
 
 
 # -- reading helpers ---------------------------------------------------------------------------
+
+
+def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | None]:
+    """One team's snapshot and the file stamp taken before reading it (None when unread)."""
+    snap = TeamSnapshot(team=team.name, source=team.source, tab=team.tab)
+    source = team.source.strip()
+    if not source:
+        snap.error = (
+            f"team {team.name} has no workbook; type its path in the Spreadsheet column "
+            f"of the hub's Teams tab"
+        )
+        return snap, None
+    path = workspace / source
+    problem = _path_problem(path, source)
+    if problem:
+        snap.error = problem
+        return snap, None
+    try:
+        stamp = FileStamp.of(path)
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+        with capture_loss_warnings() as losses:
+            wb = load_workbook(path, read_only=True, data_only=True)
+            try:
+                tab = _find_tab(wb.sheetnames, team.tab)
+                if tab is None:
+                    snap.error = _missing_tab(source, team.tab, wb.sheetnames)
+                    return snap, None
+                grid, _ = _read_sheet(wb, wb[tab])
+            finally:
+                wb.close()
+    except _UNREADABLE as err:
+        snap.error = (
+            f"{source} is not an Excel workbook or is damaged ({_why(err)}); "
+            f"open it in Excel or LibreOffice and save it as .xlsx"
+        )
+        return snap, None
+    snap.grid = grid
+    snap.link_template = _link_template(source, tab)
+    snap.unwritable = _unwritable_reason(path, source, members, losses)
+    return snap, stamp
 
 
 def _read_sheet(wb: Any, ws: Any) -> tuple[Grid, list[str]]:
