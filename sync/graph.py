@@ -46,14 +46,16 @@ def _finding(code: Code, item: Item, message: str, related: Iterable[str] = ()) 
 
 def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
     """Set each item's `parent` key; a key result with a blank Parent takes the nearest objective
-    row above it in its own tab. Bad links become findings and leave the item a root."""
+    row above it in its own tab (none when that row was left out, e.g. as a duplicate). Bad
+    links become findings and leave the item a root."""
     findings: list[Finding] = []
+    at_row = {(item.team, item.row): item for item in items if item.type is ItemType.OBJECTIVE}
     for item in items:
         where = f"Team {item.team}, row {item.row} ({item.id})"
         if item.type is ItemType.OBJECTIVE and not item.parent_text:
             continue
         if item.type is ItemType.KEY_RESULT and not item.parent_text:
-            above = index.get(id_key(item.objective_above)) if item.objective_above else None
+            above = at_row.get((item.team, item.objective_above or 0))
             if above is None:
                 findings.append(
                     _finding(
@@ -107,16 +109,28 @@ def build_alignment(items: list[Item]) -> Alignment:
         )
         siblings[item.parent].append(item)
     graph.add_edges_from(edges)
-    looped = {u for u, _ in nx.selfloop_edges(graph)}
-    for component in nx.strongly_connected_components(graph):
-        if len(component) > 1 or next(iter(component)) in looped:
-            members = sorted((by_key[k] for k in component), key=lambda i: (i.key, i.id))
+    try:
+        order = list(nx.topological_sort(graph))
+    except nx.NetworkXUnfeasible:  # cycles: find them all, then order what is left
+        for members in _cycles(graph, by_key):
             alignment.cycles.append(members)
-            alignment.on_cycle.update(component)
-    alignment.cycles.sort(key=lambda members: members[0].key)
-    graph.remove_nodes_from(alignment.on_cycle)
-    alignment.bottom_up = list(reversed(list(nx.topological_sort(graph))))
+            alignment.on_cycle.update(m.key for m in members)
+        graph.remove_nodes_from(alignment.on_cycle)
+        order = list(nx.topological_sort(graph))
+    alignment.bottom_up = order[::-1]
     return alignment
+
+
+def _cycles(graph: nx.DiGraph, by_key: dict[str, Item]) -> list[list[Item]]:
+    """Each strongly connected component with more than one item, or a self-loop, as a list
+    sorted by ID; the cycles sorted by their smallest ID."""
+    looped = {u for u, _ in nx.selfloop_edges(graph)}
+    cycles = [
+        sorted((by_key[k] for k in component), key=lambda i: (i.key, i.id))
+        for component in nx.strongly_connected_components(graph)
+        if len(component) > 1 or next(iter(component)) in looped
+    ]
+    return sorted(cycles, key=lambda members: members[0].key)
 
 
 def cycle_finding(code: Code, members: list[Item], what: str) -> Finding:
@@ -176,12 +190,7 @@ def build_dependencies(
             else:
                 graph.add_edge(item.key, target.key)
     by_key = {item.key: item for item in items}
-    cycles = []
-    looped = {u for u, _ in nx.selfloop_edges(graph)}
-    for component in nx.strongly_connected_components(graph):
-        if len(component) > 1 or next(iter(component)) in looped:
-            cycles.append(sorted((by_key[k] for k in component), key=lambda i: (i.key, i.id)))
-    for members in sorted(cycles, key=lambda m: m[0].key):
+    for members in _cycles(graph, by_key):
         findings.append(cycle_finding(Code.DEPENDENCY_CYCLE, members, "these dependencies"))
     return Dependencies(graph, findings, team_links)
 

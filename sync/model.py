@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -141,9 +142,10 @@ def id_key(text: str) -> str:
     >>> id_key("  Eng-1 ") == id_key("ENG-1")
     True
     """
-    import unicodedata
-
-    return unicodedata.normalize("NFC", text.strip()).casefold()
+    text = text.strip()
+    if text.isascii():  # the common case, and for ASCII casefold() is lower()
+        return text.lower()
+    return unicodedata.normalize("NFC", text).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +190,7 @@ class Item:
     title: str = ""
     owner: str = ""
     parent_text: str = ""  # as typed, trimmed
-    objective_above: str = ""  # ID of the nearest Objective row above (key results)
+    objective_above: int | None = None  # row of the nearest Objective row above (key results)
     depends_on: list[str] = field(default_factory=list)  # tokens as typed, trimmed
     why_now: str = ""
     weight: float = 1.0
@@ -203,10 +205,10 @@ class Item:
     score: float | None = None
     progress: float | None = None
     status: Status = Status.NO_DATA
+    key: str = field(init=False)  # id_key(id), computed once: IDs are compared everywhere
 
-    @property
-    def key(self) -> str:
-        return id_key(self.id)
+    def __post_init__(self) -> None:
+        self.key = id_key(self.id)
 
 
 @dataclass(frozen=True, slots=True)

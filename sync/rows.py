@@ -62,13 +62,13 @@ def read_team_sheet(team: Team, grid: Grid) -> SheetRead:
         )
     read = SheetRead(header)
     reader = _RowReader(team, header, read.findings)
-    objective_above = ""
+    objective_above: int | None = None
     for number in range(header.row + 1, len(grid) + 1):
         item = reader.read(grid[number - 1], number, read.row_ids)
         if item is None:
             continue
         if item.type is ItemType.OBJECTIVE:
-            objective_above = item.id
+            objective_above = number
         else:
             item.objective_above = objective_above
         read.items.append(item)
@@ -81,11 +81,12 @@ class _RowReader:
     def __init__(self, team: Team, header: Header, findings: list[Finding]) -> None:
         self.team = team
         self.findings = findings
-        self.at = {column: header.columns.get(column, -1) for column in Col}
+        # Rows are padded to `width`; a column the tab lacks reads the always-blank last cell.
+        self.width = max(header.columns.values()) + 2
+        self.at = {column: header.columns.get(column, self.width - 1) for column in Col}
 
     def cell(self, cells: list[CellValue], column: Col) -> CellValue:
-        index = self.at[column]
-        return cells[index] if 0 <= index < len(cells) else None
+        return cells[self.at[column]]
 
     def add(self, code: Code, row: int, item_id: str | None, message: str) -> None:
         self.findings.append(
@@ -104,6 +105,8 @@ class _RowReader:
         )
 
     def read(self, cells: list[CellValue], row: int, row_ids: dict[int, str]) -> Item | None:
+        if len(cells) < self.width:
+            cells = [*cells, *([None] * (self.width - len(cells)))]
         item_id = cell_text(self.cell(cells, Col.ID))
         title = cell_text(self.cell(cells, Col.TITLE))
         if not item_id and not title:

@@ -49,8 +49,9 @@ def method_warnings(
     """Every per-item and per-team method warning except the dependency ones."""
     findings: list[Finding] = []
     objectives_per_team: Counter[str] = Counter()
+    team_of = {team.name: team for team in teams.values()}
     for item in items:
-        team = teams[id_key(item.team)]
+        team = team_of[item.team]
         where = f"Team {item.team}, row {item.row} ({item.id})"
         if item.type is ItemType.OBJECTIVE:
             objectives_per_team[item.team] += 1

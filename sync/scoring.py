@@ -98,7 +98,7 @@ def score_all(by_key: dict[str, Item], alignment: Alignment) -> list[Finding]:
                 item.score = item.progress = (
                     None if item.has_number_error else weighted_mean(aligned)
                 )
-            else:
+            elif not item.has_number_error:  # an unreadable Target is said once, as INVALID_NUMBER
                 findings.append(
                     _finding(
                         Code.UNMEASURABLE,

@@ -55,6 +55,8 @@ def cell_text(value: object) -> str:
     >>> cell_text(101.0), cell_text("  ENG-1 "), cell_text(None)
     ('101', 'ENG-1', '')
     """
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
