@@ -40,6 +40,24 @@ def normalise_format(fmt: dict[str, Any]) -> dict[str, Any]:
     return fmt
 
 
+def _twin(node: dict[str, Any], pairs: tuple[tuple[str, str], ...]) -> None:
+    for plain, styled in pairs:
+        if plain in node:
+            node.setdefault(styled, {})
+        elif styled in node:
+            node.setdefault(plain, {})
+
+
+def _linked_colors(tree: dict[str, Any]) -> dict[str, Any]:
+    """A colour and its ``*Style`` twin are one setting: masking either updates both."""
+    fmt = tree.get("userEnteredFormat")
+    if fmt:
+        _twin(fmt, _COLOR_FIELDS)
+        if fmt.get("textFormat"):
+            _twin(fmt["textFormat"], _TEXT_COLOR_FIELDS)
+    return tree
+
+
 def _box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
     sheet = spreadsheet.sheet_by_id(int(rng.get("sheetId", 0)))
     box = CellBox(
@@ -61,7 +79,7 @@ def _write_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], mask: 
     if "userEnteredFormat" in source:
         source["userEnteredFormat"] = normalise_format(source["userEnteredFormat"])
     cell = sheet.cells.get(key, {})
-    apply_update(cell, source, parse_mask(mask))
+    apply_update(cell, source, _linked_colors(parse_mask(mask)))
     if cell:
         sheet.cells[key] = cell
     else:
@@ -260,12 +278,14 @@ def _add_protected_range(
         if wanted.get(key):
             protected[key] = wanted[key]
     protected["requestingUserCanEdit"] = True
-    if not wanted.get("warningOnly"):
-        protected["editors"] = wanted.get("editors") or {}
-    else:
-        protected["editors"] = {}
-    sheet.protected_ranges.append(protected)
-    return {"addProtectedRange": {"protectedRange": dict(protected)}}
+    requested = copy.deepcopy(wanted.get("editors") or {})
+    editors = copy.deepcopy(requested)
+    editors["users"] = [
+        store.account,
+        *[u for u in requested.get("users", []) if u != store.account],
+    ]
+    sheet.protected_ranges.append(protected | {"editors": editors})
+    return {"addProtectedRange": {"protectedRange": protected | {"editors": requested}}}
 
 
 def _add_conditional_format_rule(

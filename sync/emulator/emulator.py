@@ -33,8 +33,8 @@ class Emulator:
     All methods are thread-safe: the loopback server answers from worker threads.
     """
 
-    def __init__(self, seed: int = 0) -> None:
-        self.store = Store(seed)
+    def __init__(self, seed: int = 0, account: str = "okrtree@emulator.invalid") -> None:
+        self.store = Store(seed, account)
         self.lock = threading.RLock()
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[RequestInfo, int]] = []

@@ -68,15 +68,13 @@ DEFAULT_PROPERTIES: dict[str, Any] = {
 
 
 def grid_range_json(sheet_id: int, box: CellBox) -> dict[str, int]:
-    """A ``GridRange`` as Google prints it: zero fields (``sheetId: 0`` too) left out."""
-    out = {
-        "sheetId": sheet_id,
-        "startRowIndex": box.row0,
-        "endRowIndex": box.row1,
-        "startColumnIndex": box.col0,
-        "endColumnIndex": box.col1,
-    }
-    return {k: v for k, v in out.items() if v}
+    """A ``GridRange`` as Google prints it: ``sheetId`` 0 and open ends left out."""
+    out: dict[str, int] = {"sheetId": sheet_id} if sheet_id else {}
+    if box.row1 is not None:
+        out |= {"startRowIndex": box.row0, "endRowIndex": box.row1}
+    if box.col1 is not None:
+        out |= {"startColumnIndex": box.col0, "endColumnIndex": box.col1}
+    return out
 
 
 @dataclass
@@ -328,7 +326,8 @@ class Spreadsheet:
 class Store:
     """All spreadsheets, with deterministic ids so test runs repeat exactly."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, account: str = "okrtree@emulator.invalid") -> None:
+        self.account = account
         self.rng = random.Random(seed)
         self.spreadsheets: dict[str, Spreadsheet] = {}
 
