@@ -223,7 +223,7 @@ class FakeSheet {
     return this.protections.slice();
   }
   getConditionalFormatRules() { return this.conditionalRules.slice(); }
-  setConditionalFormatRules(rules) { this.log('setConditionalFormatRules', null); this.conditionalRules = rules.slice(); }
+  setConditionalFormatRules(rules) { this.log('setConditionalFormatRules', null); this.conditionalRules = Array.from(rules); }
 }
 
 class FakeSpreadsheet {
@@ -264,7 +264,7 @@ class FakeSpreadsheet {
 function dataValidationBuilder() {
   const spec = { values: null, dropdown: false, allowInvalid: true, helpText: '' };
   const builder = {
-    requireValueInList(values, showDropdown = true) { spec.values = values.slice(); spec.dropdown = showDropdown; return builder; },
+    requireValueInList(values, showDropdown = true) { spec.values = Array.from(values); spec.dropdown = showDropdown; return builder; },
     setAllowInvalid(value) { spec.allowInvalid = value; return builder; },
     setHelpText(text) { spec.helpText = text; return builder; },
     build() {
@@ -287,7 +287,7 @@ function conditionalFormatRuleBuilder() {
       if (!/^#[0-9A-Fa-f]{6}$/.test(colour)) throw new Error(`Exception: Invalid color ${colour}`);
       spec.background = colour; return builder;
     },
-    setRanges(ranges) { spec.ranges = ranges.slice(); return builder; },
+    setRanges(ranges) { spec.ranges = Array.from(ranges); return builder; },
     build() {
       if (!spec.condition || spec.ranges.length === 0) throw new Error('Exception: the rule needs a condition and ranges.');
       const rule = { spec: { ...spec, ranges: spec.ranges.slice() }, getRanges: () => spec.ranges.slice() };
