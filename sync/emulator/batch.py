@@ -58,7 +58,8 @@ def _linked_colors(tree: dict[str, Any]) -> dict[str, Any]:
     return tree
 
 
-def _box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
+def _open_box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
+    """A request's GridRange as a box, open sides kept open, checked against the grid."""
     sheet = spreadsheet.sheet_by_id(int(rng.get("sheetId", 0)))
     box = CellBox(
         int(rng.get("startRowIndex", 0)),
@@ -66,7 +67,14 @@ def _box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]
         rng.get("endRowIndex"),
         rng.get("endColumnIndex"),
     )
-    return sheet, sheet.check_box(box)
+    sheet.check_box(box)
+    return sheet, box
+
+
+def _box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
+    """A request's GridRange bounded to the grid."""
+    sheet, box = _open_box(spreadsheet, rng)
+    return sheet, box.bounded(sheet.rows, sheet.cols)
 
 
 def _cells_in(box: CellBox) -> list[tuple[int, int]]:
@@ -269,7 +277,7 @@ def _add_protected_range(
     store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]
 ) -> dict[str, Any]:
     wanted = dict(req.get("protectedRange", {}))
-    sheet, box = _box(spreadsheet, wanted.get("range", {}))
+    sheet, box = _open_box(spreadsheet, wanted.get("range", {}))
     protected: dict[str, Any] = {
         "protectedRangeId": store.rng.randrange(1, 2**31 - 1),
         "range": grid_range_json(sheet.sheet_id, box),
@@ -295,8 +303,8 @@ def _add_conditional_format_rule(
     ranges = rule.get("ranges") or []
     if not ranges:
         raise bad_request("Invalid requests[0].addConditionalFormatRule: No ranges specified.")
-    sheet, _box_ = _box(spreadsheet, ranges[0])
-    rule["ranges"] = [grid_range_json(sheet.sheet_id, _box(spreadsheet, r)[1]) for r in ranges]
+    sheet = _open_box(spreadsheet, ranges[0])[0]
+    rule["ranges"] = [grid_range_json(sheet.sheet_id, _open_box(spreadsheet, r)[1]) for r in ranges]
     sheet.conditional_formats.insert(int(req.get("index", 0)), rule)
     return {}
 

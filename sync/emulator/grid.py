@@ -25,6 +25,8 @@ def _shift_range(rng: dict[str, Any], axis: str, start: int, delta: int) -> dict
         else ("startColumnIndex", "endColumnIndex")
     )
     out = dict(rng)
+    if lo_key not in out and hi_key not in out:
+        return out
     lo = out.get(lo_key, 0)
     hi = out.get(hi_key)
     if delta > 0:
@@ -44,7 +46,7 @@ def _shift_range(rng: dict[str, Any], axis: str, start: int, delta: int) -> dict
     out[lo_key] = lo
     if hi is not None:
         out[hi_key] = hi
-    return {k: v for k, v in out.items() if v}
+    return out
 
 
 def _shift_anchors(sheet: Sheet, axis: str, start: int, delta: int) -> None:

@@ -229,7 +229,11 @@ def batch_update(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, An
 
 
 def _table(sheet: Sheet, box: CellBox) -> CellBox | None:
-    """The first block of consecutive non-empty rows in the box's columns, as append finds it."""
+    """The table ``values.append`` finds: consecutive non-empty rows in the box's columns.
+
+    A multi-row range searches down for its first data row; a single-row range (gspread's
+    ``A5`` after inserting an empty row 5) only looks at that row, so an empty one is written.
+    """
     col1 = sheet.cols if box.col1 is None else box.col1
     rows: dict[int, list[int]] = {}
     for (r, c), cell in sheet.cells.items():
@@ -238,6 +242,8 @@ def _table(sheet: Sheet, box: CellBox) -> CellBox | None:
     if not rows:
         return None
     first = min(rows)
+    if box.row1 == box.row0 + 1 and first != box.row0:
+        return None
     last = first
     while last + 1 in rows:
         last += 1
