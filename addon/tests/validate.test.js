@@ -51,15 +51,18 @@ test('the fixture is a /api/validate exchange as the contract describes it', () 
   assert.equal(response.team, 'Platform');
   for (const key of ['tab', 'as_of', 'items', 'findings', 'writes', 'summary']) assert.ok(key in response, key);
   for (const item of response.items) {
-    assert.deepEqual(Object.keys(item).sort(), ['depends_on', 'id', 'owner', 'parent', 'progress', 'row', 'score',
-      'status', 'team', 'title', 'type']);
+    for (const key of ['id', 'type', 'team', 'title', 'owner', 'parent', 'depends_on', 'score', 'progress', 'status', 'row']) {
+      assert.ok(key in item, `item ${item.id} has ${key}`);
+    }
     assert.ok(['objective', 'key_result'].includes(item.type));
     assert.ok(['on_track', 'at_risk', 'off_track', 'done', 'no_data'].includes(item.status));
   }
   const severities = new Set(response.findings.map((f) => f.severity));
   assert.ok(severities.size >= 2, 'findings of several severities');
   for (const finding of response.findings) {
-    assert.deepEqual(Object.keys(finding).sort(), ['code', 'id', 'message', 'related', 'row', 'severity', 'team']);
+    for (const key of ['severity', 'code', 'id', 'team', 'message', 'related', 'row']) {
+      assert.ok(key in finding, `finding ${finding.code} has ${key}`);
+    }
     assert.ok(['error', 'warning', 'info'].includes(finding.severity));
     assert.ok(finding.row === null || Number.isInteger(finding.row));
   }
