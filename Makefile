@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-org
 
-.PHONY: setup demo test lint typecheck pytest bench clean
+.PHONY: setup demo test lint typecheck pytest addon-test clean
 
 setup: $(STAMP)
 
@@ -28,10 +28,14 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# PYTEST_ARGS lets a nested run (the README-commands test) leave itself out.
 pytest: setup
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+addon-test:
+	cd addon && npm ci --no-audit --no-fund --loglevel=error && npm test
+
+test: lint typecheck addon-test pytest
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR)
+	rm -rf $(VENV) $(DEMO_DIR) addon/node_modules

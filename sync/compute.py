@@ -7,6 +7,9 @@ with items in Teams-then-row order and findings sorted as SPEC §4 says. It neve
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
@@ -28,7 +31,7 @@ from .scoring import expected_progress, score_all, status_for
 from .snapshot import TeamSnapshot
 from .tree import TreeRow, tree_rows
 
-__all__ = ["Computed", "compute", "sort_findings"]
+__all__ = ["Computed", "compute", "gc_paused", "sort_findings"]
 
 
 @dataclass(slots=True)
@@ -56,6 +59,19 @@ def _unreadable(team: Team, reason: str) -> Finding:
     )
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """A run allocates millions of small objects and frees them together; the cyclic collector's
+    repeated full passes over them would make it quadratic, so it waits until the run is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compute(
     teams: list[Team],
     settings: Settings,
@@ -64,6 +80,17 @@ def compute(
     hub_findings: list[Finding] | None = None,
 ) -> Computed:
     """Validate, score and order the organisation. `snapshots` follow `teams` one to one."""
+    with gc_paused():
+        return _compute(teams, settings, snapshots, as_of, hub_findings)
+
+
+def _compute(
+    teams: list[Team],
+    settings: Settings,
+    snapshots: list[TeamSnapshot],
+    as_of: dt.date,
+    hub_findings: list[Finding] | None,
+) -> Computed:
     findings: list[Finding] = list(hub_findings or ())
     states: list[TeamState] = []
     sheets: dict[str, SheetRead] = {}

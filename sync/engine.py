@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .compute import Computed, compute, sort_findings
+from .compute import Computed, compute, gc_paused, sort_findings
 from .hub import parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team
 from .plan import plan_hub, plan_teams
@@ -70,6 +70,13 @@ def run(
     progress: Progress | None = None,
 ) -> Run:
     """Validate (and with `write`, sync) the organisation behind `backend`."""
+    with gc_paused():
+        return _run(backend, as_of, write, snapshot, progress)
+
+
+def _run(
+    backend: Backend, as_of: dt.date, write: bool, snapshot: bool, progress: Progress | None
+) -> Run:
     current = read_and_compute(backend, as_of, progress)
     if not write:
         return current
