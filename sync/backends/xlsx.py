@@ -21,6 +21,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -43,6 +44,7 @@ from ..snapshot import (
     TeamSnapshot,
     WriteRefused,
 )
+from .xlsx_formulas import FormulaCache, formula_coordinates, restore_cached_values
 from .xlsx_safety import (
     ChangedMeanwhile,
     FileStamp,
@@ -134,6 +136,9 @@ class XlsxBackend:
             raise WriteRefused(reason)
         if not path.is_file():
             raise WriteRefused(f"{source} no longer exists; run again")
+        reason = _unwritable_reason(path, source, [], [])  # opened in an editor since the read?
+        if reason:
+            raise WriteRefused(reason)
         expected = self._stamps.get(source)
         stale = _changed_since_read(source)
         if expected is not None and FileStamp.of(path) != expected:
@@ -153,11 +158,13 @@ class XlsxBackend:
                 )
             _set_value(cell, change.value)
         try:
-            save_atomically(wb, path, expected)
+            _save_keeping_results(wb, path, expected)
         except ChangedMeanwhile as err:
             raise WriteRefused(stale) from err
-        except PermissionError as err:
-            raise WriteRefused(f"{source} cannot be saved: permission denied") from err
+        except OSError as err:
+            raise WriteRefused(
+                f"{source} could not be saved ({_why(err)}); it was left as it was"
+            ) from err
         self._stamps[source] = FileStamp.of(path)
 
     def write_hub(self, tables: list[OutputTable]) -> int:
@@ -167,9 +174,12 @@ class XlsxBackend:
         """
         if not tables:
             return 0
-        reason = _unwritable_reason(
-            self.hub_path, HUB_FILE, zipfile.ZipFile(self.hub_path).namelist(), []
-        )
+        try:
+            with zipfile.ZipFile(self.hub_path) as archive:
+                members = archive.namelist()
+        except (OSError, zipfile.BadZipFile) as err:
+            raise SourceError(f"{self.hub_path} cannot be written ({_why(err)})") from err
+        reason = _unwritable_reason(self.hub_path, HUB_FILE, members, [])
         if reason:
             raise WriteRefused(reason)
         wb = _load_for_write(self.hub_path, HUB_FILE)
@@ -187,7 +197,7 @@ class XlsxBackend:
                 wb.remove(old)
             _fill_table(wb.create_sheet(table.name, index), table)
         if changed:
-            save_atomically(wb, self.hub_path)
+            _save_keeping_results(wb, self.hub_path)
         return changed
 
 
@@ -364,6 +374,36 @@ def _load_for_write(path: Path, source: str) -> Workbook:
     if losses:
         raise WriteRefused(f"{source}: saving would lose content okrtree cannot keep ({losses[0]})")
     return wb
+
+
+def _save_keeping_results(wb: Workbook, path: Path, expected: FileStamp | None = None) -> None:
+    """Save atomically, with the formula results the file had (openpyxl would drop them)."""
+    cache = _formula_results(path, wb)
+    finish = (lambda saved: restore_cached_values(saved, wb, cache)) if cache else None
+    save_atomically(wb, path, expected, finish)
+
+
+def _formula_results(path: Path, wb: Workbook) -> FormulaCache:
+    """The cached results in `path` of the cells that are formulas in `wb`."""
+    where = formula_coordinates(wb)
+    if not where:
+        return {}
+    cache: FormulaCache = {}
+    source = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for title, cells in where.items():
+            if title not in source.sheetnames:
+                continue
+            grid, _ = _read_sheet(source, source[title])
+            values: dict[str, object] = {}
+            for r, c in cells:
+                row = grid[r - 1] if r <= len(grid) else []
+                if c <= len(row) and row[c - 1] is not None:
+                    values[f"{get_column_letter(c)}{r}"] = row[c - 1]
+            cache[title] = values
+    finally:
+        source.close()
+    return cache
 
 
 def _check_rows(ws: Worksheet, changes: SheetChanges, stale: str) -> None:

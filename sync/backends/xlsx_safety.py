@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,19 +122,27 @@ class FileStamp:
         return cls(info.st_mtime_ns, info.st_size)
 
 
-def save_atomically(wb: Workbook, path: Path, expected: FileStamp | None = None) -> None:
+def save_atomically(
+    wb: Workbook,
+    path: Path,
+    expected: FileStamp | None = None,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
     """Save `wb` over `path` so that a crash leaves either the old or the new file, never half.
 
     The workbook goes to a temporary file in the same folder (same file system, so the final
     `os.replace` is atomic), keeps the original's permissions, and is flushed to disk first.
     With `expected`, the original must still carry that stamp just before the replace: a person
-    saving the file meanwhile wins, and `ChangedMeanwhile` is raised.
+    saving the file meanwhile wins, and `ChangedMeanwhile` is raised. `finish` may touch up the
+    saved temporary file before it replaces the original.
     """
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         wb.save(tmp)
+        if finish is not None:
+            finish(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         if path.exists():

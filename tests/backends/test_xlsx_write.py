@@ -1,0 +1,271 @@
+"""Writing team workbooks: only the asked cells change, safely, atomically, or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.workbook.workbook import Workbook
+
+from sync.backends.xlsx import XlsxBackend
+from sync.snapshot import CellChange, SheetChanges, WriteRefused
+
+from .conftest import SCORE, STATUS, WARNINGS, cached, rezip, sheet_xml, team
+
+
+def changes(*cells: tuple[int, int, Any], ids: dict[int, str] | None = None) -> SheetChanges:
+    expected = ids if ids is not None else {2: "CO-1", 3: "CO-2", 4: "CO-3"}
+    return SheetChanges(
+        team="Core",
+        source="team.xlsx",
+        tab="OKRs",
+        id_column=1,
+        changes=[CellChange(r, c, v) for r, c, v in cells],
+        expected_ids={r: expected[r] for r, _, _ in cells if r in expected},
+    )
+
+
+def _decorate(path: Path) -> None:
+    """Give the team workbook what people add: formulas, styles, comments, another tab."""
+    wb = load_workbook(path)
+    ws = wb["OKRs"]
+    ws["I3"] = "=G3+4"
+    ws["C2"].font = Font(italic=True, color="FF0000")
+    ws["D3"].fill = PatternFill(fill_type="solid", start_color="FFFF00", end_color="FFFF00")
+    ws["C3"].comment = Comment("ask finance", "Ana")
+    ws["O4"] = "old warning"
+    ws["P1"] = "Notes"  # an unknown column, kept untouched
+    ws["P2"] = "keep me"
+    notes = wb.create_sheet("Notes")
+    notes["A1"] = "Retro"
+    notes["B2"] = "=SUM(1,2)"
+    notes["A1"].font = Font(bold=True)
+    wb.save(path)
+    rezip(path, {"xl/worksheets/sheet1.xml": sheet_xml(cached("I3", "8"))})
+
+
+def _cells(wb: Workbook) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """Every cell of every tab: value (formulas as text), style parts and comment."""
+    out: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                out[(ws.title, cell.coordinate)] = (
+                    cell.value,
+                    cell.number_format,
+                    repr(cell.font),
+                    repr(cell.fill),
+                    repr(cell.border),
+                    repr(cell.alignment),
+                    cell.comment.text if cell.comment else None,
+                )
+    return out
+
+
+def _sheet_parts(wb: Workbook) -> list[Any]:
+    parts: list[Any] = [wb.sheetnames]
+    for ws in wb.worksheets:
+        parts.append(ws.freeze_panes)
+        parts.append(
+            [(dv.sqref, dv.formula1, dv.type) for dv in ws.data_validations.dataValidation]
+        )
+        parts.append(
+            [(str(cf.sqref), len(cf.rules)) for cf in ws.conditional_formatting]  # type: ignore[attr-defined]
+        )
+        parts.append({k: d.width for k, d in ws.column_dimensions.items()})
+    return parts
+
+
+def test_round_trip_changes_only_the_written_cells(workspace: Path, backend: XlsxBackend) -> None:
+    path = workspace / "team.xlsx"
+    _decorate(path)
+    before = load_workbook(path)
+    backend.read_teams([team()])
+    backend.write_team(
+        changes(
+            (2, SCORE, 0.4), (2, STATUS, "On track"), (3, WARNINGS, "STALE: x"), (4, WARNINGS, None)
+        )
+    )
+    after = load_workbook(path)
+    old, new = _cells(before), _cells(after)
+    written = {("OKRs", "M2"): 0.4, ("OKRs", "N2"): "On track", ("OKRs", "O3"): "STALE: x"}
+    for key, value in written.items():
+        assert new[key][0] == value
+        assert new[key][1:] == old.get(key, new[key])[1:]  # the column's style is kept
+    assert new[("OKRs", "O4")][0] is None
+    untouched = set(old) - set(written) - {("OKRs", "O4")}
+    assert {k: new[k] for k in untouched} == {k: old[k] for k in untouched}
+    assert new[("OKRs", "I3")][0] == "=G3+4" and new[("Notes", "B2")][0] == "=SUM(1,2)"
+    assert _sheet_parts(after) == _sheet_parts(before)
+
+
+@pytest.mark.parametrize(
+    ("cell", "formula", "value", "kind", "expected"),
+    [
+        ("I3", "=G3+4", "8", "", 8),
+        ("I4", "=G4/4", "2.25", "", 2.25),
+        ("L2", '="why "&C2', "why &amp; how", "str", "why & how"),
+        ("J2", "=TRUE()", "1", "b", True),
+        ("I2", "=1/0", "#DIV/0!", "e", "#DIV/0!"),
+        ("K2", "=DATE(2026,11,20)", "46346", "", dt.datetime(2026, 11, 20)),
+    ],
+    ids=["int", "float", "text", "boolean", "error", "date"],
+)
+def test_formula_results_survive_a_write(
+    workspace: Path,
+    backend: XlsxBackend,
+    cell: str,
+    formula: str,
+    value: str,
+    kind: str,
+    expected: object,
+) -> None:
+    path = workspace / "team.xlsx"
+    wb = load_workbook(path)
+    wb["OKRs"][cell] = formula
+    if isinstance(expected, dt.datetime):
+        wb["OKRs"][cell].number_format = "yyyy-mm-dd"
+    wb.save(path)
+    rezip(path, {"xl/worksheets/sheet1.xml": sheet_xml(cached(cell, value, kind))})
+    [before] = backend.read_teams([team()])
+    backend.write_team(changes((2, SCORE, 0.5)))
+    [after] = XlsxBackend(workspace).read_teams([team()])
+    assert before.grid is not None and after.grid is not None
+    row, column = int(cell[1:]), ord(cell[0]) - ord("A")
+    assert after.grid[row - 1][column] == before.grid[row - 1][column] == expected
+    assert load_workbook(path)["OKRs"][cell].value == formula
+    assert after.grid[1][SCORE - 1] == 0.5
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(
+    workspace: Path, backend: XlsxBackend
+) -> None:
+    backend.read_teams([team()])
+    backend.write_team(changes((2, WARNINGS, "=not a formula\x07")))
+    cell = load_workbook(workspace / "team.xlsx")["OKRs"]["O2"]
+    assert (cell.value, cell.data_type) == ("=not a formula", "s")
+
+
+def test_a_crash_while_saving_leaves_the_original_and_no_temp_file(
+    workspace: Path, backend: XlsxBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workspace / "team.xlsx"
+    original = path.read_bytes()
+    backend.read_teams([team()])
+    listing = sorted(os.listdir(workspace))
+
+    def crash(self: Workbook, filename: str | Path) -> None:
+        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", crash)
+    with pytest.raises(WriteRefused, match=r"team.xlsx could not be saved .*left as it was"):
+        backend.write_team(changes((2, SCORE, 0.5)))
+    assert path.read_bytes() == original
+    assert sorted(os.listdir(workspace)) == listing
+
+
+def test_permissions_are_kept(workspace: Path, backend: XlsxBackend) -> None:
+    path = workspace / "team.xlsx"
+    path.chmod(0o640)
+    backend.read_teams([team()])
+    backend.write_team(changes((2, SCORE, 0.5)))
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _edit_and_save(path: Path) -> None:
+    wb = load_workbook(path)
+    wb["OKRs"].insert_rows(2)
+    wb["OKRs"]["A2"] = "CO-0"
+    wb.save(path)
+
+
+def _touch(path: Path) -> None:
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.mark.parametrize(
+    ("meddle", "change_set", "reason"),
+    [
+        (_edit_and_save, changes((2, SCORE, 0.5)), r"team.xlsx changed since it was read; run"),
+        (_touch, changes((2, SCORE, 0.5)), r"changed since it was read"),
+        (None, changes((2, SCORE, 0.5), ids={2: "CO-9"}), r"changed since it was read"),
+        (
+            lambda p: p.with_name(".~lock.team.xlsx#").write_text("x"),
+            changes((2, SCORE, 0.5)),
+            r"open in a spreadsheet editor",
+        ),
+        (lambda p: p.unlink(), changes((2, SCORE, 0.5)), r"no longer exists"),
+    ],
+    ids=["rows inserted", "saved again", "ID moved", "opened in editor", "deleted"],
+)
+def test_row_safety_refuses_and_writes_nothing(
+    workspace: Path, backend: XlsxBackend, meddle: Any, change_set: SheetChanges, reason: str
+) -> None:
+    path = workspace / "team.xlsx"
+    backend.read_teams([team()])
+    if meddle is not None:
+        meddle(path)
+    before = path.read_bytes() if path.exists() else None
+    with pytest.raises(WriteRefused, match=reason):
+        backend.write_team(change_set)
+    assert (path.read_bytes() if path.exists() else None) == before
+    assert [p.name for p in workspace.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_ids_compare_trimmed_and_ignoring_case(workspace: Path, backend: XlsxBackend) -> None:
+    backend.read_teams([team()])
+    backend.write_team(changes((2, SCORE, 0.5), ids={2: "  co-1 "}))
+    assert load_workbook(workspace / "team.xlsx")["OKRs"]["M2"].value == 0.5
+
+
+def test_a_second_write_in_the_same_run_is_allowed(workspace: Path, backend: XlsxBackend) -> None:
+    backend.read_teams([team()])
+    backend.write_team(changes((2, SCORE, 0.5)))
+    backend.write_team(changes((3, SCORE, 0.25)))
+    ws = load_workbook(workspace / "team.xlsx")["OKRs"]
+    assert (ws["M2"].value, ws["M3"].value) == (0.5, 0.25)
+
+
+@pytest.mark.parametrize("target", [(2, SCORE), (3, STATUS)], ids=["top-left", "covered"])
+def test_a_merged_target_cell_is_refused_naming_it(
+    workspace: Path, backend: XlsxBackend, target: tuple[int, int]
+) -> None:
+    path = workspace / "team.xlsx"
+    wb = load_workbook(path)
+    wb["OKRs"].merge_cells("M2:N3")
+    wb.save(path)
+    before = path.read_bytes()
+    backend.read_teams([team()])
+    coordinate = {(2, SCORE): "M2", (3, STATUS): "N3"}[target]
+    with pytest.raises(WriteRefused, match=rf"cell {coordinate} of team.xlsx .*merged"):
+        backend.write_team(changes((*target, 0.5)))
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda p: p.with_name("~$team.xlsx").write_text("x"),
+        lambda p: rezip(p, {"xl/charts/chart1.xml": b"<x/>"}),
+    ],
+    ids=["lock file", "chart"],
+)
+def test_workbooks_flagged_at_read_are_refused(
+    workspace: Path, backend: XlsxBackend, spoil: Any
+) -> None:
+    path = workspace / "team.xlsx"
+    spoil(path)
+    [snap] = backend.read_teams([team()])
+    before = path.read_bytes()
+    with pytest.raises(WriteRefused) as refused:
+        backend.write_team(changes((2, SCORE, 0.5)))
+    assert str(refused.value) == snap.unwritable
+    assert path.read_bytes() == before
