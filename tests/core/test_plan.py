@@ -1,0 +1,124 @@
+"""The planner and the engine: minimal writes, row placement, NOT_WRITTEN, quiet re-sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sync.engine import run
+from sync.model import Code
+from sync.plan import plan_teams
+from sync.snapshot import CellChange
+from tests.orgs import AS_OF, HEADER, MemoryBackend, Org, grid, kr, obj
+
+
+def example() -> Org:
+    return Org(
+        {
+            "Co": [obj("O"), kr("O.1", target=100, current=60), kr("O.2", target=100, current="x")],
+            "Eng": grid(
+                [
+                    obj("E", parent="O.1"),
+                    kr("E.1", target=10, current=5, owner=None),
+                    {"Title": "no id"},
+                    {},
+                    obj("E", title="dup"),
+                ],
+                header=[*HEADER, "Notes", "Score"],
+            ),
+        },
+        levels={"Eng": "Team"},
+        parents={"Eng": "Co"},
+    )
+
+
+def test_first_sync_writes_outputs_and_appends_missing_columns() -> None:
+    backend = MemoryBackend(example())
+    result = run(backend, AS_OF, write=True).computed.result
+    by_team = {c.team: c for c in backend.team_writes}
+    co = by_team["Co"]
+    header = [c for c in co.changes if c.row == 1]
+    assert header == [
+        CellChange(1, 13, "Score"),
+        CellChange(1, 14, "Status"),
+        CellChange(1, 15, "Warnings"),
+    ]
+    assert CellChange(3, 13, 0.6) in co.changes and CellChange(3, 14, "On track") in co.changes
+    assert any(
+        c.row == 4 and c.column == 15 and str(c.value).startswith("INVALID_NUMBER: ")
+        for c in co.changes
+    )
+    eng = by_team["Eng"]
+    # Eng has Score in column 14 after an unknown column; Status and Warnings come after it
+    assert {c.column for c in eng.changes if c.row == 1} == {15, 16}
+    assert {c.column for c in eng.changes if c.row > 1} <= {14, 15, 16}
+    assert {c.row for c in eng.changes} == {1, 2, 3, 4, 6}  # row 5 is blank: left alone
+    missing_id = [c for c in eng.changes if c.row == 4]
+    assert missing_id == [CellChange(4, 16, f"MISSING_ID: {_message(result, Code.MISSING_ID)}")]
+    assert eng.expected_ids == {1: "ID", 2: "E", 3: "E.1", 4: "", 6: "E"}
+    assert result.writes_spreadsheets == 3 and result.writes_cells == sum(
+        len(c.changes) for c in backend.team_writes
+    ) + sum(len(t.rows) for t in backend.hub_writes[0])
+
+
+def _message(result: object, code: Code) -> str:
+    return next(f.message for f in result.findings if f.code is code)  # type: ignore[attr-defined]
+
+
+def test_a_second_sync_writes_nothing() -> None:
+    backend = MemoryBackend(example())
+    run(backend, AS_OF, write=True)
+    first_writes = len(backend.team_writes)
+    again = run(backend, AS_OF, write=True).computed.result
+    assert len(backend.team_writes) == first_writes
+    assert len(backend.hub_writes) == 1
+    assert (again.writes_spreadsheets, again.writes_cells) == (0, 0)
+
+
+def test_only_changed_cells_are_planned() -> None:
+    org = example()
+    backend = MemoryBackend(org)
+    run(backend, AS_OF, write=True)
+    backend.grids["Co"][2][8] = 100  # O.1 current 60 -> 100: done
+    computed = run(backend, AS_OF).computed
+    plans = plan_teams(
+        computed,
+        [t.team for t in computed.result.teams],
+        backend.read_teams([t.team for t in computed.result.teams]),
+    )
+    assert [(s.team, c) for s, p in plans for c in p.changes] == [
+        ("Co", CellChange(2, 13, 1.0)),
+        ("Co", CellChange(2, 14, "Done")),
+        ("Co", CellChange(3, 13, 1.0)),
+        ("Co", CellChange(3, 14, "Done")),
+    ]
+
+
+def test_validate_writes_nothing() -> None:
+    backend = MemoryBackend(example())
+    result = run(backend, AS_OF).computed.result
+    assert backend.team_writes == [] and backend.hub_writes == []
+    assert (result.writes_spreadsheets, result.writes_cells) == (0, 0)
+
+
+def test_a_refused_spreadsheet_becomes_not_written_and_the_rest_goes_on() -> None:
+    backend = MemoryBackend(example())
+    backend.refuse["Eng"] = "it is open in an editor (lock file .~lock.eng.xlsx#)"
+    result = run(backend, AS_OF, write=True).computed.result
+    assert [c.team for c in backend.team_writes] == ["Co"]
+    refused = [f for f in result.findings if f.code is Code.NOT_WRITTEN]
+    assert [(f.team, f.id) for f in refused] == [("Eng", None)]
+    assert "open in an editor" in refused[0].message
+    findings_tab = backend.hub.tabs["Findings"]
+    assert any(row[1] == "NOT_WRITTEN" for row in findings_tab[1:])
+
+
+def test_history_snapshot_replaces_the_same_date() -> None:
+    backend = MemoryBackend(example())
+    run(backend, AS_OF, write=True, snapshot=True)
+    run(backend, AS_OF + dt.timedelta(days=1), write=True, snapshot=True)
+    run(backend, AS_OF + dt.timedelta(days=1), write=True, snapshot=True)
+    history = backend.hub.tabs["History"]
+    dates = [row[0] for row in history[1:]]
+    items = 5
+    assert history[0] == ["Date", "ID", "Score", "Status"]
+    assert dates == [AS_OF] * items + [AS_OF + dt.timedelta(days=1)] * items
