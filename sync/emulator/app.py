@@ -18,17 +18,19 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
 from . import drive, values
-from .batch import apply_batch
+from .batch import apply_batch, copy_sheet_to
 from .emulator import Emulator
 from .errors import ApiError, bad_request
 from .faults import RequestInfo
 from .griddata import spreadsheet_json
+from .metadata import get_metadata, search_metadata
 
 __all__ = ["EmulatorApp", "Route", "route"]
 
 _WRITES = {
     "spreadsheets.create",
     "spreadsheets.batchUpdate",
+    "sheets.copyTo",
     "values.update",
     "values.batchUpdate",
     "values.append",
@@ -90,6 +92,16 @@ def _sheets_route(method: str, parts: list[str]) -> Route | None:
         if action is None and method == "GET":
             return Route("spreadsheets.get", key)
         return None
+    if parts[1].startswith("developerMetadata"):
+        _, meta_action = _split_action(parts[1])
+        if len(parts) == 2 and meta_action == "search" and method == "POST":
+            return Route("developerMetadata.search", key)
+        if len(parts) == 3 and method == "GET":
+            return Route("developerMetadata.get", key, extra=unquote(parts[2]))
+        return None
+    if parts[1] == "sheets" and len(parts) == 3 and method == "POST":
+        sheet_id, copy_action = _split_action(parts[2])
+        return Route("sheets.copyTo", key, extra=sheet_id) if copy_action == "copyTo" else None
     if parts[1].startswith("values"):
         _, batch_action = _split_action(parts[1])
         if len(parts) == 2:
@@ -212,6 +224,14 @@ class EmulatorApp:
             return 200, spreadsheet_json(spreadsheet, ranges, include, params.get("fields"))
         if kind == "spreadsheets.batchUpdate":
             return 200, apply_batch(store, spreadsheet, _json_body(request))
+        if kind == "developerMetadata.search":
+            return 200, search_metadata(spreadsheet, _json_body(request))
+        if kind == "developerMetadata.get":
+            return 200, get_metadata(spreadsheet, found.extra or "")
+        if kind == "sheets.copyTo":
+            body = _json_body(request)
+            target = store.get(str(body.get("destinationSpreadsheetId", "")), write=True)
+            return 200, copy_sheet_to(store, spreadsheet, int(found.extra or 0), target)
         if kind == "values.get":
             return 200, values.get(spreadsheet, found.range or "", params)
         if kind == "values.batchGet":

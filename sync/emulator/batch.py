@@ -1,97 +1,23 @@
-"""``spreadsheets.batchUpdate``: the structural and formatting requests okrtree sends.
+"""``spreadsheets.batchUpdate``: dispatch, atomicity, and the requests that shape tabs.
 
 Requests run in order against a copy of the spreadsheet; the copy replaces the original only
-when all of them succeed, because Google applies a batch atomically.
+when all of them succeed, because Google applies a batch atomically. Cell-level requests live in
+:mod:`sync.emulator.batch_cells`, developer metadata in :mod:`sync.emulator.metadata`.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from . import grid
-from .a1 import CellBox
+from .batch_cells import CELL_REQUESTS, Handler
 from .errors import ApiError, bad_request
 from .fieldmask import apply_update, parse_mask
-from .state import Sheet, Spreadsheet, Store, grid_range_json
+from .metadata import METADATA_REQUESTS
+from .state import Sheet, Spreadsheet, Store
 
-__all__ = ["SUPPORTED_REQUESTS", "apply_batch", "normalise_format"]
-
-Handler = Callable[[Store, Spreadsheet, dict[str, Any]], dict[str, Any]]
-_COLOR_FIELDS = (("backgroundColor", "backgroundColorStyle"),)
-_TEXT_COLOR_FIELDS = (("foregroundColor", "foregroundColorStyle"),)
-
-
-def _mirror_colors(fmt: dict[str, Any], pairs: tuple[tuple[str, str], ...]) -> None:
-    for plain, styled in pairs:
-        if plain in fmt and styled not in fmt:
-            fmt[styled] = {"rgbColor": fmt[plain]}
-        elif styled in fmt and plain not in fmt and "rgbColor" in fmt[styled]:
-            fmt[plain] = fmt[styled]["rgbColor"]
-
-
-def normalise_format(fmt: dict[str, Any]) -> dict[str, Any]:
-    """Add the ``*Style`` twins of colours as Google does when it stores a format."""
-    fmt = copy.deepcopy(fmt)
-    _mirror_colors(fmt, _COLOR_FIELDS)
-    if isinstance(fmt.get("textFormat"), dict):
-        _mirror_colors(fmt["textFormat"], _TEXT_COLOR_FIELDS)
-    return fmt
-
-
-def _twin(node: dict[str, Any], pairs: tuple[tuple[str, str], ...]) -> None:
-    for plain, styled in pairs:
-        if plain in node:
-            node.setdefault(styled, {})
-        elif styled in node:
-            node.setdefault(plain, {})
-
-
-def _linked_colors(tree: dict[str, Any]) -> dict[str, Any]:
-    """A colour and its ``*Style`` twin are one setting: masking either updates both."""
-    fmt = tree.get("userEnteredFormat")
-    if fmt:
-        _twin(fmt, _COLOR_FIELDS)
-        if fmt.get("textFormat"):
-            _twin(fmt["textFormat"], _TEXT_COLOR_FIELDS)
-    return tree
-
-
-def _open_box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
-    """A request's GridRange as a box, open sides kept open, checked against the grid."""
-    sheet = spreadsheet.sheet_by_id(int(rng.get("sheetId", 0)))
-    box = CellBox(
-        int(rng.get("startRowIndex", 0)),
-        int(rng.get("startColumnIndex", 0)),
-        rng.get("endRowIndex"),
-        rng.get("endColumnIndex"),
-    )
-    sheet.check_box(box)
-    return sheet, box
-
-
-def _box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
-    """A request's GridRange bounded to the grid."""
-    sheet, box = _open_box(spreadsheet, rng)
-    return sheet, box.bounded(sheet.rows, sheet.cols)
-
-
-def _cells_in(box: CellBox) -> list[tuple[int, int]]:
-    assert box.row1 is not None and box.col1 is not None
-    return [(r, c) for r in range(box.row0, box.row1) for c in range(box.col0, box.col1)]
-
-
-def _write_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], mask: str) -> None:
-    source = dict(data)
-    if "userEnteredFormat" in source:
-        source["userEnteredFormat"] = normalise_format(source["userEnteredFormat"])
-    cell = sheet.cells.get(key, {})
-    apply_update(cell, source, _linked_colors(parse_mask(mask)))
-    if cell:
-        sheet.cells[key] = cell
-    else:
-        sheet.cells.pop(key, None)
+__all__ = ["SUPPORTED_REQUESTS", "apply_batch", "copy_sheet_to"]
 
 
 def _add_sheet(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
@@ -185,38 +111,6 @@ def _update_spreadsheet_properties(
     return {}
 
 
-def _repeat_cell(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
-    sheet, box = _box(spreadsheet, req.get("range", {}))
-    for key in _cells_in(box):
-        _write_cell(sheet, key, req.get("cell", {}), req.get("fields", "*"))
-    return {}
-
-
-def _update_cells(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
-    fields = req.get("fields", "*")
-    rows = req.get("rows", [])
-    if "start" in req:
-        start = req["start"]
-        sheet = spreadsheet.sheet_by_id(int(start.get("sheetId", 0)))
-        r0, c0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
-        width = max((len(row.get("values", [])) for row in rows), default=0)
-        sheet.check_box(CellBox(r0, c0, r0 + len(rows), c0 + width))
-        targets = None
-    else:
-        sheet, box = _box(spreadsheet, req.get("range", {}))
-        r0, c0 = box.row0, box.col0
-        targets = _cells_in(box)
-    written = set()
-    for i, row in enumerate(rows):
-        for j, data in enumerate(row.get("values", [])):
-            _write_cell(sheet, (r0 + i, c0 + j), data, fields)
-            written.add((r0 + i, c0 + j))
-    for key in targets or []:
-        if key not in written:
-            _write_cell(sheet, key, {}, fields)
-    return {}
-
-
 def _dimension(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, str, int, int | None]:
     sheet = spreadsheet.sheet_by_id(int(rng.get("sheetId", 0)))
     axis = rng.get("dimension", "ROWS")
@@ -265,80 +159,6 @@ def _update_dimension_properties(
     return {}
 
 
-def _set_data_validation(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
-    sheet, box = _box(spreadsheet, req.get("range", {}))
-    rule = req.get("rule")
-    for key in _cells_in(box):
-        _write_cell(sheet, key, {"dataValidation": rule} if rule else {}, "dataValidation")
-    return {}
-
-
-def _add_protected_range(
-    store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]
-) -> dict[str, Any]:
-    wanted = dict(req.get("protectedRange", {}))
-    sheet, box = _open_box(spreadsheet, wanted.get("range", {}))
-    protected: dict[str, Any] = {
-        "protectedRangeId": store.rng.randrange(1, 2**31 - 1),
-        "range": grid_range_json(sheet.sheet_id, box),
-    }
-    for key in ("description", "warningOnly", "unprotectedRanges"):
-        if wanted.get(key):
-            protected[key] = wanted[key]
-    protected["requestingUserCanEdit"] = True
-    requested = copy.deepcopy(wanted.get("editors") or {})
-    editors = copy.deepcopy(requested)
-    editors["users"] = [
-        store.account,
-        *[u for u in requested.get("users", []) if u != store.account],
-    ]
-    sheet.protected_ranges.append(protected | {"editors": editors})
-    return {"addProtectedRange": {"protectedRange": protected | {"editors": requested}}}
-
-
-def _add_conditional_format_rule(
-    _: Store, spreadsheet: Spreadsheet, req: dict[str, Any]
-) -> dict[str, Any]:
-    rule = copy.deepcopy(req.get("rule", {}))
-    ranges = rule.get("ranges") or []
-    if not ranges:
-        raise bad_request("Invalid requests[0].addConditionalFormatRule: No ranges specified.")
-    sheet = _open_box(spreadsheet, ranges[0])[0]
-    rule["ranges"] = [grid_range_json(sheet.sheet_id, _open_box(spreadsheet, r)[1]) for r in ranges]
-    sheet.conditional_formats.insert(int(req.get("index", 0)), rule)
-    return {}
-
-
-def _create_developer_metadata(
-    store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]
-) -> dict[str, Any]:
-    metadata = copy.deepcopy(req.get("developerMetadata", {}))
-    metadata.setdefault("metadataId", store.rng.randrange(1, 2**31 - 1))
-    metadata.setdefault("visibility", "DOCUMENT")
-    location = metadata.get("location", {})
-    if location.get("spreadsheet"):
-        metadata["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
-        spreadsheet.developer_metadata.append(metadata)
-    elif "sheetId" in location:
-        sheet = spreadsheet.sheet_by_id(int(location["sheetId"]))
-        metadata["location"] = {"locationType": "SHEET", "sheetId": sheet.sheet_id}
-        sheet.developer_metadata.append(metadata)
-    else:
-        raise bad_request("Invalid requests[0].createDeveloperMetadata: location is required.")
-    return {"createDeveloperMetadata": {"developerMetadata": metadata}}
-
-
-def _sort_range(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
-    sheet, box = _box(spreadsheet, req.get("range", {}))
-    assert box.row1 is not None and box.col1 is not None
-    specs = [
-        (int(s.get("dimensionIndex", 0)), s.get("sortOrder", "ASCENDING") != "DESCENDING")
-        for s in req.get("sortSpecs", [])
-    ]
-    grid.sort_rows(sheet, box.row0, box.row1, box.col0, box.col1, specs)
-    return {}
-
-
 def _no_op(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
     for key in ("dimensions", "range"):
         if isinstance(req.get(key), dict):
@@ -346,24 +166,60 @@ def _no_op(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str,
     return {}
 
 
-SUPPORTED_REQUESTS: dict[str, Handler] = {
+def _duplicate_sheet(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
+    source = spreadsheet.sheet_by_id(int(req.get("sourceSheetId", 0)))
+    title = req.get("newSheetName") or f"Copy of {source.title}"
+    if spreadsheet.sheet_by_title(title):
+        raise bad_request(
+            f'Invalid requests[0].duplicateSheet: A sheet with the name "{title}" already exists. '
+            "Please enter another name."
+        )
+    copied = copy.deepcopy(source)
+    copied.sheet_id = int(req.get("newSheetId") or store.new_sheet_id(spreadsheet))
+    copied.title = title
+    index = int(req.get("insertSheetIndex", len(spreadsheet.sheets)))
+    for other in spreadsheet.sheets:
+        if other.index >= index:
+            other.index += 1
+    copied.index = index
+    for protected in copied.protected_ranges:
+        protected["protectedRangeId"] = store.rng.randrange(1, 2**31 - 1)
+    spreadsheet.sheets.append(copied)
+    spreadsheet.reindex()
+    return {"duplicateSheet": {"properties": copied.properties()}}
+
+
+def copy_sheet_to(
+    store: Store, source: Spreadsheet, sheet_id: int, target: Spreadsheet
+) -> dict[str, Any]:
+    """``sheets.copyTo``: the tab lands last in ``target`` as "Copy of <title>"."""
+    sheet = source.sheet_by_id(sheet_id)
+    copied = copy.deepcopy(sheet)
+    copied.sheet_id = store.new_sheet_id(target)
+    title, n = f"Copy of {sheet.title}", 2
+    while target.sheet_by_title(title):
+        title, n = f"Copy of {sheet.title} {n}", n + 1
+    copied.title, copied.index = title, len(target.sheets)
+    copied.protected_ranges, copied.developer_metadata = [], []
+    target.sheets.append(copied)
+    target.touch()
+    return copied.properties()
+
+
+SHEET_REQUESTS: dict[str, Handler] = {
     "addSheet": _add_sheet,
     "deleteSheet": _delete_sheet,
+    "duplicateSheet": _duplicate_sheet,
     "updateSheetProperties": _update_sheet_properties,
     "updateSpreadsheetProperties": _update_spreadsheet_properties,
-    "repeatCell": _repeat_cell,
-    "updateCells": _update_cells,
     "appendDimension": _append_dimension,
     "insertDimension": _insert_dimension,
     "deleteDimension": _delete_dimension,
     "updateDimensionProperties": _update_dimension_properties,
-    "setDataValidation": _set_data_validation,
-    "addProtectedRange": _add_protected_range,
-    "addConditionalFormatRule": _add_conditional_format_rule,
-    "createDeveloperMetadata": _create_developer_metadata,
-    "sortRange": _sort_range,
     "autoResizeDimensions": _no_op,
 }
+
+SUPPORTED_REQUESTS: dict[str, Handler] = SHEET_REQUESTS | CELL_REQUESTS | METADATA_REQUESTS
 
 
 def apply_batch(store: Store, spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:

@@ -63,6 +63,19 @@ def _shift_anchors(sheet: Sheet, axis: str, start: int, delta: int) -> None:
             kept_rules.append(rule | {"ranges": ranges})
     sheet.conditional_formats = kept_rules
     sheet.merges = [m for m in (_shift_range(g, axis, start, delta) for g in sheet.merges) if m]
+    kept_metadata = []
+    for entry in sheet.developer_metadata:
+        dimension = entry["location"].get("dimensionRange")
+        if dimension is None or dimension["dimension"] != axis:
+            kept_metadata.append(entry)
+            continue
+        as_range = {"startRowIndex": dimension["startIndex"], "endRowIndex": dimension["endIndex"]}
+        moved = _shift_range(as_range, "ROWS", start, delta)
+        if moved is not None:
+            dimension["startIndex"] = moved.get("startRowIndex", 0)
+            dimension["endIndex"] = moved["endRowIndex"]
+            kept_metadata.append(entry)
+    sheet.developer_metadata = kept_metadata
 
 
 def _shift_meta(meta: dict[int, dict[str, Any]], start: int, delta: int) -> dict[int, Any]:

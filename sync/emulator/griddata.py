@@ -81,12 +81,24 @@ def _grid_data(sheet: Sheet, box: CellBox) -> dict[str, Any]:
             row_data.append({"values": values})
         data["rowData"] = row_data
     data["rowMetadata"] = [
-        {"pixelSize": _ROW_PIXELS} | sheet.row_meta.get(r, {}) for r in range(box.row0, box.row1)
+        {"pixelSize": _ROW_PIXELS} | sheet.row_meta.get(r, {}) | _tags(sheet, "ROWS", r)
+        for r in range(box.row0, box.row1)
     ]
     data["columnMetadata"] = [
-        {"pixelSize": _COLUMN_PIXELS} | sheet.col_meta.get(c, {}) for c in range(box.col0, box.col1)
+        {"pixelSize": _COLUMN_PIXELS} | sheet.col_meta.get(c, {}) | _tags(sheet, "COLUMNS", c)
+        for c in range(box.col0, box.col1)
     ]
     return data
+
+
+def _tags(sheet: Sheet, axis: str, index: int) -> dict[str, Any]:
+    found = []
+    for entry in sheet.developer_metadata:
+        dimension = entry["location"].get("dimensionRange")
+        if dimension and dimension["dimension"] == axis:
+            if dimension["startIndex"] <= index < dimension["endIndex"]:
+                found.append(copy.deepcopy(entry))
+    return {"developerMetadata": found} if found else {}
 
 
 def spreadsheet_json(

@@ -131,8 +131,9 @@ class Sheet:
             out["protectedRanges"] = [dict(p) for p in self.protected_ranges]
         if self.basic_filter:
             out["basicFilter"] = dict(self.basic_filter)
-        if self.developer_metadata:
-            out["developerMetadata"] = [dict(d) for d in self.developer_metadata]
+        on_sheet = [d for d in self.developer_metadata if d["location"]["locationType"] == "SHEET"]
+        if on_sheet:
+            out["developerMetadata"] = [dict(d) for d in on_sheet]
         return out
 
     def check_box(self, box: CellBox) -> CellBox:
