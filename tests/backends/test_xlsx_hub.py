@@ -1,0 +1,185 @@
+"""Writing the hub's output tabs: readable styling, exact change counts, input tabs untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from sheets_templates import template
+from sync.backends.xlsx import XlsxBackend
+from sync.snapshot import Link, OutputTable, WriteRefused
+
+from .conftest import cached, rezip, sheet_xml
+
+TREE_HEADER = [
+    "Tree",
+    "Depth",
+    "ID",
+    "Type",
+    "Team",
+    "Owner",
+    "Score",
+    "Status",
+    "Warnings",
+    "Link",
+]
+
+
+def tree(*rows: tuple[str, int, float | None, str, str]) -> OutputTable:
+    return OutputTable(
+        "Alignment Tree",
+        TREE_HEADER,
+        [
+            [
+                title,
+                depth,
+                f"X-{i}",
+                "Objective",
+                "Core",
+                "a@x.example",
+                score,
+                status,
+                0,
+                Link(f"OKRs!A{i + 2}", target),
+            ]  # fmt: skip
+            for i, (title, depth, score, status, target) in enumerate(rows)
+        ],
+    )
+
+
+def findings(*messages: str) -> OutputTable:
+    return OutputTable(
+        "Findings",
+        ["Severity", "Code", "ID", "Team", "Message", "Link"],
+        [["warning", "STALE", "X-1", "Core", m, None] for m in messages],
+    )
+
+
+def history(*scores: float) -> OutputTable:
+    day = dt.date(2026, 11, 21)
+    return OutputTable(
+        "History",
+        ["Date", "ID", "Score", "Status"],
+        [[day, f"X-{i}", s, "On track"] for i, s in enumerate(scores)],
+    )
+
+
+TREE = tree(
+    ("Grow", 0, 0.5, "On track", "team.xlsx#'OKRs'!A2"),
+    ("Revenue", 1, 0.4, "At risk", "team.xlsx#'OKRs'!A3"),
+    ("Deeper", 3, None, "No data", "https://example.com/sheet#gid=0&range=A4"),
+)
+
+
+def _values(path: Path, tab: str) -> list[tuple[Any, ...]]:
+    return list(load_workbook(path)[tab].iter_rows(values_only=True))
+
+
+def test_tables_are_styled_for_people(workspace: Path, backend: XlsxBackend) -> None:
+    backend.write_hub([TREE])
+    ws = load_workbook(workspace / "hub.xlsx")["Alignment Tree"]
+    assert [c.value for c in ws[1]] == TREE_HEADER
+    assert all(c.font.bold for c in ws[1])
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:J4"
+    widths = {c["name"]: c["width"] for c in template()["hub_tabs"]["Alignment Tree"]["columns"]}
+    assert ws.column_dimensions["A"].width == widths["Tree"]
+    assert ws.column_dimensions["E"].width == widths["Team"]
+    assert [ws.cell(r, 1).alignment.indent for r in (2, 3, 4)] == [0, 1, 3]
+    colours = template()["status_colours"]
+    assert ws["H2"].fill.fgColor.rgb == "00" + colours["On track"]
+    assert ws["H3"].fill.fgColor.rgb == "00" + colours["At risk"]
+    assert ws["G2"].number_format == "0.00" and ws["G2"].value == 0.5
+    assert ws["G4"].value is None
+    link = ws["J2"]
+    assert link.value == "OKRs!A2" and link.style == "Hyperlink"
+    assert (link.hyperlink.target, link.hyperlink.location) == ("team.xlsx", "'OKRs'!A2")
+    web = ws["J4"].hyperlink
+    assert (web.target, web.location) == ("https://example.com/sheet#gid=0&range=A4", None)
+
+
+def test_history_dates_are_date_cells(workspace: Path, backend: XlsxBackend) -> None:
+    backend.write_hub([history(0.25)])
+    ws = load_workbook(workspace / "hub.xlsx")["History"]
+    assert ws["A2"].value == dt.datetime(2026, 11, 21) and ws["A2"].number_format == "yyyy-mm-dd"
+
+
+def test_new_tabs_follow_the_input_tabs_in_order(workspace: Path, backend: XlsxBackend) -> None:
+    path = workspace / "hub.xlsx"
+    wb = load_workbook(path)
+    wb.create_sheet("Notes")
+    wb.save(path)
+    backend.write_hub([history(0.5)])
+    backend.write_hub([findings("a")])
+    backend.write_hub([TREE])
+    assert load_workbook(path).sheetnames == [
+        "Teams", "Settings", "Alignment Tree", "Findings", "History", "Notes"
+    ]  # fmt: skip
+
+
+def test_input_tabs_and_other_tabs_are_untouched(workspace: Path, backend: XlsxBackend) -> None:
+    path = workspace / "hub.xlsx"
+    wb = load_workbook(path)
+    wb["Settings"]["B9"] = "=B3-B2"
+    wb.save(path)
+    rezip(path, {"xl/worksheets/sheet2.xml": sheet_xml(cached("B9", "91"))})
+    before = {tab: _values(path, tab) for tab in ("Teams", "Settings")}
+    backend.write_hub([TREE, findings("a", "b")])
+    assert {tab: _values(path, tab) for tab in ("Teams", "Settings")} == before
+    settings = XlsxBackend(path.parent).read_hub().tabs["Settings"]
+    assert settings[8] == [None, 91]
+
+
+def test_an_input_tab_cannot_be_replaced(backend: XlsxBackend) -> None:
+    with pytest.raises(ValueError, match="input tab 'Teams'"):
+        backend.write_hub([OutputTable("Teams", ["Team"], [])])
+
+
+@pytest.mark.parametrize(
+    ("second", "changed"),
+    [
+        ([TREE, findings("a", "b")], 0),
+        ([TREE, findings("a", "B")], 1),
+        ([TREE, findings("a")], 5),
+        ([TREE, findings("a", "b", "c")], 5),
+        ([tree(("Grow", 0, 0.5, "On track", "team.xlsx#'OKRs'!A2"))], 19),
+        (
+            [
+                tree(
+                    ("Grow", 0, 0.5, "On track", "other.xlsx#'OKRs'!A2"),
+                    ("Revenue", 1, 0.4, "At risk", "team.xlsx#'OKRs'!A3"),
+                    ("Deeper", 3, None, "No data", "https://example.com/sheet#gid=0&range=A4"),
+                )
+            ],
+            1,
+        ),
+        ([TREE, findings("a", "b"), history(0.5)], 4 + 4),
+    ],  # fmt: skip
+    ids=["same", "one message", "row removed", "row added", "rows removed", "link", "new tab"],
+)
+def test_change_counts(
+    workspace: Path, backend: XlsxBackend, second: list[OutputTable], changed: int
+) -> None:
+    first = [TREE, findings("a", "b")]
+    assert backend.write_hub(first) == (10 + 10 + 10 + 9) + (6 + 2 * 5)  # non-empty cells
+    stamp = (workspace / "hub.xlsx").stat().st_mtime_ns
+    assert backend.write_hub(second) == changed
+    assert ((workspace / "hub.xlsx").stat().st_mtime_ns == stamp) == (changed == 0)
+
+
+def test_empty_table_list_writes_nothing(workspace: Path, backend: XlsxBackend) -> None:
+    before = (workspace / "hub.xlsx").read_bytes()
+    assert backend.write_hub([]) == 0
+    assert (workspace / "hub.xlsx").read_bytes() == before
+
+
+def test_a_hub_open_in_an_editor_is_refused(workspace: Path, backend: XlsxBackend) -> None:
+    (workspace / ".~lock.hub.xlsx#").write_text("x")
+    before = (workspace / "hub.xlsx").read_bytes()
+    with pytest.raises(WriteRefused, match="hub.xlsx is open in a spreadsheet editor"):
+        backend.write_hub([TREE])
+    assert (workspace / "hub.xlsx").read_bytes() == before
