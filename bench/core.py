@@ -37,6 +37,17 @@ HEADER = [
 LEVELS = [Level.COMPANY, Level.DEPARTMENT, Level.TEAM, Level.INDIVIDUAL]
 
 
+def _place(t: int) -> tuple[int, int | None]:
+    """Team t's level and parent: 1 company, 8 departments, 64 teams, then individuals."""
+    if t == 0:
+        return 0, None
+    if t <= 8:
+        return 1, 0
+    if t <= 72:
+        return 2, 1 + (t - 9) // 8
+    return 3, 9 + (t - 73) % 64
+
+
 def generate(
     rows: int, rows_per_team: int = 200, seed: int = 7
 ) -> tuple[list[Team], list[TeamSnapshot]]:
@@ -47,8 +58,7 @@ def generate(
     snapshots: list[TeamSnapshot] = []
     krs_by_team: list[list[str]] = []
     for t in range(team_count):
-        depth = 0 if t == 0 else min(3, 1 + (t.bit_length() - 1) // 3)
-        parent_index = (t - 1) // 8 if t else None
+        depth, parent_index = _place(t)
         name = f"Team {t}"
         teams.append(
             Team(
@@ -96,7 +106,7 @@ def generate(
                         target if k != 2 else ">= 99.9",
                         rng.uniform(0, 100),
                         1,
-                        dt.datetime(2026, 11, rng.randint(1, 20)),
+                        dt.datetime(2026, 11, rng.randint(5, 20)),
                         "",
                         None,
                         None,

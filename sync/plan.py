@@ -172,7 +172,7 @@ def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
     if snapshot is None or not snapshot.link_template:
         return None
     row = row or 1
-    return Link(f"{snapshot.tab}!A{row}", snapshot.link(row))
+    return Link(f"Open row {row}", snapshot.link(row))
 
 
 def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
