@@ -41,6 +41,8 @@ ExtendedValue = dict[str, Any]
 
 DATE_TYPES = frozenset({"DATE", "TIME", "DATE_TIME"})
 _EPOCH = dt.datetime(1899, 12, 30)
+_DATE = {"type": "DATE", "pattern": "yyyy-mm-dd"}
+_DATE_TIME = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _CURRENCY = re.compile(r"^([+-]?)\$(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)$")
@@ -152,10 +154,16 @@ def raw_value(value: Any, user_entered: bool) -> tuple[ExtendedValue | None, dic
     """A JSON value from a ``values`` write as a ``userEnteredValue``; ``None`` clears the cell.
 
     RAW keeps strings literally; USER_ENTERED parses them. Numbers and booleans are the same
-    either way.
+    either way; ``date``/``datetime`` objects (from seeding, e.g. out of openpyxl) become dates.
     """
     if isinstance(value, bool):
         return {"boolValue": value}, None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return {"numberValue": _number(date_to_serial(value))}, _DATE
+        return {"numberValue": _number(date_to_serial(value))}, _DATE_TIME
+    if isinstance(value, dt.date):
+        return {"numberValue": _number(date_to_serial(value))}, _DATE
     if isinstance(value, int | float):
         return {"numberValue": _number(float(value)) if isinstance(value, float) else value}, None
     text = str(value)

@@ -12,6 +12,7 @@ because gspread sends ``gridProperties/frozenRowCount``.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 __all__ = ["MaskTree", "apply_update", "mask_mentions", "parse_mask", "select"]
@@ -78,9 +79,12 @@ def select(value: Any, tree: MaskTree) -> Any:
 
 def apply_update(target: dict[str, Any], source: dict[str, Any], tree: MaskTree) -> None:
     """Copy the masked fields from ``source`` to ``target``; masked but absent means cleared."""
-    keys = list(source) if "*" in tree else list(tree)
-    for key in keys:
-        sub = {} if "*" in tree else tree[key]
+    if "*" in tree:
+        target.clear()
+        target.update({k: copy.deepcopy(v) for k, v in source.items() if v is not None})
+        return
+    for key in tree:
+        sub = tree[key]
         if sub and isinstance(source.get(key), dict | type(None)):
             nested = target.get(key)
             if not isinstance(nested, dict):
@@ -91,7 +95,7 @@ def apply_update(target: dict[str, Any], source: dict[str, Any], tree: MaskTree)
             else:
                 target.pop(key, None)
         elif key in source and source[key] is not None:
-            target[key] = source[key]
+            target[key] = copy.deepcopy(source[key])
         else:
             target.pop(key, None)
 

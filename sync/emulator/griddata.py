@@ -70,14 +70,15 @@ def _grid_data(sheet: Sheet, box: CellBox) -> dict[str, Any]:
     if box.col0:
         data["startColumn"] = box.col0
     if inside:
-        last_row = max(r for r, _ in inside)
+        last_col: dict[int, int] = {}
+        for r, c in inside:
+            last_col[r] = max(c, last_col.get(r, c))
         row_data: list[dict[str, Any]] = []
-        for r in range(box.row0, last_row + 1):
-            cols = [c for rr, c in inside if rr == r]
-            if not cols:
+        for r in range(box.row0, max(last_col) + 1):
+            if r not in last_col:
                 row_data.append({})
                 continue
-            values = [cell_json(inside.get((r, c), {})) for c in range(box.col0, max(cols) + 1)]
+            values = [cell_json(inside.get((r, c), {})) for c in range(box.col0, last_col[r] + 1)]
             row_data.append({"values": values})
         data["rowData"] = row_data
     data["rowMetadata"] = [

@@ -154,28 +154,24 @@ class Sheet:
     def read(self, box: CellBox, value_option: str, date_option: str) -> list[list[Any]]:
         """Values in ``box`` row by row, trailing empties trimmed exactly as Google trims them."""
         assert box.row1 is not None and box.col1 is not None
-        occupied = [
-            (r, c)
-            for (r, c), cell in self.cells.items()
-            if box.row0 <= r < box.row1 and box.col0 <= c < box.col1 and not cellmod.is_blank(cell)
-        ]
-        if not occupied:
+        last_col: dict[int, int] = {}
+        for (r, c), cell in self.cells.items():
+            if box.row0 <= r < box.row1 and box.col0 <= c < box.col1 and not cellmod.is_blank(cell):
+                last_col[r] = max(c, last_col.get(r, c))
+        if not last_col:
             return []
-        last_row = max(r for r, _ in occupied)
         rows: list[list[Any]] = []
-        for r in range(box.row0, last_row + 1):
-            row_cols = [c for rr, c in occupied if rr == r]
-            if not row_cols:
+        for r in range(box.row0, max(last_col) + 1):
+            if r not in last_col:
                 rows.append([])
                 continue
             values = []
-            for c in range(box.col0, max(row_cols) + 1):
-                cell = self.cells.get((r, c))
-                if cellmod.is_blank(cell):
+            for c in range(box.col0, last_col[r] + 1):
+                found = self.cells.get((r, c))
+                if found is None or cellmod.is_blank(found):
                     values.append("")
                 else:
-                    assert cell is not None
-                    values.append(cellmod.render(cell, value_option, date_option))
+                    values.append(cellmod.render(found, value_option, date_option))
             rows.append(values)
         return rows
 
@@ -188,7 +184,7 @@ class Sheet:
         else:
             cell["userEnteredValue"] = entered
         if implied:
-            cell.setdefault("userEnteredFormat", {})["numberFormat"] = implied
+            cell.setdefault("userEnteredFormat", {})["numberFormat"] = dict(implied)
         if not cell:
             del self.cells[(row, col)]
 
