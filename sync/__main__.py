@@ -1,0 +1,5 @@
+"""`python -m sync` runs the okrtree command line."""
+
+from .cli import main
+
+main()
