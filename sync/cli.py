@@ -19,29 +19,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .engine import Run, run
-from .errors import OkrError, SourceError
+from .errors import OkrError
 from .render import print_summary, print_tree
 from .report import result_json
-from .snapshot import Backend
+from .sources import open_backend
 
 __all__ = ["cli", "main"]
 
 EXIT_ERRORS = 1
 EXIT_CANNOT_RUN = 2
-
-
-def open_backend(source: str) -> Backend:
-    """The backend for SOURCE: a workspace folder (Google hubs are a URL or a key)."""
-    from .backends.xlsx import XlsxBackend
-
-    path = Path(source)
-    if not path.exists():
-        raise SourceError(
-            f"{source}: no such workspace folder; create one with `okrtree init {source}`"
-        )
-    if not path.is_dir():
-        raise SourceError(f"{source}: not a folder; SOURCE is a workspace folder holding hub.xlsx")
-    return XlsxBackend(path)
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .compute import Computed, compute, gc_paused, sort_findings
+from .errors import SourceError
 from .hub import parse_settings, parse_teams
-from .model import CODE_SEVERITY, Code, Finding, Team
+from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
-from .snapshot import Backend, HubSnapshot, TeamSnapshot, WriteRefused
+from .snapshot import Backend, HubSnapshot, SheetChanges, TeamSnapshot, WriteRefused
 
-__all__ = ["Run", "read_and_compute", "run"]
+__all__ = ["Run", "read_and_compute", "run", "run_team"]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 READ_CHUNK = 25
@@ -31,6 +32,33 @@ class Run:
     hub: HubSnapshot
     teams: list[Team]
     snapshots: list[TeamSnapshot]
+
+
+def _write_teams(
+    backend: Backend,
+    current: Run,
+    plans: list[tuple[TeamSnapshot, SheetChanges]],
+    progress: Progress | None,
+) -> None:
+    """Write each planned team; a refusal becomes NOT_WRITTEN and the others go on."""
+    result = current.computed.result
+    refused: list[Finding] = []
+    for done, (team_snapshot, changes) in enumerate(plans, start=1):
+        reason = team_snapshot.unwritable
+        if reason is None:
+            try:
+                backend.write_team(changes)
+            except WriteRefused as err:
+                reason = str(err)
+        if reason is None:
+            result.writes_spreadsheets += 1
+            result.writes_cells += changes.cell_count
+        else:
+            refused.append(_not_written(changes.team, changes.source, reason))
+        if progress:
+            progress("write", done, len(plans))
+    if refused:
+        result.findings = sort_findings([*result.findings, *refused])
 
 
 def read_and_compute(backend: Backend, as_of: dt.date, progress: Progress | None = None) -> Run:
@@ -47,6 +75,34 @@ def read_and_compute(backend: Backend, as_of: dt.date, progress: Progress | None
             progress("read", len(snapshots), len(table.teams))
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
     return Run(computed, hub, table.teams, snapshots)
+
+
+def run_team(
+    backend: Backend, previous: Run, team_name: str, as_of: dt.date, *, write: bool = True
+) -> Run:
+    """Re-read one team and judge it against the rest of the organisation as `previous` saw it;
+    with `write`, write that team's output cells only. Costs one read and at most one write."""
+    table = parse_teams(previous.hub)
+    settings = parse_settings(previous.hub)
+    wanted = id_key(team_name)
+    team = next((t for t in table.teams if id_key(t.name) == wanted), None)
+    if team is None:
+        raise SourceError(f"team '{team_name}' is not in the hub's Teams tab")
+    earlier = {s.team: s for s in previous.snapshots}
+    fresh = backend.read_teams([team])[0]
+    snapshots = [
+        fresh if t.name == team.name else earlier.get(t.name) or _unread(t) for t in table.teams
+    ]
+    computed = compute(table.teams, settings, snapshots, as_of, table.findings)
+    current = Run(computed, previous.hub, table.teams, snapshots)
+    if write:
+        plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
+        _write_teams(backend, current, plans, None)
+    return current
+
+
+def _unread(team: Team) -> TeamSnapshot:
+    return TeamSnapshot(team.name, team.source, team.tab, error="not read yet; run a full sync")
 
 
 def _not_written(team: str, source: str, reason: str) -> Finding:
@@ -80,26 +136,10 @@ def _run(
     current = read_and_compute(backend, as_of, progress)
     if not write:
         return current
-    result = current.computed.result
     plans = plan_teams(current.computed, current.teams, current.snapshots)
-    refused: list[Finding] = []
-    for done, (team_snapshot, changes) in enumerate(plans, start=1):
-        reason = team_snapshot.unwritable
-        if reason is None:
-            try:
-                backend.write_team(changes)
-            except WriteRefused as err:
-                reason = str(err)
-        if reason is None:
-            result.writes_spreadsheets += 1
-            result.writes_cells += changes.cell_count
-        else:
-            refused.append(_not_written(changes.team, changes.source, reason))
-        if progress:
-            progress("write", done, len(plans))
-    if refused:
-        result.findings = sort_findings([*result.findings, *refused])
+    _write_teams(backend, current, plans, progress)
     tables = plan_hub(current.computed, current.hub, current.snapshots, snapshot)
+    result = current.computed.result
     if tables:
         result.writes_cells += backend.write_hub(tables)
         result.writes_spreadsheets += 1

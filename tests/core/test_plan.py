@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sync.engine import run
+import pytest
+
+from sync.engine import run, run_team
+from sync.errors import SourceError
 from sync.model import Code
 from sync.plan import plan_teams
 from sync.snapshot import CellChange
@@ -122,3 +125,37 @@ def test_history_snapshot_replaces_the_same_date() -> None:
     items = 5
     assert history[0] == ["Date", "ID", "Score", "Status"]
     assert dates == [AS_OF] * items + [AS_OF + dt.timedelta(days=1)] * items
+
+
+def test_run_team_rereads_one_team_and_writes_only_it() -> None:
+    backend = MemoryBackend(example())
+    previous = run(backend, AS_OF, write=True)
+    reads: list[list[str]] = []
+    original = backend.read_teams
+
+    def counting(teams: list) -> list:  # type: ignore[type-arg]
+        reads.append([t.name for t in teams])
+        return original(teams)
+
+    backend.read_teams = counting  # type: ignore[method-assign]
+    backend.grids["Co"][2][8] = 100  # O.1 is now done
+    backend.grids["Eng"][2][8] = 10  # changed too, but Eng is not the team being validated
+    writes_before = len(backend.team_writes)
+    current = run_team(backend, previous, "co", AS_OF)
+    assert reads == [["Co"]]
+    assert [c.team for c in backend.team_writes[writes_before:]] == ["Co"]
+    statuses = {i.id: i.status.value for i in current.computed.result.items}
+    assert statuses["O.1"] == "done"
+    assert statuses["E.1"] == previous_status(previous, "E.1")  # judged from the last snapshot
+
+
+def previous_status(previous: object, item_id: str) -> str:
+    items = previous.computed.result.items  # type: ignore[attr-defined]
+    return next(i.status.value for i in items if i.id == item_id)
+
+
+def test_run_team_refuses_an_unknown_team() -> None:
+    backend = MemoryBackend(example())
+    previous = run(backend, AS_OF)
+    with pytest.raises(SourceError, match="'Ops' is not in the hub's Teams tab"):
+        run_team(backend, previous, "Ops", AS_OF)
