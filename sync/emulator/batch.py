@@ -25,14 +25,13 @@ def _add_sheet(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> d
     title = props.get("title") or f"Sheet{len(spreadsheet.sheets) + 1}"
     if spreadsheet.sheet_by_title(title):
         raise bad_request(
-            f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
-            "Please enter another name."
+            f'A sheet with the name "{title}" already exists. Please enter another name.'
         )
     sheet_id = props.get("sheetId")
     if sheet_id is None:
         sheet_id = store.new_sheet_id(spreadsheet)
     elif any(s.sheet_id == sheet_id for s in spreadsheet.sheets):
-        raise bad_request(f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists.")
+        raise bad_request(f"Sheet with id {sheet_id} already exists.")
     gp = props.get("gridProperties", {})
     index = int(props.get("index", len(spreadsheet.sheets)))
     for other in spreadsheet.sheets:
@@ -56,9 +55,7 @@ def _add_sheet(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> d
 def _delete_sheet(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
     sheet = spreadsheet.sheet_by_id(int(req.get("sheetId", 0)))
     if len(spreadsheet.sheets) == 1:
-        raise bad_request(
-            "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document."
-        )
+        raise bad_request("You can't remove all the sheets in a document.")
     spreadsheet.sheets.remove(sheet)
     spreadsheet.reindex()
     return {}
@@ -76,8 +73,7 @@ def _update_sheet_properties(
     clash = spreadsheet.sheet_by_title(title)
     if clash is not None and clash is not sheet:
         raise bad_request(
-            f'Invalid requests[0].updateSheetProperties: A sheet with the name "{title}" '
-            "already exists. Please enter another name."
+            f'A sheet with the name "{title}" already exists. Please enter another name.'
         )
     gp = current.get("gridProperties", {})
     rows, cols = int(gp.get("rowCount", sheet.rows)), int(gp.get("columnCount", sheet.cols))
@@ -124,7 +120,7 @@ def _append_dimension(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -
     sheet = spreadsheet.sheet_by_id(int(req.get("sheetId", 0)))
     length = int(req.get("length", 0))
     if length <= 0:
-        raise bad_request("Invalid requests[0].appendDimension: length must be positive.")
+        raise bad_request("length must be positive.")
     if req.get("dimension", "ROWS") == "ROWS":
         sheet.rows += length
     else:
@@ -171,8 +167,7 @@ def _duplicate_sheet(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]
     title = req.get("newSheetName") or f"Copy of {source.title}"
     if spreadsheet.sheet_by_title(title):
         raise bad_request(
-            f'Invalid requests[0].duplicateSheet: A sheet with the name "{title}" already exists. '
-            "Please enter another name."
+            f'A sheet with the name "{title}" already exists. Please enter another name.'
         )
     copied = copy.deepcopy(source)
     copied.sheet_id = int(req.get("newSheetId") or store.new_sheet_id(spreadsheet))
@@ -244,7 +239,8 @@ def apply_batch(store: Store, spreadsheet: Spreadsheet, body: dict[str, Any]) ->
         try:
             replies.append(handler(store, work, payload or {}))
         except ApiError as err:
-            err.message = err.message.replace("requests[0]", f"requests[{position}]")
+            if err.code == 400:
+                err.message = f"Invalid requests[{position}].{kind}: {err.message}"
             raise
     spreadsheet.__dict__.update(work.__dict__)
     spreadsheet.touch()

@@ -67,7 +67,7 @@ def _open_box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, Cel
         rng.get("endRowIndex"),
         rng.get("endColumnIndex"),
     )
-    sheet.check_box(box)
+    sheet.clamp_grid_range(box)
     return sheet, box
 
 
@@ -79,7 +79,7 @@ def _echo_range(rng: dict[str, Any]) -> dict[str, int]:
 def _box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
     """A request's GridRange bounded to the grid."""
     sheet, box = _open_box(spreadsheet, rng)
-    return sheet, box.bounded(sheet.rows, sheet.cols)
+    return sheet, sheet.clamp_grid_range(box)
 
 
 def _cells_in(box: CellBox) -> list[tuple[int, int]]:
@@ -168,7 +168,7 @@ def _add_conditional_format_rule(
     rule = copy.deepcopy(req.get("rule", {}))
     ranges = rule.get("ranges") or []
     if not ranges:
-        raise bad_request("Invalid requests[0].addConditionalFormatRule: No ranges specified.")
+        raise bad_request("No ranges specified.")
     sheet = _open_box(spreadsheet, ranges[0])[0]
     for rng in ranges:
         _open_box(spreadsheet, rng)

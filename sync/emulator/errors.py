@@ -66,8 +66,8 @@ def unparsable_range(text: str) -> ApiError:
     return ApiError(400, f"Unable to parse range: {text}")
 
 
-def grid_limits(quoted: str, rows: int, cols: int) -> ApiError:
-    """400 for a range that reaches past the sheet's grid."""
+def grid_limits(label: str, rows: int, cols: int) -> ApiError:
+    """400 for a range that reaches past the sheet's grid; ``label`` is ``Title!A1:B2``."""
     return ApiError(
-        400, f"Range ({quoted}) exceeds grid limits. Max rows: {rows}, max columns: {cols}"
+        400, f"Range ({label}) exceeds grid limits. Max rows: {rows}, max columns: {cols}"
     )

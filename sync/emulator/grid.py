@@ -100,12 +100,9 @@ def insert_dimension(
     count = end - start
     limit = sheet.rows if axis == "ROWS" else sheet.cols
     if count <= 0 or start < 0 or start > limit:
-        raise bad_request("Invalid requests[0].insertDimension: range out of bounds")
+        raise bad_request("range out of bounds")
     if axis == "ROWS" and start == 0 and inherit_from_before:
-        raise bad_request(
-            "Invalid requests[0].insertDimension: "
-            "Cannot inherit properties from before the first row."
-        )
+        raise bad_request("Cannot inherit properties from before the first row.")
     moved: dict[tuple[int, int], cellmod.Cell] = {}
     for (r, c), cell in sheet.cells.items():
         index = r if axis == "ROWS" else c
@@ -141,14 +138,11 @@ def delete_dimension(sheet: Sheet, axis: str, start: int, end: int) -> None:
     end = min(end, limit)
     count = end - start
     if count <= 0 or start < 0:
-        raise bad_request("Invalid requests[0].deleteDimension: range out of bounds")
+        raise bad_request("range out of bounds")
     frozen = sheet.frozen_rows if axis == "ROWS" else sheet.frozen_cols
     if limit - count <= frozen and count >= limit - frozen:
         noun = "rows" if axis == "ROWS" else "columns"
-        raise bad_request(
-            "Invalid requests[0].deleteDimension: "
-            f"Sorry, it is not possible to delete all non-frozen {noun}."
-        )
+        raise bad_request(f"Sorry, it is not possible to delete all non-frozen {noun}.")
     kept: dict[tuple[int, int], cellmod.Cell] = {}
     for (r, c), cell in sheet.cells.items():
         index = r if axis == "ROWS" else c

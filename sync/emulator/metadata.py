@@ -40,25 +40,22 @@ def _location(spreadsheet: Spreadsheet, wanted: dict[str, Any]) -> tuple[list[An
         limit = sheet.rows if dimension == "ROWS" else sheet.cols
         start, end = int(rng.get("startIndex", 0)), int(rng.get("endIndex", limit))
         if not 0 <= start < end <= limit:
-            raise bad_request("Invalid requests[0].createDeveloperMetadata: range out of bounds")
+            raise bad_request("range out of bounds")
         dimension_range: dict[str, Any] = {"sheetId": sheet.sheet_id} if sheet.sheet_id else {}
         dimension_range |= {"dimension": dimension, "startIndex": start, "endIndex": end}
         kind = "ROW" if dimension == "ROWS" else "COLUMN"
         return sheet.developer_metadata, {"locationType": kind, "dimensionRange": dimension_range}
-    raise bad_request("Invalid requests[0].createDeveloperMetadata: location is required.")
+    raise bad_request("location is required.")
 
 
 def _create(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
     metadata = copy.deepcopy(req.get("developerMetadata", {}))
     if not metadata.get("metadataKey"):
-        raise bad_request("Invalid requests[0].createDeveloperMetadata: metadataKey is required.")
+        raise bad_request("metadataKey is required.")
     if "metadataId" in metadata and any(
         e["metadataId"] == metadata["metadataId"] for _, e in all_metadata(spreadsheet)
     ):
-        raise bad_request(
-            "Invalid requests[0].createDeveloperMetadata: "
-            f"Metadata with id {metadata['metadataId']} already exists."
-        )
+        raise bad_request(f"Metadata with id {metadata['metadataId']} already exists.")
     metadata.setdefault("metadataId", store.rng.randrange(1, 2**31 - 1))
     metadata.setdefault("visibility", "DOCUMENT")
     holder, metadata["location"] = _location(spreadsheet, metadata.get("location", {}))
@@ -122,7 +119,7 @@ def _delete(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict
 def _update(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
     mask = parse_mask(req.get("fields", ""))
     if "location" in mask or "metadataId" in mask:
-        raise bad_request("Invalid requests[0].updateDeveloperMetadata: cannot move or renumber.")
+        raise bad_request("cannot move or renumber.")
     changed = []
     for item in _found(spreadsheet, req.get("dataFilters") or []):
         for _, entry in all_metadata(spreadsheet):

@@ -14,10 +14,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import cells as cellmod
-from .a1 import CellBox, RangeSyntaxError, format_range, parse_cells, quote_title, split_range
+from .a1 import (
+    CellBox,
+    RangeSyntaxError,
+    cell_name,
+    column_letters,
+    format_range,
+    parse_cells,
+    quote_title,
+    split_range,
+)
 from .errors import ApiError, bad_request, grid_limits, not_found, unparsable_range
 
-__all__ = ["Sheet", "Spreadsheet", "Store", "grid_range_json", "DEFAULT_PROPERTIES"]
+__all__ = [
+    "DEFAULT_PROPERTIES",
+    "Sheet",
+    "Spreadsheet",
+    "Store",
+    "grid_range_a1",
+    "grid_range_json",
+]
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
@@ -75,6 +91,19 @@ def grid_range_json(sheet_id: int, box: CellBox) -> dict[str, int]:
     if box.col1 is not None:
         out |= {"startColumnIndex": box.col0, "endColumnIndex": box.col1}
     return out
+
+
+def grid_range_a1(box: CellBox) -> str:
+    """A GridRange in A1 as Google's messages print it, open sides left open (``A1001:B``)."""
+    start = cell_name(box.row0, box.col0)
+    if box.row1 is None and box.col1 is None:
+        return start
+    if box.row1 is None:
+        assert box.col1 is not None
+        return f"{start}:{column_letters(box.col1 - 1)}"
+    if box.col1 is None:
+        return f"{start}:{box.row1}"
+    return f"{start}:{cell_name(box.row1 - 1, box.col1 - 1)}"
 
 
 @dataclass
@@ -136,15 +165,37 @@ class Sheet:
             out["developerMetadata"] = [dict(d) for d in on_sheet]
         return out
 
-    def check_box(self, box: CellBox) -> CellBox:
-        """Bound an A1 box to this grid; past the edge is Google's "exceeds grid limits"."""
+    def label(self, cells: str) -> str:
+        """``Title!cells`` as Google names a range in its messages."""
+        return f"{quote_title(self.title)}!{cells}"
+
+    def check_box(self, box: CellBox, cells: str | None = None) -> CellBox:
+        """Bound an A1 box to this grid; reaching past the edge is "exceeds grid limits".
+
+        Reads and clears are refused when any part lies outside; ``cells`` is the A1 text
+        the caller sent, which the message repeats.
+        """
         bounded = box.bounded(self.rows, self.cols)
         assert bounded.row1 is not None and bounded.col1 is not None
-        if bounded.row1 > self.rows or bounded.col1 > self.cols:
-            quoted = "'" + self.title.replace("'", "''") + "'"
-            name = format_range(self.title, bounded).split("!", 1)[1]
-            raise grid_limits(f"{quoted}!{name}", self.rows, self.cols)
+        if bounded.row1 > self.rows or bounded.col1 > self.cols or box.row0 >= self.rows:
+            text = cells or format_range(self.title, bounded).split("!", 1)[1]
+            raise grid_limits(self.label(text), self.rows, self.cols)
         return bounded
+
+    def clamp_grid_range(self, box: CellBox) -> CellBox:
+        """A batchUpdate GridRange: refused only when it starts past the grid, else clamped.
+
+        This is what the API does for ``repeatCell`` and its kin: a range that begins inside
+        and ends outside applies to the cells that exist, and the grid does not grow.
+        """
+        if box.row0 >= self.rows or box.col0 >= self.cols:
+            raise grid_limits(self.label(grid_range_a1(box)), self.rows, self.cols)
+        return CellBox(
+            box.row0,
+            box.col0,
+            self.rows if box.row1 is None else min(box.row1, self.rows),
+            self.cols if box.col1 is None else min(box.col1, self.cols),
+        )
 
     def ensure_size(self, rows: int, cols: int) -> None:
         """Grow the grid so that ``rows`` x ``cols`` fit, as value writes and appends do."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import grid
 from .a1 import CellBox, column_letters
-from .errors import ApiError, bad_request
+from .errors import ApiError, bad_request, grid_limits
 from .state import Sheet, Spreadsheet
 
 __all__ = [
@@ -45,6 +45,10 @@ def _option(params: dict[str, Any], name: str, allowed: tuple[str, ...], default
     return str(value)
 
 
+def _cells_text(text: str) -> str:
+    return text.rsplit("!", 1)[-1] if "!" in text else text
+
+
 def _transpose(rows: list[list[Any]]) -> list[list[Any]]:
     width = max((len(r) for r in rows), default=0)
     columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
@@ -66,7 +70,7 @@ def value_range(spreadsheet: Spreadsheet, text: str, params: dict[str, Any]) -> 
     if major not in ("ROWS", "COLUMNS"):
         raise bad_request(f"Invalid value at 'major_dimension', \"{major}\"")
     sheet, box = spreadsheet.resolve(text)
-    bounded = sheet.check_box(box)
+    bounded = sheet.check_box(box, _cells_text(text))
     rows = sheet.read(bounded, value_option, date_option)
     if major == "COLUMNS":
         rows = _transpose(rows)
@@ -123,6 +127,35 @@ def _check_protection(spreadsheet: Spreadsheet, sheet: Sheet, keys: list[tuple[i
                 raise bad_request(PROTECTED_MESSAGE)
 
 
+def _fit(spreadsheet: Spreadsheet, text: str, rows: list[list[Any]]) -> tuple[Sheet, int, int]:
+    """Where a ``values`` write starts, refusing what does not fit as Google refuses it.
+
+    The grid never grows here. A range starting past the grid, or a bounded range reaching
+    past it, is "exceeds grid limits"; data running past a bounded range, or past the grid
+    from a one-cell anchor, is "Requested writing within range [...], but tried writing to ...".
+    """
+    sheet, box = spreadsheet.resolve(text)
+    cells = text.rsplit("!", 1)[-1] if "!" in text else text
+    if box.row0 >= sheet.rows or box.col0 >= sheet.cols:
+        raise grid_limits(sheet.label(cells), sheet.rows, sheet.cols)
+    if ":" in cells and ((box.row1 or 0) > sheet.rows or (box.col1 or 0) > sheet.cols):
+        raise grid_limits(sheet.label(cells), sheet.rows, sheet.cols)
+    last_row = box.row1 if ":" in cells and box.row1 is not None else sheet.rows
+    last_col = box.col1 if ":" in cells and box.col1 is not None else sheet.cols
+    for i, row in enumerate(rows):
+        if row and box.row0 + i >= last_row:
+            raise bad_request(
+                f"Requested writing within range [{text}], but tried writing to row "
+                f"[{box.row0 + i + 1}]"
+            )
+        if box.col0 + len(row) > last_col:
+            raise bad_request(
+                f"Requested writing within range [{text}], but tried writing to column "
+                f"[{column_letters(last_col)}]"
+            )
+    return sheet, box.row0, box.col0
+
+
 def _write(
     spreadsheet: Spreadsheet,
     text: str,
@@ -137,29 +170,16 @@ def _write(
     if body.get("majorDimension") == "COLUMNS":
         height = max((len(c) for c in rows), default=0)
         rows = [[col[i] if i < len(col) else None for col in rows] for i in range(height)]
+    width = max((len(r) for r in rows), default=0)
     if at is not None:
         sheet, r0, c0 = at
+        sheet.ensure_size(r0 + len(rows), c0 + width)
     else:
-        sheet, box = spreadsheet.resolve(text)
-        r0, c0 = box.row0, box.col0
-        if ":" in text.rsplit("!", 1)[-1]:
-            for i, row in enumerate(rows):
-                if box.row1 is not None and r0 + i >= box.row1:
-                    raise bad_request(
-                        f"Requested writing within range [{text}], but tried writing to row "
-                        f"[{r0 + i + 1}]"
-                    )
-                if box.col1 is not None and c0 + len(row) > box.col1:
-                    raise bad_request(
-                        f"Requested writing within range [{text}], but tried writing to column "
-                        f"[{column_letters(box.col1)}]"
-                    )
-    width = max((len(r) for r in rows), default=0)
+        sheet, r0, c0 = _fit(spreadsheet, text, rows)
     keys = [
         (r0 + i, c0 + j) for i, row in enumerate(rows) for j, v in enumerate(row) if v is not None
     ]
     _check_protection(spreadsheet, sheet, keys)
-    sheet.ensure_size(r0 + len(rows), c0 + width)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             if value is not None:
@@ -205,9 +225,14 @@ def batch_update(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, An
     saved = copy.deepcopy(spreadsheet.sheets)
     try:
         for i, item in enumerate(data):
-            answer, sheet, _ = _write(
-                spreadsheet, item.get("range", ""), item, option, f"data[{i}].values"
-            )
+            try:
+                answer, sheet, _ = _write(
+                    spreadsheet, item.get("range", ""), item, option, f"data[{i}].values"
+                )
+            except ApiError as err:
+                if not err.message.startswith("Invalid value"):
+                    err.message = f"Invalid data[{i}]: {err.message}"
+                raise
             if answer.get("updatedCells"):
                 touched.add(sheet.sheet_id)
             responses.append(_with_data(spreadsheet, answer, body))
@@ -276,7 +301,7 @@ def append(
 def clear(spreadsheet: Spreadsheet, text: str) -> dict[str, Any]:
     """``values.clear``: values go, formats stay."""
     sheet, box = spreadsheet.resolve(text)
-    bounded = sheet.check_box(box)
+    bounded = sheet.check_box(box, _cells_text(text))
     assert bounded.row1 is not None and bounded.col1 is not None
     keys = [
         key
@@ -299,7 +324,15 @@ def batch_clear(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any
     ranges = body.get("ranges") or []
     if not isinstance(ranges, list):
         raise ApiError(400, "Invalid value at 'ranges'")
-    cleared = [clear(spreadsheet, r)["clearedRange"] for r in ranges]
+    cleared = []
+    saved = copy.deepcopy(spreadsheet.sheets)
+    for i, rng in enumerate(ranges):
+        try:
+            cleared.append(clear(spreadsheet, rng)["clearedRange"])
+        except ApiError as err:
+            spreadsheet.sheets = saved
+            err.message = f"Invalid range[{i}]: {err.message}"
+            raise
     answer: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
     if cleared:
         answer["clearedRanges"] = cleared

@@ -196,6 +196,17 @@ def test_delete_protected_range_and_conditional_rule(spreadsheet: gspread.Spread
     ) == {"sheets": [{}]}
 
 
+def test_a_range_ending_past_the_grid_is_clamped(
+    emulator: Emulator, spreadsheet: gspread.Spreadsheet, key: str
+) -> None:
+    bold = {"userEnteredFormat": {"textFormat": {"bold": True}}}
+    rng = {"sheetId": 0, "startRowIndex": 998, "endRowIndex": 1003}
+    _batch(spreadsheet, {"repeatCell": {"range": rng, "cell": bold, "fields": "userEnteredFormat"}})
+    sheet = emulator.sheet(key, "OKRs")
+    assert sheet.rows == 1000
+    assert max(r for r, _ in sheet.cells) == 999
+
+
 def test_append_cells_and_hidden_rows(spreadsheet: gspread.Spreadsheet) -> None:
     _batch(
         spreadsheet,
@@ -233,12 +244,13 @@ def test_append_cells_and_hidden_rows(spreadsheet: gspread.Spreadsheet) -> None:
         (
             {
                 "repeatCell": {
-                    "range": {"sheetId": 0, "endRowIndex": 2000},
+                    "range": {"startRowIndex": 1000, "startColumnIndex": 0, "endColumnIndex": 2},
                     "cell": {},
                     "fields": "*",
                 }
             },
-            "exceeds grid limits",
+            r"^APIError: \[400\]: Invalid requests\[0\]\.repeatCell: Range \(OKRs!A1001:B\) "
+            "exceeds grid limits. Max rows: 1000, max columns: 26$",
         ),
         ({"createDeveloperMetadata": {"developerMetadata": {"metadataKey": "k"}}}, "location"),
     ],

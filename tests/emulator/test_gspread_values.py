@@ -186,6 +186,35 @@ def test_bad_ranges_answer_400(gc: gspread.Client, key: str, rng: str, message: 
     assert caught.value.code == 400
 
 
+@pytest.mark.parametrize(
+    ("rng", "rows", "message"),
+    [
+        ("Notes!A999", [["a"], ["b"], ["c"]], r"within range \[Notes!A999\], .* to row \[1001\]"),
+        ("Notes!Z1", [["a", "b"]], r"within range \[Notes!Z1\], .* to column \[AA\]"),
+        ("Notes!A1001", [["a"]], r"Range \(Notes!A1001\) exceeds grid limits. Max rows: 1000"),
+        ("'Notes'!Y1:AB1", [["a"]], r"Range \(Notes!Y1:AB1\) exceeds grid limits"),
+    ],
+)
+def test_value_writes_never_grow_the_grid(
+    gc: gspread.Client, emulator: Emulator, key: str, rng: str, rows: list[list[str]], message: str
+) -> None:
+    with pytest.raises(gspread.exceptions.APIError, match=message):
+        gc.open_by_key(key).values_update(
+            rng, params={"valueInputOption": "RAW"}, body={"values": rows}
+        )
+    assert (emulator.sheet(key, "Notes").rows, emulator.sheet(key, "Notes").cols) == (1000, 26)
+    assert emulator.values(key, "Notes") == []
+
+
+def test_batch_clear_past_the_grid_names_the_range(gc: gspread.Client, key: str) -> None:
+    ws = gc.open_by_key(key).worksheet("OKRs")
+    with pytest.raises(
+        gspread.exceptions.APIError, match=r"Invalid range\[1\]: Range \(OKRs!A1001:ZZ\)"
+    ):
+        ws.batch_clear(["A1:A2", "A1001:ZZ"])
+    assert ws.acell("A1").value == "ID"
+
+
 def test_writing_outside_a_bounded_range_is_refused(gc: gspread.Client, key: str) -> None:
     with pytest.raises(gspread.exceptions.APIError, match=r"tried writing to column \[C\]"):
         gc.open_by_key(key).values_update(
