@@ -21,28 +21,13 @@ from . import drive, values
 from .batch import apply_batch, copy_sheet_to
 from .emulator import Emulator
 from .errors import ApiError, bad_request
-from .faults import RequestInfo
+from .faults import WRITE_KINDS, RequestInfo
 from .griddata import spreadsheet_json
 from .metadata import get_metadata, search_metadata
 
 __all__ = ["EmulatorApp", "Route", "route"]
 
-_WRITES = {
-    "spreadsheets.create",
-    "spreadsheets.batchUpdate",
-    "sheets.copyTo",
-    "values.update",
-    "values.batchUpdate",
-    "values.append",
-    "values.clear",
-    "values.batchClear",
-    "drive.files.create",
-    "drive.files.copy",
-    "drive.files.delete",
-    "drive.permissions.create",
-    "drive.permissions.delete",
-    "drive.comments.create",
-}
+_WRITES = WRITE_KINDS
 
 
 @dataclass(frozen=True)
@@ -188,17 +173,17 @@ class EmulatorApp:
             found.kind in _WRITES,
         )
         fault = self.emulator.before_request(info)
-        if fault is not None:
-            response = _json(fault.status, fault.error().body())
-            if fault.retry_after is not None:
-                response.headers["Retry-After"] = f"{fault.retry_after:g}"
-        else:
+        if fault is None or fault.after:
             try:
                 with self.emulator.lock:
                     status, payload = self.dispatch(found, request)
                 response = _json(status, payload)
             except ApiError as err:
                 response = _json(err.code, err.body())
+        if fault is not None:
+            response = _json(fault.status, fault.error().body())
+            if fault.retry_after is not None:
+                response.headers["Retry-After"] = f"{fault.retry_after:g}"
         self.emulator.after_request(info, response.status_code)
         return response
 

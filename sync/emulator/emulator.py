@@ -172,15 +172,18 @@ class Emulator:
         spreadsheet_id: str | None = None,
         retry_after: float | None = 1.0,
         message: str | None = None,
+        after: bool = False,
     ) -> Fault:
         """Answer the next ``count`` matching requests with ``status`` (429 carries
-        ``Retry-After``); the requests are counted but not run."""
+        ``Retry-After``). The requests are counted but not run -- unless ``after``, when they
+        run and only the answer is replaced (a response lost on the way back)."""
         fault = Fault(
             Match(kind, spreadsheet_id),
             status,
             count,
             retry_after if status == 429 else None,
             message,
+            after,
         )
         with self.lock:
             self.faults.append(fault)

@@ -14,7 +14,48 @@ from typing import Any
 
 from .errors import ApiError
 
-__all__ = ["Fault", "Hook", "Latency", "Match", "RequestInfo", "fault_error"]
+__all__ = [
+    "READ_KINDS",
+    "WRITE_KINDS",
+    "Fault",
+    "Hook",
+    "Latency",
+    "Match",
+    "RequestInfo",
+    "fault_error",
+]
+
+READ_KINDS = frozenset(
+    {
+        "spreadsheets.get",
+        "values.get",
+        "values.batchGet",
+        "developerMetadata.get",
+        "developerMetadata.search",
+        "drive.files.get",
+        "drive.files.list",
+        "drive.permissions.list",
+        "drive.comments.list",
+    }
+)
+WRITE_KINDS = frozenset(
+    {
+        "spreadsheets.create",
+        "spreadsheets.batchUpdate",
+        "sheets.copyTo",
+        "values.update",
+        "values.batchUpdate",
+        "values.append",
+        "values.clear",
+        "values.batchClear",
+        "drive.files.create",
+        "drive.files.copy",
+        "drive.files.delete",
+        "drive.permissions.create",
+        "drive.permissions.delete",
+        "drive.comments.create",
+    }
+)
 
 _MESSAGES = {
     429: (
@@ -50,6 +91,14 @@ class Match:
     kind: str | None = None
     spreadsheet_id: str | None = None
 
+    def __post_init__(self) -> None:
+        kinds = READ_KINDS | WRITE_KINDS
+        if self.kind is None or self.kind in ("read", "write") or self.kind in kinds:
+            return
+        if self.kind.endswith("*") and any(k.startswith(self.kind[:-1]) for k in kinds):
+            return
+        raise ValueError(f"unknown request kind {self.kind!r}; one of {sorted(kinds)}")
+
     def __call__(self, info: RequestInfo) -> bool:
         if self.spreadsheet_id is not None and info.spreadsheet_id != self.spreadsheet_id:
             return False
@@ -66,13 +115,18 @@ class Match:
 
 @dataclass
 class Fault:
-    """Answer the next ``remaining`` matching requests with an error instead of running them."""
+    """Answer the next ``remaining`` matching requests with an error.
+
+    Normally the request is not run. With ``after`` it runs and only its answer is lost, the
+    way a timeout after the server committed looks to a client (a blind retry repeats it).
+    """
 
     match: Match
     status: int
     remaining: int
     retry_after: float | None = None
     message: str | None = None
+    after: bool = False
 
     def error(self) -> ApiError:
         """The error to send."""

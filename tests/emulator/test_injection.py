@@ -98,6 +98,20 @@ def test_faults_can_target_one_spreadsheet(
         gc.open_by_key(key)
 
 
+def test_lost_response_still_commits(emulator: Emulator, gc: gspread.Client, key: str) -> None:
+    ws = gc.open_by_key(key).sheet1
+    emulator.fail_next(status=503, kind="values.append", after=True)
+    with pytest.raises(gspread.exceptions.APIError):
+        ws.append_row(["KR4"])
+    ws.append_row(["KR4"])
+    assert ws.col_values(1)[-2:] == ["KR4", "KR4"]
+
+
+def test_unknown_kinds_are_refused(emulator: Emulator) -> None:
+    with pytest.raises(ValueError, match="unknown request kind 'values.upsert'"):
+        emulator.fail_next(kind="values.upsert")
+
+
 def test_backoff_client_retries_through_a_429(
     emulator: Emulator, key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
