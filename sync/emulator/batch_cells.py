@@ -16,7 +16,7 @@ from .errors import bad_request
 from .fieldmask import apply_update, parse_mask
 from .state import Sheet, Spreadsheet, Store, grid_range_json
 
-__all__ = ["CELL_REQUESTS", "gridrange_box", "normalise_format"]
+__all__ = ["CELL_REQUESTS", "Handler", "normalise_format"]
 
 Handler = Callable[[Store, Spreadsheet, dict[str, Any]], dict[str, Any]]
 _COLOR_FIELDS = (("backgroundColor", "backgroundColorStyle"),)
@@ -186,11 +186,6 @@ def _sort_range(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict
     ]
     grid.sort_rows(sheet, box.row0, box.row1, box.col0, box.col1, specs)
     return {}
-
-
-def gridrange_box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
-    """Public form of :func:`_open_box` for the other request modules."""
-    return _open_box(spreadsheet, rng)
 
 
 def _append_cells(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:

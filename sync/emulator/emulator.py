@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from . import grid
-from .a1 import column_number
+from .a1 import CellBox, column_number, parse_cells
 from .faults import Fault, Hook, Latency, Match, RequestInfo
 from .state import Sheet, Spreadsheet, Store
 
@@ -41,7 +42,7 @@ class Emulator:
         self.faults: list[Fault] = []
         self.latencies: list[Latency] = []
         self.hooks: list[Hook] = []
-        self.sleep: Callable[[float], Any] = _sleep
+        self.sleep: Callable[[float], Any] = time.sleep
 
     # -- seeding and inspection -------------------------------------------------------------
 
@@ -57,16 +58,10 @@ class Emulator:
         0.45, ``"2026-11-05"`` a date. Each tab is at least 1000 x 26, like a new Google tab.
         """
         with self.lock:
-            spreadsheet = self.store.create(title, list(tabs or {"Sheet1": []}))
-            for sheet, rows in zip(
-                spreadsheet.sheets, (tabs or {"Sheet1": []}).values(), strict=True
-            ):
-                width = max((len(r) for r in rows), default=0)
-                sheet.ensure_size(len(rows), width)
-                for r, row in enumerate(rows):
-                    for c, value in enumerate(row):
-                        if value is not None:
-                            sheet.set_value(r, c, value, user_entered)
+            tabs = tabs or {"Sheet1": []}
+            spreadsheet = self.store.create(title, list(tabs))
+            for sheet, rows in zip(spreadsheet.sheets, tabs.values(), strict=True):
+                _fill(sheet, CellBox(0, 0, None, None), rows, user_entered)
             return spreadsheet.spreadsheet_id
 
     def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
@@ -87,7 +82,7 @@ class Emulator:
         """A whole tab as ``values.get`` would answer it (trailing blanks trimmed)."""
         with self.lock:
             sheet = self.sheet(spreadsheet_id, tab)
-            return sheet.read(sheet.check_box(_whole()), render, "SERIAL_NUMBER")
+            return sheet.read(sheet.check_box(CellBox(0, 0, None, None)), render, "SERIAL_NUMBER")
 
     def set_access(
         self,
@@ -110,19 +105,9 @@ class Emulator:
     def edit_values(
         self, spreadsheet_id: str, tab: str, top_left: str, rows: list[list[Any]]
     ) -> None:
-        """Type values into a tab starting at an A1 cell, as a person would."""
-        from .a1 import parse_cells
-
+        """Type values into a tab from an A1 cell, as a person would (the tab grows to fit)."""
         with self.lock:
-            sheet = self.sheet(spreadsheet_id, tab)
-            box = parse_cells(top_left)
-            sheet.ensure_size(
-                box.row0 + len(rows), box.col0 + max((len(r) for r in rows), default=0)
-            )
-            for i, row in enumerate(rows):
-                for j, value in enumerate(row):
-                    if value is not None:
-                        sheet.set_value(box.row0 + i, box.col0 + j, value, True)
+            _fill(self.sheet(spreadsheet_id, tab), parse_cells(top_left), rows, True)
             self.store.spreadsheets[spreadsheet_id].touch()
 
     def insert_rows(self, spreadsheet_id: str, tab: str, row: int, count: int = 1) -> None:
@@ -280,13 +265,11 @@ class Emulator:
             return copy.deepcopy(self.store.spreadsheets)
 
 
-def _whole() -> Any:
-    from .a1 import CellBox
-
-    return CellBox(0, 0, None, None)
-
-
-def _sleep(seconds: float) -> None:
-    import time
-
-    time.sleep(seconds)
+def _fill(sheet: Sheet, start: CellBox, rows: list[list[Any]], user_entered: bool) -> None:
+    """Enter rows of plain values from ``start``; ``None`` leaves a cell alone."""
+    width = max((len(r) for r in rows), default=0)
+    sheet.ensure_size(start.row0 + len(rows), start.col0 + width)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if value is not None:
+                sheet.set_value(start.row0 + i, start.col0 + j, value, user_entered)

@@ -250,15 +250,6 @@ class Sheet:
                 if not cell:
                     del self.cells[key]
 
-    def last_data_row(self, col0: int, col1: int, from_row: int = 0) -> int:
-        """Index of the last row holding a value in the columns, or ``from_row - 1``."""
-        rows = [
-            r
-            for (r, c), cell in self.cells.items()
-            if col0 <= c < col1 and r >= from_row and not cellmod.is_blank(cell)
-        ]
-        return max(rows, default=from_row - 1)
-
 
 def _new_id(rng: random.Random) -> str:
     alphabet = string.ascii_letters + string.digits + "-_"
@@ -409,7 +400,3 @@ class Store:
         """Remove a file for good, as Drive ``files.delete`` does."""
         self.get(spreadsheet_id, write=True)
         del self.spreadsheets[spreadsheet_id]
-
-    def quote(self, title: str) -> str:
-        """Expose Google's title quoting for callers building ranges."""
-        return quote_title(title)

@@ -3,6 +3,7 @@ between two calls, unshared files, and the request counts that prove what was se
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -250,6 +251,44 @@ def test_counts_by_kind(emulator: Emulator, gc: gspread.Client, key: str) -> Non
     }
     emulator.reset_stats()
     assert emulator.stats() == {"total": 0, "reads": 0, "writes": 0}
+
+
+def test_log_keeps_kind_and_status(emulator: Emulator, gc: gspread.Client, key: str) -> None:
+    emulator.fail_next(status=500, kind="values.get")
+    ws = gc.open_by_key(key).sheet1
+    with pytest.raises(gspread.exceptions.APIError):
+        ws.get("A1")
+    assert [(info.kind, info.write, status) for info, status in emulator.log] == [
+        ("spreadsheets.get", False, 200),
+        ("spreadsheets.get", False, 200),
+        ("values.get", False, 500),
+    ]
+    assert emulator.log[-1][0].spreadsheet_id == key
+
+
+def test_snapshot_shows_whether_anything_changed(
+    emulator: Emulator, gc: gspread.Client, key: str
+) -> None:
+    before = emulator.snapshot()
+    ws = gc.open_by_key(key).sheet1
+    ws.get_all_values()
+    assert emulator.snapshot() == before
+    ws.update([["0.5"]], "B2")
+    assert emulator.snapshot() != before
+
+
+def test_paused_holds_answers_until_released(
+    emulator: Emulator, gc: gspread.Client, key: str
+) -> None:
+    ws = gc.open_by_key(key).sheet1
+    answers: list[Any] = []
+    with emulator.paused():
+        reader = threading.Thread(target=lambda: answers.append(ws.acell("A2").value))
+        reader.start()
+        reader.join(timeout=0.2)
+        assert reader.is_alive() and answers == []
+    reader.join(timeout=5)
+    assert answers == ["KR1"]
 
 
 def test_stats_endpoint(emulator: Emulator, session: requests.Session, key: str) -> None:
