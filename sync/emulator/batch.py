@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from . import grid
-from .batch_cells import CELL_REQUESTS, Handler
+from .batch_cells import CELL_REQUESTS, Handler, color
 from .errors import ApiError, bad_request
 from .fieldmask import apply_update, parse_mask
 from .metadata import METADATA_REQUESTS
@@ -77,22 +77,35 @@ def _update_sheet_properties(
         )
     gp = current.get("gridProperties", {})
     rows, cols = int(gp.get("rowCount", sheet.rows)), int(gp.get("columnCount", sheet.cols))
+    frozen_rows, frozen_cols = int(gp.get("frozenRowCount", 0)), int(gp.get("frozenColumnCount", 0))
+    if frozen_rows >= rows or frozen_cols >= cols:
+        noun = "rows" if frozen_rows >= rows else "columns"
+        raise bad_request(f"You can't freeze all visible {noun} on the sheet.")
     if rows < sheet.rows:
         grid.delete_dimension(sheet, "ROWS", rows, sheet.rows)
     if cols < sheet.cols:
         grid.delete_dimension(sheet, "COLUMNS", cols, sheet.cols)
     sheet.title = title
     sheet.rows, sheet.cols = rows, cols
-    sheet.frozen_rows = int(gp.get("frozenRowCount", 0))
-    sheet.frozen_cols = int(gp.get("frozenColumnCount", 0))
+    sheet.frozen_rows, sheet.frozen_cols = frozen_rows, frozen_cols
     sheet.hidden = bool(current.get("hidden", False))
-    sheet.tab_color = current.get("tabColor")
+    style = current.get("tabColorStyle") or {}
+    tab_color = style.get("rgbColor") if "tabColorStyle" in props else current.get("tabColor")
+    sheet.tab_color = color(tab_color) if tab_color else None
     if "index" in current and current["index"] != sheet.index:
-        spreadsheet.sheets.remove(sheet)
-        spreadsheet.sheets.insert(int(current["index"]), sheet)
-        for i, tab in enumerate(spreadsheet.sheets):
-            tab.index = i
+        _move(spreadsheet, sheet, int(current["index"]))
     return {}
+
+
+def _move(spreadsheet: Spreadsheet, sheet: Sheet, index: int) -> None:
+    """Move a tab; like Google, ``index`` counts positions before the move."""
+    ordered = sorted(spreadsheet.sheets, key=lambda s: s.index)
+    old = ordered.index(sheet)
+    ordered.remove(sheet)
+    ordered.insert(index if index <= old else index - 1, sheet)
+    for i, tab in enumerate(ordered):
+        tab.index = i
+    spreadsheet.reindex()
 
 
 def _update_spreadsheet_properties(

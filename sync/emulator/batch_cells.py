@@ -16,15 +16,24 @@ from .errors import bad_request
 from .fieldmask import apply_update, parse_mask
 from .state import Sheet, Spreadsheet, Store, grid_range_json
 
-__all__ = ["CELL_REQUESTS", "Handler", "normalise_format"]
+__all__ = ["CELL_REQUESTS", "Handler", "color", "normalise_format"]
 
 Handler = Callable[[Store, Spreadsheet, dict[str, Any]], dict[str, Any]]
 _COLOR_FIELDS = (("backgroundColor", "backgroundColorStyle"),)
 _TEXT_COLOR_FIELDS = (("foregroundColor", "foregroundColorStyle"),)
 
 
+def color(value: dict[str, Any]) -> dict[str, Any]:
+    """A ``Color`` as Google prints it: zero channels left out (proto3 defaults)."""
+    return {k: v for k, v in value.items() if v}
+
+
 def _mirror_colors(fmt: dict[str, Any], pairs: tuple[tuple[str, str], ...]) -> None:
     for plain, styled in pairs:
+        if plain in fmt:
+            fmt[plain] = color(fmt[plain])
+        if isinstance(fmt.get(styled), dict) and "rgbColor" in fmt[styled]:
+            fmt[styled]["rgbColor"] = color(fmt[styled]["rgbColor"])
         if plain in fmt and styled not in fmt:
             fmt[styled] = {"rgbColor": fmt[plain]}
         elif styled in fmt and plain not in fmt and "rgbColor" in fmt[styled]:

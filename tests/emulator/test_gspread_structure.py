@@ -232,3 +232,52 @@ def test_spreadsheets_create_endpoint(session: Any) -> None:
     ).json()
     assert answer["properties"]["title"] == "Raw"
     assert [s["properties"]["title"] for s in answer["sheets"]] == ["Teams"]
+
+
+def test_tab_helpers_round_trip(gc: gspread.Client, key: str) -> None:
+    spreadsheet = gc.open_by_key(key)
+    second = spreadsheet.add_worksheet("Findings", rows=5, cols=5)
+    third = spreadsheet.add_worksheet("Tree", rows=5, cols=5)
+    second.update_title("All findings")
+    second.update_tab_color("#FF8000")
+    third.hide()
+    spreadsheet.reorder_worksheets([third, spreadsheet.sheet1, second])
+    props = {
+        s["properties"]["title"]: s["properties"]
+        for s in spreadsheet.fetch_sheet_metadata()["sheets"]
+    }
+    assert [t for t, _ in sorted(props.items(), key=lambda kv: kv[1]["index"])] == [
+        "Tree",
+        "OKRs",
+        "All findings",
+    ]
+    assert props["Tree"]["hidden"] is True
+    assert props["All findings"]["tabColorStyle"] == {"rgbColor": {"red": 1, "green": 128 / 255}}
+
+
+@pytest.mark.parametrize(("index", "order"), [(0, "BAC"), (2, "ABC"), (3, "ACB")])
+def test_moving_a_tab_counts_positions_before_the_move(
+    gc: gspread.Client, emulator: Emulator, index: int, order: str
+) -> None:
+    key = emulator.create_spreadsheet("Order", {"A": [], "B": [], "C": []})
+    spreadsheet = gc.open_by_key(key)
+    spreadsheet.worksheet("B").update_index(index)
+    assert "".join(ws.title for ws in spreadsheet.worksheets()) == order
+
+
+def test_notes_and_hidden_rows(gc: gspread.Client, key: str) -> None:
+    ws = gc.open_by_key(key).sheet1
+    ws.update_note("B2", "set by okrtree")
+    assert ws.get_note("B2") == "set by okrtree"
+    ws.hide_rows(1, 2)
+    meta = gc.open_by_key(key).fetch_sheet_metadata(
+        {"ranges": "OKRs!A1:A3", "fields": "sheets.data.rowMetadata.hiddenByUser"}
+    )
+    assert meta["sheets"][0]["data"][0]["rowMetadata"] == [{}, {"hiddenByUser": True}, {}]
+
+
+def test_freezing_every_row_is_refused(gc: gspread.Client, key: str) -> None:
+    ws = gc.open_by_key(key).sheet1
+    ws.resize(rows=3)
+    with pytest.raises(gspread.exceptions.APIError, match="freeze all visible rows"):
+        ws.freeze(rows=3)
