@@ -66,6 +66,11 @@ def serve(port: int, emulator: Emulator) -> None:
 def start(emulator: Emulator, port: int = 0) -> RunningServer:
     """Serve ``emulator`` in a daemon thread; port 0 picks a free port."""
     server = _server(port, emulator)
-    thread = threading.Thread(target=server.serve_forever, name="okrtree-emulator", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="okrtree-emulator",
+        daemon=True,
+    )
     thread.start()
     return RunningServer(server, thread)

@@ -11,7 +11,7 @@ import gspread
 import pytest
 import requests
 
-from sync.emulator import Emulator, make_client, start
+from sync.emulator import Emulator, make_client
 
 VALUES_URL = "https://sheets.googleapis.com/v4/spreadsheets/{key}/values/Tab!A1"
 
@@ -300,13 +300,3 @@ def test_stats_endpoint(emulator: Emulator, session: requests.Session, key: str)
 def test_the_session_refuses_other_hosts(session: requests.Session) -> None:
     with pytest.raises(requests.ConnectionError, match="does not go online"):
         session.get("https://oauth2.googleapis.com/token")
-
-
-def test_loopback_server_answers_the_same_paths(emulator: Emulator, key: str) -> None:
-    with start(emulator) as server:
-        gc = make_client(endpoint=server.url)
-        ws = gc.open_by_key(key).sheet1
-        ws.update([["0.4"]], "B2")
-        assert ws.get_all_values()[1] == ["KR1", "0.4"]
-        stats = requests.get(f"{server.url}/_emulator/stats", timeout=5).json()
-    assert stats["values.update"] == 1 and stats["total"] == 4
