@@ -8,8 +8,10 @@ Hub: each output tab in full, but only when its content differs from what is the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sheets_templates import template
 
@@ -31,7 +33,15 @@ from .template import OUTPUT_COLUMNS, Col
 from .tree import UNREACHABLE_LABEL
 from .values import SERIAL_EPOCH, BadValue, cell_text, parse_date
 
-__all__ = ["TREE_INDENT", "plan_hub", "plan_team", "plan_teams", "score_cell", "warnings_text"]
+__all__ = [
+    "TREE_INDENT",
+    "plan_hub",
+    "plan_team",
+    "plan_teams",
+    "score_cell",
+    "table_digest",
+    "warnings_text",
+]
 
 TREE_INDENT = "    "  # the Tree column shows depth as leading spaces, the same in every backend
 TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result"}
@@ -238,21 +248,33 @@ def history_table(computed: Computed, existing: Grid) -> OutputTable:
     return OutputTable(HubTab.HISTORY.value, _columns(HubTab.HISTORY), kept)
 
 
-def _unchanged(table: OutputTable, existing: Grid | None) -> bool:
-    if existing is None:
-        return False
-    wanted: list[Sequence[CellValue | Link]] = [table.header, *table.rows]
-
-    def trimmed(row: Sequence[CellValue | Link]) -> list[object]:
+def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
+    """Rows as a person sees them: comparable values, no trailing blanks, no trailing blank rows."""
+    out = []
+    for row in rows:
         values = [_comparable(v) for v in row]
         while values and values[-1] is None:
             values.pop()
-        return values
+        out.append(values)
+    while out and not out[-1]:
+        out.pop()
+    return out
 
-    have = [trimmed(r) for r in existing]
-    while have and not have[-1]:
-        have.pop()
-    return have == [trimmed(r) for r in wanted]
+
+def table_digest(table: OutputTable) -> str:
+    """A fingerprint of what a table shows, link targets included."""
+    content = _trimmed([table.header, *table.rows])
+    targets = [v.target for row in table.rows for v in row if isinstance(v, Link)]
+    text = json.dumps([table.name, content, targets], default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _unchanged(table: OutputTable, hub: HubSnapshot) -> bool:
+    digest = hub.digests.get(table.name)
+    if digest is not None:
+        return digest == table_digest(table)
+    existing = hub.tabs.get(table.name)
+    return existing is not None and _trimmed(existing) == _trimmed([table.header, *table.rows])
 
 
 def plan_hub(
@@ -263,4 +285,4 @@ def plan_hub(
     tables = [tree_table(computed, by_team), findings_table(computed, by_team)]
     if snapshot_history:
         tables.append(history_table(computed, hub.tabs.get(HubTab.HISTORY.value) or []))
-    return [t for t in tables if not _unchanged(t, hub.tabs.get(t.name))]
+    return [t for t in tables if not _unchanged(t, hub)]

@@ -47,6 +47,9 @@ class HubSnapshot:
 
     source: str
     tabs: dict[str, Grid]
+    # Digests (`sync.plan.table_digest`) of output tabs exactly as okrtree last wrote them, given
+    # only when the backend knows a tab was not edited since; such a tab need not be read back.
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ import pytest
 from sync.engine import run, run_team
 from sync.errors import SourceError
 from sync.model import Code
-from sync.plan import plan_teams
+from sync.plan import plan_hub, plan_teams, table_digest
 from sync.snapshot import CellChange
 from tests.orgs import AS_OF, HEADER, MemoryBackend, Org, grid, kr, obj
 
@@ -159,3 +159,15 @@ def test_run_team_refuses_an_unknown_team() -> None:
     previous = run(backend, AS_OF)
     with pytest.raises(SourceError, match="'Ops' is not in the hub's Teams tab"):
         run_team(backend, previous, "Ops", AS_OF)
+
+
+def test_hub_tabs_vouched_by_digest_need_not_be_read_back() -> None:
+    backend = MemoryBackend(example())
+    first = run(backend, AS_OF, write=True)
+    tables = {t.name: t for t in backend.hub_writes[0]}
+    hub = first.hub
+    hub.tabs = {k: v for k, v in hub.tabs.items() if k in ("Teams", "Settings")}
+    hub.digests = {name: table_digest(table) for name, table in tables.items()}
+    assert plan_hub(first.computed, hub, first.snapshots, snapshot_history=False) == []
+    hub.digests["Findings"] = "edited since"
+    assert [t.name for t in plan_hub(first.computed, hub, first.snapshots, False)] == ["Findings"]
