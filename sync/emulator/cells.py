@@ -46,9 +46,19 @@ _DATE_TIME = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _CURRENCY = re.compile(r"^([+-]?)\$(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_DATE = re.compile(
+    r"^(\d{4})([-/])(\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+_NAMED_DATE = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})$")
+_MONTHS = {
+    name: i + 1
+    for i, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_HYPERLINK = re.compile(r'^=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*"([^"]*)"\s*)?\)\s*$', re.I)
+_STRING = r'"((?:[^"]|"")*)"'
+_HYPERLINK = re.compile(rf"^=\s*HYPERLINK\(\s*{_STRING}\s*(?:[,;]\s*{_STRING}\s*)?\)\s*$", re.I)
 _BINARY: dict[type, Callable[[float, float], float]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -68,7 +78,7 @@ def date_to_serial(value: dt.date | dt.datetime) -> float:
 
 def serial_to_date(serial: float) -> dt.datetime:
     """The inverse of :func:`date_to_serial`."""
-    return _EPOCH + dt.timedelta(days=serial)
+    return _EPOCH + dt.timedelta(seconds=round(serial * 86400))
 
 
 def _number(value: float) -> int | float:
@@ -133,21 +143,36 @@ def parse_user_entered(text: str) -> tuple[ExtendedValue, dict[str, str] | None]
 
 
 def _parse_date(text: str) -> tuple[ExtendedValue, dict[str, str]] | None:
-    iso = _ISO_DATE.match(text)
-    us = _US_DATE.match(text)
+    """ISO dates and date-times, US ``M/D/YYYY`` and ``Nov 5, 2026``, as en_US Sheets reads them."""
     try:
+        iso, us, named = _ISO_DATE.match(text), _US_DATE.match(text), _NAMED_DATE.match(text)
         if iso:
-            y, m, d = (int(g) for g in iso.groups())
-            pattern = "yyyy-mm-dd"
+            year, sep, month, day, hour, minute, second = iso.groups()
+            moment = dt.datetime(int(year), int(month), int(day))
+            pattern = f"yyyy{sep}mm{sep}dd"
+            if hour is not None:
+                moment = moment.replace(hour=int(hour), minute=int(minute), second=int(second or 0))
+                clock = "hh:mm:ss" if second is not None else "hh:mm"
+                serial = date_to_serial(moment)
+                return {"numberValue": _number(serial)}, {
+                    "type": "DATE_TIME",
+                    "pattern": f"{pattern} {clock}",
+                }
         elif us:
-            m, d, y = (int(g) for g in us.groups())
-            pattern = "M/d/yyyy"
+            month, day, year = us.groups()
+            moment, pattern = dt.datetime(int(year), int(month), int(day)), "M/d/yyyy"
+        elif named:
+            name, day, year = named.groups()
+            month_number = _MONTHS.get(name[:3].lower())
+            if month_number is None:
+                return None
+            moment = dt.datetime(int(year), month_number, int(day))
+            pattern = "mmmm d, yyyy" if len(name) > 3 else "mmm d, yyyy"
         else:
             return None
-        serial = date_to_serial(dt.date(y, m, d))
     except ValueError:
         return None
-    return {"numberValue": _number(serial)}, {"type": "DATE", "pattern": pattern}
+    return {"numberValue": _number(date_to_serial(moment))}, {"type": "DATE", "pattern": pattern}
 
 
 def raw_value(value: Any, user_entered: bool) -> tuple[ExtendedValue | None, dict[str, str] | None]:
@@ -188,7 +213,7 @@ def _evaluate(node: ast.AST) -> float:
 def _formula_result(formula: str) -> ExtendedValue | None:
     link = _HYPERLINK.match(formula)
     if link:
-        url, label = link.groups()
+        url, label = (None if g is None else g.replace('""', '"') for g in link.groups())
         return {"stringValue": label if label is not None else url}
     expression = formula[1:].replace("^", "**").strip()
     if not re.fullmatch(r"[\d\s.+\-*/()eE]+", expression.replace("**", "*")):
@@ -216,7 +241,7 @@ def hyperlink(cell: Cell) -> str | None:
     """The target of a ``=HYPERLINK(...)`` formula, reported as ``CellData.hyperlink``."""
     formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
     match = _HYPERLINK.match(formula) if isinstance(formula, str) else None
-    return match.group(1) if match else None
+    return match.group(1).replace('""', '"') if match else None
 
 
 def is_blank(cell: Cell | None) -> bool:

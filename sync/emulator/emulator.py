@@ -145,6 +145,7 @@ class Emulator:
         """Rename a tab, as a person double-clicking it would."""
         with self.lock:
             self.sheet(spreadsheet_id, tab).title = new_title
+            self.store.spreadsheets[spreadsheet_id].touch()
 
     # -- injected trouble -------------------------------------------------------------------
 

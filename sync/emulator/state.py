@@ -33,6 +33,7 @@ __all__ = [
     "Store",
     "grid_range_a1",
     "grid_range_json",
+    "rfc3339",
 ]
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -256,8 +257,13 @@ def _new_id(rng: random.Random) -> str:
     return "1" + "".join(rng.choice(alphabet) for _ in range(43))
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + "000Z"
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """Drive's timestamp format, in milliseconds: ``2026-11-21T05:15:42.123Z``."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 @dataclass
@@ -271,16 +277,21 @@ class Spreadsheet:
     time_zone: str = "Etc/GMT"
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
     permissions: list[dict[str, Any]] = field(default_factory=list)
-    created_time: str = field(default_factory=_now)
-    modified_time: str = field(default_factory=_now)
+    created_time: dt.datetime = field(default_factory=_now)
+    modified_time: dt.datetime = field(default_factory=_now)
+    version: int = 1
     readable: bool = True
     writable: bool = True
     enforce_protection: bool = False
     trashed: bool = False
 
-    def touch(self) -> None:
-        """Record a change, as Drive's ``modifiedTime`` does."""
-        self.modified_time = _now()
+    def touch(self, now: dt.datetime | None = None) -> None:
+        """Record a change: ``modifiedTime`` moves forward (by at least 1 ms) and ``version``
+        goes up, so a client comparing either before and after a write sees every change."""
+        moment = now or _now()
+        floor = self.modified_time + dt.timedelta(milliseconds=1)
+        self.modified_time = max(moment, floor)
+        self.version += 1
 
     def properties(self) -> dict[str, Any]:
         """``SpreadsheetProperties`` as Google prints them for a new file."""
@@ -356,8 +367,9 @@ class Spreadsheet:
             "id": self.spreadsheet_id,
             "name": self.title,
             "mimeType": SPREADSHEET_MIME,
-            "createdTime": self.created_time,
-            "modifiedTime": self.modified_time,
+            "createdTime": rfc3339(self.created_time),
+            "modifiedTime": rfc3339(self.modified_time),
+            "version": str(self.version),
             "trashed": self.trashed,
         }
 

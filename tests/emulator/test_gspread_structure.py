@@ -281,3 +281,25 @@ def test_freezing_every_row_is_refused(gc: gspread.Client, key: str) -> None:
     ws.resize(rows=3)
     with pytest.raises(gspread.exceptions.APIError, match="freeze all visible rows"):
         ws.freeze(rows=3)
+
+
+def test_every_change_moves_modified_time_and_version(gc: gspread.Client, key: str) -> None:
+    spreadsheet = gc.open_by_key(key)
+
+    def drive() -> tuple[str, str]:
+        meta = spreadsheet.client.request(
+            "get",
+            f"https://www.googleapis.com/drive/v3/files/{key}",
+            params={"fields": "modifiedTime,version"},
+        ).json()
+        return meta["modifiedTime"], meta["version"]
+
+    first = drive()
+    spreadsheet.sheet1.get_all_values()
+    assert drive() == first
+    spreadsheet.sheet1.update([["x"]], "C1")
+    second = drive()
+    spreadsheet.sheet1.update([["y"]], "C1")
+    third = drive()
+    assert first < second < third
+    assert int(first[1]) < int(second[1]) < int(third[1])
