@@ -1,12 +1,23 @@
 """A fake Google Sheets v4 / Drive v3 API for tests, demos and the local ``emulator`` command.
 
+gspread's own code runs unchanged against it; only the HTTP transport is redirected. Its
+answers are held against recordings of the real API (``tests/emulator/test_contract.py``).
+
 The public surface:
 
-- :class:`Emulator` -- state plus test controls (seed, inject faults/latency/edits, counts);
-- :func:`make_client` -- a real ``gspread.Client`` whose HTTP reaches the emulator in process;
-- :func:`emulator_session` / :func:`mount_endpoint` -- sessions for other ``session=`` users;
-- :func:`serve` / :func:`start` -- the same API on ``127.0.0.1:PORT``;
-- :class:`EmulatorApp` -- the WSGI app itself.
+- :class:`Emulator` -- the state and the test controls:
+  ``create_spreadsheet(title, tabs) -> id``; ``values(id, tab)``; ``set_access(id, ...)``;
+  ``fail_next(count, status=, kind=, spreadsheet_id=, retry_after=, after=)``;
+  ``add_latency(seconds, kind=, spreadsheet_id=)``; ``before_next(callback, kind=, ...)``;
+  edits a person makes: ``edit_values``, ``insert_rows``, ``delete_rows``, ``sort_rows``,
+  ``rename_tab``; ``stats()``, ``reset_stats()``, ``log``, ``snapshot()``, ``paused()``.
+- :func:`make_client` -- a real ``gspread.Client`` whose HTTP reaches the emulator in process
+  (or a running server with ``endpoint=``).
+- :func:`emulator_session`, :func:`mount_emulator`, :func:`mount_endpoint` -- the same wiring
+  for code that takes a ``requests`` session.
+- :func:`serve` (blocking) and :func:`start` (background) -- the API on ``127.0.0.1:PORT``.
+- :func:`spreadsheet_from_xlsx` -- load a workbook as a spreadsheet.
+- :class:`EmulatorApp` -- the WSGI app itself; ``GET /_emulator/stats`` gives the counts.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from __future__ import annotations
 from .app import EmulatorApp
 from .emulator import Emulator, Match, RequestInfo
 from .errors import ApiError
+from .seed import spreadsheet_from_xlsx
 from .server import RunningServer, serve, start
 from .transport import emulator_session, make_client, mount_emulator, mount_endpoint
 
@@ -29,5 +41,6 @@ __all__ = [
     "mount_emulator",
     "mount_endpoint",
     "serve",
+    "spreadsheet_from_xlsx",
     "start",
 ]
