@@ -54,7 +54,7 @@ def drive_not_found(file_id: str) -> ApiError:
 
 def _visible(store: Store, file_id: str) -> Spreadsheet:
     spreadsheet = store.spreadsheets.get(file_id)
-    if spreadsheet is None or not spreadsheet.readable:
+    if spreadsheet is None or not (spreadsheet.exists and spreadsheet.readable):
         raise drive_not_found(file_id)
     return spreadsheet
 
@@ -132,7 +132,10 @@ def list_files(store: Store, params: dict[str, Any]) -> dict[str, Any]:
     found = [
         s
         for s in store.spreadsheets.values()
-        if s.readable and not (s.trashed and "trashed" not in query) and _matches(s, query)
+        if s.exists
+        and s.readable
+        and not (s.trashed and "trashed" not in query)
+        and _matches(s, query)
     ]
     size = int(params.get("pageSize") or 100)
     start = int(params.get("pageToken") or 0)

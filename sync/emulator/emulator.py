@@ -91,11 +91,18 @@ class Emulator:
         readable: bool = True,
         writable: bool = True,
         enforce_protection: bool = False,
+        exists: bool = True,
     ) -> None:
-        """Decide what the caller may do: unreadable answers 404 (as for an unshared file),
-        read-only answers 403 to writes, ``enforce_protection`` makes protected ranges bind."""
+        """Decide what the caller may do, answered as Google answers it.
+
+        Not ``readable`` (a file not shared with the caller): Sheets answers 403, Drive 404.
+        Not ``writable`` (shared as viewer): writes answer 403. Not ``exists``: 404 everywhere,
+        as for a deleted file or a mistyped key. ``enforce_protection`` makes protected ranges
+        bind the caller (an editor who is not the owner).
+        """
         with self.lock:
             spreadsheet = self.store.spreadsheets[spreadsheet_id]
+            spreadsheet.exists = exists
             spreadsheet.readable = readable
             spreadsheet.writable = writable
             spreadsheet.enforce_protection = enforce_protection

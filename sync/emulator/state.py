@@ -24,7 +24,7 @@ from .a1 import (
     quote_title,
     split_range,
 )
-from .errors import ApiError, bad_request, grid_limits, not_found, unparsable_range
+from .errors import bad_request, grid_limits, not_found, permission_denied, unparsable_range
 
 __all__ = [
     "DEFAULT_PROPERTIES",
@@ -280,6 +280,7 @@ class Spreadsheet:
     created_time: dt.datetime = field(default_factory=_now)
     modified_time: dt.datetime = field(default_factory=_now)
     version: int = 1
+    exists: bool = True
     readable: bool = True
     writable: bool = True
     enforce_protection: bool = False
@@ -400,12 +401,14 @@ class Store:
                 return candidate
 
     def get(self, spreadsheet_id: str, write: bool = False) -> Spreadsheet:
-        """The spreadsheet as the caller may use it: 404 when unseen, 403 when read-only."""
+        """The spreadsheet as the caller may use it, refused as the Sheets API refuses it:
+        404 when it does not exist, 403 when it is not shared with the caller or, for
+        writes, shared read-only."""
         spreadsheet = self.spreadsheets.get(spreadsheet_id)
-        if spreadsheet is None or not spreadsheet.readable:
+        if spreadsheet is None or not spreadsheet.exists:
             raise not_found()
-        if write and not spreadsheet.writable:
-            raise ApiError(403, "The caller does not have permission")
+        if not spreadsheet.readable or write and not spreadsheet.writable:
+            raise permission_denied()
         return spreadsheet
 
     def delete(self, spreadsheet_id: str) -> None:

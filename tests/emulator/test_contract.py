@@ -144,8 +144,8 @@ def replay(path: Path) -> tuple[int, list[str]]:
 
 
 def test_recordings_are_present() -> None:
-    assert len(FILES) == 27, f"expected the 27 shared recordings in {RECORDINGS}"
-    assert sum(len(interactions(path)) for path in FILES) == 399
+    assert len(FILES) >= 27, f"expected the shared recordings in {RECORDINGS}"
+    assert sum(len(interactions(path)) for path in FILES) >= 399
 
 
 def test_uncovered_list_is_exactly_what_the_emulator_lacks() -> None:

@@ -192,34 +192,40 @@ def test_inserted_rows_move_protected_ranges(
 
 
 @pytest.mark.parametrize(
-    ("readable", "writable", "read_error", "write_status"),
+    ("access", "open_error", "write_code", "drive_code"),
     [
-        (False, False, gspread.exceptions.SpreadsheetNotFound, None),
-        (True, False, None, 403),
-        (True, True, None, 200),
+        ({"exists": False}, gspread.exceptions.SpreadsheetNotFound, None, 404),
+        ({"readable": False}, PermissionError, None, 404),
+        ({"writable": False}, None, 403, 200),
+        ({}, None, None, 200),
     ],
 )
 def test_access_control(
     emulator: Emulator,
     gc: gspread.Client,
+    session: requests.Session,
     key: str,
-    readable: bool,
-    writable: bool,
-    read_error: Any,
-    write_status: int | None,
+    access: dict[str, bool],
+    open_error: Any,
+    write_code: int | None,
+    drive_code: int,
 ) -> None:
-    emulator.set_access(key, readable=readable, writable=writable)
-    if read_error is not None:
-        with pytest.raises(read_error):
+    ws = gc.open_by_key(key).sheet1
+    emulator.set_access(key, **access)
+    drive = session.get(f"https://www.googleapis.com/drive/v3/files/{key}")
+    assert drive.status_code == drive_code
+    assert (key in [f["id"] for f in gc.list_spreadsheet_files()]) == (drive_code == 200)
+    if open_error is not None:
+        with pytest.raises(open_error):
             gc.open_by_key(key)
         return
-    ws = gc.open_by_key(key).sheet1
-    if write_status == 403:
+    if write_code is not None:
         with pytest.raises(gspread.exceptions.APIError, match="does not have permission") as err:
             ws.update([["x"]], "C1")
-        assert err.value.code == 403
+        assert err.value.code == write_code
     else:
         ws.update([["x"]], "C1")
+        assert ws.acell("C1").value == "x"
 
 
 def test_missing_spreadsheet_is_googles_404(session: requests.Session) -> None:
