@@ -181,7 +181,7 @@ class EmulatorApp:
             except ApiError as err:
                 response = _json(err.code, err.body())
         if fault is not None:
-            response = _json(fault.status, fault.error().body())
+            response = _json(fault.status, fault.error(info.write).body())
             if fault.retry_after is not None:
                 response.headers["Retry-After"] = f"{fault.retry_after:g}"
         self.emulator.after_request(info, response.status_code)

@@ -13,6 +13,7 @@ API calls, and read request counts afterwards.
 from __future__ import annotations
 
 import copy
+import math
 import threading
 import time
 from collections import Counter
@@ -22,7 +23,7 @@ from typing import Any
 
 from . import grid
 from .a1 import CellBox, column_number, parse_cells
-from .faults import Fault, Hook, Latency, Match, RequestInfo
+from .faults import Fault, Hook, Latency, Match, Quota, RequestInfo
 from .state import Sheet, Spreadsheet, Store
 
 __all__ = ["Emulator", "Match", "RequestInfo"]
@@ -42,7 +43,9 @@ class Emulator:
         self.faults: list[Fault] = []
         self.latencies: list[Latency] = []
         self.hooks: list[Hook] = []
+        self.quotas: list[Quota] = []
         self.sleep: Callable[[float], Any] = time.sleep
+        self.clock: Callable[[], float] = time.monotonic
 
     # -- seeding and inspection -------------------------------------------------------------
 
@@ -191,6 +194,22 @@ class Emulator:
             self.latencies.append(latency)
         return latency
 
+    def set_quota(
+        self,
+        limit: int,
+        *,
+        kind: str | None = None,
+        spreadsheet_id: str | None = None,
+        window: float = 60.0,
+    ) -> Quota:
+        """Answer 429 (with ``Retry-After``) once more than ``limit`` matching requests arrive
+        within ``window`` seconds of :attr:`clock`; ``kind="read"`` with 60 is Google's
+        per-user read quota."""
+        quota = Quota(Match(kind, spreadsheet_id), limit, window)
+        with self.lock:
+            self.quotas.append(quota)
+        return quota
+
     def before_next(
         self,
         callback: Callable[[], Any],
@@ -210,11 +229,12 @@ class Emulator:
         return hook
 
     def clear_faults(self) -> None:
-        """Drop every pending fault, latency and hook."""
+        """Drop every pending fault, latency, hook and quota."""
         with self.lock:
             self.faults.clear()
             self.latencies.clear()
             self.hooks.clear()
+            self.quotas.clear()
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -246,6 +266,11 @@ class Emulator:
                     fault.remaining -= 1
                     self.faults = [f for f in self.faults if f.remaining > 0]
                     return fault
+            now = self.clock()
+            for quota in self.quotas:
+                wait = quota.admit(now) if quota.match(info) else None
+                if wait is not None:
+                    return Fault(quota.match, 429, 0, retry_after=math.ceil(wait))
         return None
 
     def after_request(self, info: RequestInfo, status: int) -> None:

@@ -8,6 +8,7 @@ insert a row at 5".
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ __all__ = [
     "Hook",
     "Latency",
     "Match",
+    "Quota",
     "RequestInfo",
     "fault_error",
 ]
@@ -57,11 +59,11 @@ WRITE_KINDS = frozenset(
     }
 )
 
+_QUOTA = (
+    "Quota exceeded for quota metric '{0} requests' and limit '{0} requests per minute "
+    "per user' of service 'sheets.googleapis.com' for consumer 'project_number:0'."
+)
 _MESSAGES = {
-    429: (
-        "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute "
-        "per user' of service 'sheets.googleapis.com' for consumer 'project_number:0'."
-    ),
     500: "Internal error encountered.",
     502: "Bad Gateway",
     503: "The service is currently unavailable.",
@@ -128,9 +130,32 @@ class Fault:
     message: str | None = None
     after: bool = False
 
-    def error(self) -> ApiError:
-        """The error to send."""
-        return fault_error(self.status, self.message)
+    def error(self, write: bool = False) -> ApiError:
+        """The error to send for a read or a write."""
+        return fault_error(self.status, self.message, write)
+
+
+@dataclass
+class Quota:
+    """At most ``limit`` matching requests in any ``window`` seconds; beyond that, 429.
+
+    Google's per-user quota is 60 read and 60 write requests a minute; a sync that reads
+    every team one range at a time runs into it, and this makes that visible in tests.
+    """
+
+    match: Match
+    limit: int
+    window: float = 60.0
+    seen: deque[float] = field(default_factory=deque)
+
+    def admit(self, now: float) -> float | None:
+        """Count a request at ``now``; returns the seconds to wait when over quota."""
+        while self.seen and now - self.seen[0] >= self.window:
+            self.seen.popleft()
+        if len(self.seen) >= self.limit:
+            return self.window - (now - self.seen[0])
+        self.seen.append(now)
+        return None
 
 
 @dataclass
@@ -151,6 +176,9 @@ class Hook:
     calls: list[RequestInfo] = field(default_factory=list)
 
 
-def fault_error(status: int, message: str | None = None) -> ApiError:
-    """An injected failure worded as Google words it."""
-    return ApiError(status, message or _MESSAGES.get(status, "Backend Error"))
+def fault_error(status: int, message: str | None = None, write: bool = False) -> ApiError:
+    """An injected failure worded as Google words it (429 names the read or write quota)."""
+    if message is None:
+        quota = _QUOTA.format("Write" if write else "Read")
+        message = quota if status == 429 else _MESSAGES.get(status, "Backend Error")
+    return ApiError(status, message)

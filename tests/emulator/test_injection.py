@@ -99,6 +99,32 @@ def test_faults_can_target_one_spreadsheet(
         gc.open_by_key(key)
 
 
+@pytest.mark.parametrize(
+    ("kind", "metric"), [("read", "Read requests"), ("write", "Write requests")]
+)
+def test_quota_answers_429_until_the_window_passes(
+    emulator: Emulator, session: requests.Session, key: str, kind: str, metric: str
+) -> None:
+    now = [1000.0]
+    emulator.clock = lambda: now[0]
+    emulator.set_quota(2, kind=kind, window=60)
+    url = VALUES_URL.format(key=key)
+
+    def call() -> requests.Response:
+        if kind == "read":
+            return session.get(url)
+        return session.put(url, params={"valueInputOption": "RAW"}, json={"values": [["x"]]})
+
+    assert [call().status_code for _ in range(2)] == [200, 200]
+    now[0] += 20
+    refused = call()
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "40"
+    assert metric in refused.json()["error"]["message"]
+    now[0] += 40
+    assert call().status_code == 200
+
+
 def test_lost_response_still_commits(emulator: Emulator, gc: gspread.Client, key: str) -> None:
     ws = gc.open_by_key(key).sheet1
     emulator.fail_next(status=503, kind="values.append", after=True)
