@@ -27,8 +27,6 @@ from .metadata import get_metadata, search_metadata
 
 __all__ = ["EmulatorApp", "Route", "route"]
 
-_WRITES = WRITE_KINDS
-
 
 @dataclass(frozen=True)
 class Route:
@@ -48,10 +46,14 @@ def _raw_path(environ: dict[str, Any]) -> str:
     return quote(path, safe="/:!'$,@")
 
 
+_ACTIONS = {"append", "batchClear", "batchGet", "batchUpdate", "clear", "copyTo", "search"}
+
+
 def _split_action(segment: str) -> tuple[str, str | None]:
+    """``key:batchUpdate`` -> ``("key", "batchUpdate")``; a ``:`` inside a range is not one."""
     if ":" in segment:
         head, action = segment.rsplit(":", 1)
-        if action.isalpha():
+        if action in _ACTIONS:
             return head, action
     return segment, None
 
@@ -170,7 +172,7 @@ class EmulatorApp:
             request.method,
             raw_path,
             found.spreadsheet_id,
-            found.kind in _WRITES,
+            found.kind in WRITE_KINDS,
         )
         fault = self.emulator.before_request(info)
         if fault is None or fault.after:
@@ -202,7 +204,7 @@ class EmulatorApp:
                 title, [t or f"Sheet{i + 1}" for i, t in enumerate(tabs)] or None
             )
             return 200, created.to_json()
-        spreadsheet = store.get(key, write=kind in _WRITES)
+        spreadsheet = store.get(key, write=kind in WRITE_KINDS)
         if kind == "spreadsheets.get":
             include = str(params.get("includeGridData", "false")).lower() == "true"
             ranges = request.args.getlist("ranges")

@@ -63,3 +63,21 @@ def test_injected_429_reaches_a_remote_client(
     assert caught.value.code == 429
     assert caught.value.response.headers["Retry-After"] == "3"
     assert server.port > 0 and server.url.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/v4/spreadsheets/{key}/values/Tab!A:B", [["x"]]),
+        ("/v4/spreadsheets/{key}/values/Tab!A1:B1", [["x"]]),
+        ("/v4/spreadsheets/{key}/values/'Tab'!A:A", [["x"]]),
+        ("/v4/spreadsheets/{key}/values/Tab", [["x"]]),
+    ],
+)
+def test_unencoded_ranges_route(
+    emulator: Emulator, server: RunningServer, path: str, expected: list[list[str]]
+) -> None:
+    key = emulator.create_spreadsheet("S", {"Tab": [["x"]]})
+    with requests.Session() as http:
+        answer = http.get(server.url + path.format(key=key), timeout=5)
+    assert answer.json()["values"] == expected
