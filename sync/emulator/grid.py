@@ -58,11 +58,13 @@ def _shift_anchors(sheet: Sheet, axis: str, start: int, delta: int) -> None:
     sheet.protected_ranges = kept_protected
     kept_rules = []
     for rule in sheet.conditional_formats:
-        ranges = [r for r in (_shift_range(g, axis, start, delta) for g in rule["ranges"]) if r]
+        shifted = (_shift_range(g, axis, start, delta) for g in rule["ranges"])
+        ranges = [r for r in shifted if r is not None]
         if ranges:
             kept_rules.append(rule | {"ranges": ranges})
     sheet.conditional_formats = kept_rules
-    sheet.merges = [m for m in (_shift_range(g, axis, start, delta) for g in sheet.merges) if m]
+    merges = (_shift_range(g, axis, start, delta) for g in sheet.merges)
+    sheet.merges = [m for m in merges if m is not None]
     kept_metadata = []
     for entry in sheet.developer_metadata:
         dimension = entry["location"].get("dimensionRange")

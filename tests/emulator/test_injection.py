@@ -208,6 +208,16 @@ def test_person_edits_are_seen_by_the_next_read(
     assert ws.col_values(1) == expected
 
 
+def test_whole_sheet_rules_survive_row_edits(
+    emulator: Emulator, gc: gspread.Client, key: str
+) -> None:
+    rule = {"ranges": [{"sheetId": 0}], "booleanRule": {"condition": {"type": "NOT_BLANK"}}}
+    gc.open_by_key(key).batch_update({"requests": [{"addConditionalFormatRule": {"rule": rule}}]})
+    emulator.insert_rows(key, "Tab", 2)
+    emulator.delete_rows(key, "Tab", 2)
+    assert emulator.sheet(key, "Tab").conditional_formats[0]["ranges"] == [{}]
+
+
 def test_inserted_rows_move_protected_ranges(
     emulator: Emulator, gc: gspread.Client, key: str
 ) -> None:
