@@ -7,6 +7,7 @@ validation, protected ranges and conditional formats exactly as a requested one 
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -15,6 +16,8 @@ from .errors import bad_request
 from .state import Sheet
 
 __all__ = ["delete_dimension", "insert_dimension", "sort_rows"]
+
+_INHERITED = ("userEnteredFormat", "dataValidation")
 
 
 def _shift_range(rng: dict[str, Any], axis: str, start: int, delta: int) -> dict[str, Any] | None:
@@ -97,7 +100,8 @@ def insert_dimension(
 ) -> None:
     """Insert ``end - start`` empty rows or columns before index ``start``.
 
-    New rows take the formats of the row before (``inherit_from_before``) or after, like Sheets.
+    New rows take the formats and validation of the row before (``inherit_from_before``) or
+    after, as rows inserted in the Sheets UI do.
     """
     count = end - start
     limit = sheet.rows if axis == "ROWS" else sheet.cols
@@ -116,10 +120,11 @@ def insert_dimension(
     source = start - 1 if inherit_from_before else start + count
     for (r, c), cell in list(moved.items()):
         index = r if axis == "ROWS" else c
-        if index == source and "userEnteredFormat" in cell:
+        inherited = {k: cell[k] for k in _INHERITED if k in cell}
+        if index == source and inherited:
             for i in range(start, end):
                 key = (i, c) if axis == "ROWS" else (r, i)
-                moved[key] = {"userEnteredFormat": dict(cell["userEnteredFormat"])}
+                moved[key] = copy.deepcopy(inherited)
     sheet.cells = moved
     if axis == "ROWS":
         sheet.rows += count

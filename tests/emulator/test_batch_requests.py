@@ -261,3 +261,27 @@ def test_bad_requests_name_the_problem(
     with pytest.raises(gspread.exceptions.APIError, match=message) as caught:
         _batch(spreadsheet, request_body)
     assert caught.value.code == 400
+
+
+@pytest.mark.parametrize(("inherit_from_before", "source_row"), [(True, 1), (False, 2)])
+def test_inserted_rows_inherit_format_and_validation(
+    emulator: Emulator,
+    spreadsheet: gspread.Spreadsheet,
+    key: str,
+    inherit_from_before: bool,
+    source_row: int,
+) -> None:
+    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "Done"}]}}
+    rng = {"sheetId": 0, "startRowIndex": source_row, "endRowIndex": source_row + 1}
+    _batch(
+        spreadsheet,
+        {"setDataValidation": {"range": rng, "rule": rule}},
+        {
+            "insertDimension": {
+                "range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 2, "endIndex": 3},
+                "inheritFromBefore": inherit_from_before,
+            }
+        },
+    )
+    inserted = emulator.sheet(key, "OKRs").cells[(2, 0)]
+    assert inserted == {"dataValidation": rule}
