@@ -16,7 +16,8 @@ The public surface:
 - :func:`emulator_session`, :func:`mount_emulator`, :func:`mount_endpoint` -- the same wiring
   for code that takes a ``requests`` session.
 - :func:`serve` (blocking) and :func:`start` (background) -- the API on ``127.0.0.1:PORT``.
-- :func:`spreadsheet_from_xlsx` -- load a workbook as a spreadsheet.
+- :func:`spreadsheet_from_xlsx` -- load a workbook as a spreadsheet; :func:`seed_workspace`
+  loads a whole local workspace (hub and team workbooks) and returns the hub's id.
 - :class:`EmulatorApp` -- the WSGI app itself; ``GET /_emulator/stats`` gives the counts.
 """
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 from .app import EmulatorApp
 from .emulator import Emulator, Match, RequestInfo
 from .errors import ApiError
-from .seed import spreadsheet_from_xlsx
+from .seed import seed_workspace, spreadsheet_from_xlsx
 from .server import RunningServer, serve, start
 from .transport import emulator_session, make_client, mount_emulator, mount_endpoint
 
@@ -40,6 +41,7 @@ __all__ = [
     "make_client",
     "mount_emulator",
     "mount_endpoint",
+    "seed_workspace",
     "serve",
     "spreadsheet_from_xlsx",
     "start",

@@ -2,7 +2,7 @@
 
 Cells keep their xlsx meaning: text stays text (never re-parsed), numbers and dates stay typed,
 ``=`` formulas stay formulas, and percent or date number formats carry over. Which spreadsheet
-stands for which workbook is the caller's business (the CLI rewrites the hub's links).
+stands for which workbook is settled by :func:`seed_workspace`, which rewrites the hub's links.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Any
 import openpyxl
 from openpyxl.cell.cell import Cell as XlsxCell
 
+from .a1 import CellBox
 from .emulator import Emulator
 
-__all__ = ["spreadsheet_from_xlsx"]
+__all__ = ["seed_workspace", "spreadsheet_from_xlsx", "spreadsheet_url"]
 
 
 def _number_format(cell: XlsxCell) -> dict[str, str] | None:
@@ -55,3 +56,38 @@ def spreadsheet_from_xlsx(emulator: Emulator, path: str | Path, title: str | Non
                 frozen = ws[ws.freeze_panes]
                 sheet.frozen_rows, sheet.frozen_cols = frozen.row - 1, frozen.column - 1
     return key
+
+
+def spreadsheet_url(key: str) -> str:
+    """The browser URL of a spreadsheet, as a hub's ``Spreadsheet`` column holds it."""
+    return f"https://docs.google.com/spreadsheets/d/{key}/edit"
+
+
+def seed_workspace(emulator: Emulator, workspace: str | Path) -> str:
+    """Serve a local workspace as Google Sheets: load ``hub.xlsx`` and every team workbook it
+    names, point the hub's ``Spreadsheet`` cells at the new spreadsheets; returns the hub id.
+
+    A path that names no workbook is left as written, so it stays unreadable, as it would be
+    locally.
+    """
+    root = Path(workspace)
+    hub = spreadsheet_from_xlsx(emulator, root / "hub.xlsx")
+    with emulator.lock:
+        teams = emulator.spreadsheet(hub).sheet_by_title("Teams")
+        if teams is None:
+            return hub
+        rows = teams.read(teams.check_box(CellBox(0, 0, None, None)), "FORMATTED_VALUE", "")
+        header = [str(v).strip().casefold() for v in (rows[0] if rows else [])]
+        if "spreadsheet" not in header:
+            return hub
+        column = header.index("spreadsheet")
+        loaded: dict[Path, str] = {}
+        for r, row in enumerate(rows[1:], start=1):
+            text = str(row[column]).strip() if column < len(row) else ""
+            path = (root / text).resolve()
+            if not text or path.suffix.lower() != ".xlsx" or not path.is_file():
+                continue
+            if path not in loaded:
+                loaded[path] = spreadsheet_from_xlsx(emulator, path)
+            teams.set_value(r, column, spreadsheet_url(loaded[path]), user_entered=False)
+    return hub

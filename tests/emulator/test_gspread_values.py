@@ -6,7 +6,13 @@ from typing import Any
 
 import gspread
 import pytest
-from gspread.utils import DateTimeOption, ValueInputOption, ValueRenderOption
+from gspread.utils import (
+    DateTimeOption,
+    Dimension,
+    InsertDataOption,
+    ValueInputOption,
+    ValueRenderOption,
+)
 
 from sync.emulator import Emulator
 
@@ -72,7 +78,12 @@ def test_batch_get_returns_one_value_range_per_range(gc: gspread.Client, key: st
     ],
 )
 def test_update_parses_input_like_the_sheets_ui(
-    gc: gspread.Client, key: str, typed: str, option: str, formatted: str, unformatted: Any
+    gc: gspread.Client,
+    key: str,
+    typed: str,
+    option: ValueInputOption,
+    formatted: str,
+    unformatted: Any,
 ) -> None:
     ws = gc.open_by_key(key).worksheet("Notes")
     ws.update([[typed]], "B2", value_input_option=option)
@@ -83,7 +94,9 @@ def test_update_parses_input_like_the_sheets_ui(
 def test_formula_render_option_returns_the_formula(gc: gspread.Client, key: str) -> None:
     ws = gc.open_by_key(key).worksheet("Notes")
     ws.update(
-        [['=HYPERLINK("https://x.test","go")', "=1+1"]], "A1", value_input_option="USER_ENTERED"
+        [['=HYPERLINK("https://x.test","go")', "=1+1"]],
+        "A1",
+        value_input_option=ValueInputOption.user_entered,
     )
     assert ws.get("A1:B1", value_render_option=ValueRenderOption.formula) == [
         ['=HYPERLINK("https://x.test","go")', "=1+1"]
@@ -95,12 +108,14 @@ def test_formula_render_option_returns_the_formula(gc: gspread.Client, key: str)
     [(DateTimeOption.serial_number, 46331), (DateTimeOption.formatted_string, "2026-11-05")],
 )
 def test_dates_render_as_serial_or_text(
-    gc: gspread.Client, key: str, date_option: str, expected: Any
+    gc: gspread.Client, key: str, date_option: DateTimeOption, expected: Any
 ) -> None:
     ws = gc.open_by_key(key).worksheet("Notes")
-    ws.update([["2026-11-05"]], "A1", value_input_option="USER_ENTERED")
+    ws.update([["2026-11-05"]], "A1", value_input_option=ValueInputOption.user_entered)
     assert ws.get(
-        "A1", value_render_option="UNFORMATTED_VALUE", date_time_render_option=date_option
+        "A1",
+        value_render_option=ValueRenderOption.unformatted,
+        date_time_render_option=date_option,
     ) == [[expected]]
     assert ws.get("A1") == [["2026-11-05"]]
 
@@ -152,7 +167,7 @@ def test_append_to_a_full_grid_grows_it(gc: gspread.Client, emulator: Emulator) 
 def test_append_with_insert_rows_pushes_rows_down(gc: gspread.Client, emulator: Emulator) -> None:
     key = emulator.create_spreadsheet("Gap", {"T": [["h"], ["1"], [], ["below"]]})
     ws = gc.open_by_key(key).sheet1
-    ws.append_row(["2"], insert_data_option="INSERT_ROWS", table_range="A1")
+    ws.append_row(["2"], insert_data_option=InsertDataOption.insert_rows, table_range="A1")
     assert ws.col_values(1) == ["h", "1", "2", "", "below"]
 
 
@@ -166,7 +181,7 @@ def test_clear_and_batch_clear_remove_values(gc: gspread.Client, key: str) -> No
 
 def test_columns_major_dimension(gc: gspread.Client, key: str) -> None:
     ws = gc.open_by_key(key).worksheet("OKRs")
-    assert ws.get("A1:B3", major_dimension="COLUMNS") == [
+    assert ws.get("A1:B3", major_dimension=Dimension.cols) == [
         ["ID", "O1", "KR1"],
         ["Type", "Objective", "KR"],
     ]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import gspread
 import openpyxl
+from gspread.utils import ValueRenderOption
 
 from sync.emulator import Emulator
-from sync.emulator.seed import spreadsheet_from_xlsx
+from sync.emulator.seed import seed_workspace, spreadsheet_from_xlsx, spreadsheet_url
 
 
 def test_xlsx_cells_keep_their_meaning(
@@ -39,7 +40,46 @@ def test_xlsx_cells_keep_their_meaning(
         ["KR1", "1200", "45%", "2026-11-05", "45%"],
         ["KR2", "6", "", "", "1,200"],
     ]
-    assert okrs.get("B2:E2", value_render_option="UNFORMATTED_VALUE") == [
+    assert okrs.get("B2:E2", value_render_option=ValueRenderOption.unformatted) == [
         [1200, 0.45, 46331, "45%"]
     ]
     assert okrs.frozen_row_count == 1
+
+
+def _workbook(path: Path, tabs: dict[str, list[list[str]]]) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, rows in tabs.items():
+        ws = workbook.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def test_workspace_becomes_linked_spreadsheets(
+    tmp_path: Path, emulator: Emulator, gc: gspread.Client
+) -> None:
+    okrs = [["ID", "Type", "Title", "Parent"], ["O1", "Objective", "Grow", ""]]
+    _workbook(tmp_path / "teams" / "a.xlsx", {"OKRs": okrs})
+    _workbook(
+        tmp_path / "hub.xlsx",
+        {
+            "Teams": [
+                ["Team", "Level", "Parent team", "Spreadsheet"],
+                ["A", "Company", "", "teams/a.xlsx"],
+                ["B", "Team", "A", "teams/a.xlsx"],
+                ["C", "Team", "A", "teams/missing.xlsx"],
+            ],
+            "Settings": [["Cycle start", "2026-10-01"]],
+        },
+    )
+
+    hub = seed_workspace(emulator, tmp_path)
+
+    links = gc.open_by_key(hub).worksheet("Teams").col_values(4)
+    assert links[1] == links[2] == spreadsheet_url(gc.list_spreadsheet_files("a")[0]["id"])
+    assert links[3] == "teams/missing.xlsx"
+    team = gc.open_by_url(links[1])
+    assert team.worksheet("OKRs").get_all_values() == okrs
+    assert sorted(f["name"] for f in gc.list_spreadsheet_files()) == ["a", "hub"]
