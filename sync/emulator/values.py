@@ -2,13 +2,15 @@
 
 Shapes follow the recorded answers: trailing empty rows and cells are left out, a range without
 data has no ``values`` key, zero counts are omitted (proto3 JSON), and ``range`` is echoed bounded
-to the grid (``Sheet1!A1:Z1000``). Value writes grow the grid to fit, as Google does.
+to the grid (``Sheet1!A1:Z1000``). Reads and writes past the grid are refused with Google's
+messages; only ``append`` grows the grid, as it does in Google.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 from . import grid
@@ -37,9 +39,10 @@ PROTECTED_MESSAGE = (
 def _option(params: dict[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:
     value = params.get(name) or default
     if value not in allowed:
+        field = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+        kind = "DateTimeRenderOption" if name.startswith("date") else "ValueRenderOption"
         raise bad_request(
-            f"Invalid value at '{name[0].lower() + name[1:]}' "
-            f"(type.googleapis.com/google.apps.sheets.v4.{name[0].upper() + name[1:]}), "
+            f"Invalid value at '{field}' (type.googleapis.com/google.apps.sheets.v4.{kind}), "
             f'"{value}"'
         )
     return str(value)

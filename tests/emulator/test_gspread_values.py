@@ -230,6 +230,21 @@ def test_batch_clear_past_the_grid_names_the_range(gc: gspread.Client, key: str)
     assert ws.acell("A1").value == "ID"
 
 
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"valueRenderOption": "PRETTY"}, r"Invalid value at 'value_render_option'"),
+        ({"dateTimeRenderOption": "ISO"}, r"Invalid value at 'date_time_render_option'"),
+        ({"majorDimension": "DIAGONAL"}, r"Invalid value at 'major_dimension'"),
+    ],
+)
+def test_bad_render_options_answer_400(
+    gc: gspread.Client, key: str, params: dict[str, str], message: str
+) -> None:
+    with pytest.raises(gspread.exceptions.APIError, match=message):
+        gc.open_by_key(key).values_get("OKRs!A1", params=params)
+
+
 def test_writing_outside_a_bounded_range_is_refused(gc: gspread.Client, key: str) -> None:
     with pytest.raises(gspread.exceptions.APIError, match=r"tried writing to column \[C\]"):
         gc.open_by_key(key).values_update(
