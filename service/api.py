@@ -1,0 +1,104 @@
+"""`/api/*`: what the add-on calls (validate one sheet, sync everything) and the tree as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from .errors import ApiError
+from .locks import Busy
+from .org import Unregistered
+from .payloads import sync_payload, validate_payload
+from .state import services
+
+__all__ = ["MAX_SPREADSHEET_LENGTH", "blueprint", "busy_error", "tree_response"]
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+MAX_SPREADSHEET_LENGTH = 2048
+
+
+def _json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(
+            400,
+            "invalid_request",
+            'Send a JSON object with Content-Type: application/json, e.g. {"spreadsheet": "KEY"}.',
+        )
+    return body
+
+
+def _spreadsheet(body: dict[str, Any]) -> str:
+    value = body.get("spreadsheet")
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_SPREADSHEET_LENGTH:
+        raise ApiError(
+            400,
+            "invalid_request",
+            '"spreadsheet" must be the spreadsheet\'s key or URL (Google) or its path as written '
+            "in the hub's Teams tab (local), as a non-empty string.",
+        )
+    return value
+
+
+def busy_error() -> ApiError:
+    return ApiError(
+        409,
+        "sync_running",
+        "A sync of the whole organisation is already running; wait for it to finish (a few "
+        "minutes for a large organisation) and try again.",
+        {"Retry-After": "60"},
+    )
+
+
+@blueprint.post("/validate")
+def validate() -> Response:
+    """Validate the caller's sheet against the organisation and write its output columns."""
+    found = services()
+    found.auth.principal(request)
+    spreadsheet = _spreadsheet(_json_object())
+    try:
+        validated = found.organisation.validate(spreadsheet)
+    except Unregistered:
+        raise ApiError(
+            403,
+            "unregistered_spreadsheet",
+            f"{spreadsheet} is not registered in the hub's Teams tab, so okrtree will not read or "
+            "write it; ask your okrtree administrator to add it.",
+        ) from None
+    return jsonify(validate_payload(spreadsheet, validated.team, validated.run))
+
+
+@blueprint.post("/sync")
+def sync() -> Response:
+    """A full sync of the organisation, for administrators."""
+    found = services()
+    found.auth.require_admin(found.auth.principal(request))
+    try:
+        outcome = found.organisation.sync()
+    except Busy:
+        raise busy_error() from None
+    return jsonify(sync_payload(outcome))
+
+
+def tree_response() -> Response:
+    """The cached tree body, gzip when the client accepts it, 304 for a matching ETag."""
+    found = services()
+    body = found.tree.body(found.organisation.snapshot())
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    response = Response(
+        body.gzip if compressed else body.json, status=200, mimetype="application/json"
+    )
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(f"{body.etag}-gz" if compressed else body.etag)
+    return response.make_conditional(request)
+
+
+@blueprint.get("/tree")
+def tree() -> Response:
+    """The combined alignment tree from the last sync's snapshot."""
+    services().auth.principal(request, allow_session=True)
+    return tree_response()

@@ -1,0 +1,307 @@
+"""`/openapi.json`: every endpoint, request, response and error of this service (OpenAPI 3.1).
+
+The document describes the instance that serves it (the sign-in routes appear only where browser
+sign-in is configured), so a client or a contract test never probes routes that are not there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from .api import MAX_SPREADSHEET_LENGTH
+from .config import AuthMode, ServiceConfig
+from .state import services
+
+__all__ = ["blueprint", "spec"]
+
+blueprint = Blueprint("openapi", __name__)
+
+_SEVERITIES = ["error", "warning", "info"]
+_STATUSES = ["done", "on_track", "at_risk", "off_track", "no_data"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [kind, "null"], **extra}
+
+
+def _object(properties: dict[str, Any], *, closed: bool = False) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": not closed,
+    }
+
+
+_COUNT = {"type": "integer", "minimum": 0}
+SCHEMAS: dict[str, Any] = {
+    "Error": _object(
+        {
+            "error": _object(
+                {
+                    "code": {"type": "string", "description": "stable, snake_case"},
+                    "message": {"type": "string", "description": "what happened and what to do"},
+                }
+            )
+        }
+    ),
+    "ValidateRequest": {
+        "type": "object",
+        "required": ["spreadsheet"],
+        "properties": {
+            "spreadsheet": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_SPREADSHEET_LENGTH,
+                "pattern": r"\S",
+                "description": "Google: the spreadsheet's key or URL; local: its path as written "
+                "in the hub's Teams tab (e.g. teams/sales.xlsx)",
+            }
+        },
+    },
+    "SyncRequest": {"type": "object", "description": "no parameters; send {}"},
+    "Summary": _object({s: _COUNT for s in _SEVERITIES}),
+    "Writes": _object({"spreadsheets": _COUNT, "cells": _COUNT}),
+    "Item": _object(
+        {
+            "id": {"type": "string"},
+            "type": {"enum": ["objective", "key_result"]},
+            "team": {"type": "string"},
+            "title": {"type": "string"},
+            "owner": {"type": "string"},
+            "parent": _nullable("string"),
+            "depends_on": {"type": "array", "items": {"type": "string"}},
+            "score": _nullable("number", minimum=0, maximum=1),
+            "progress": _nullable("number"),
+            "status": {"enum": _STATUSES},
+            "row": {"type": "integer", "minimum": 1},
+        }
+    ),
+    "Finding": _object(
+        {
+            "severity": {"enum": _SEVERITIES},
+            "code": {"type": "string"},
+            "id": _nullable("string"),
+            "team": _nullable("string"),
+            "message": {"type": "string"},
+            "related": {"type": "array", "items": {"type": "string"}},
+            "row": _nullable("integer", minimum=1),
+        }
+    ),
+    "ValidateResponse": _object(
+        {
+            "spreadsheet": {"type": "string"},
+            "team": {"type": "string"},
+            "tab": {"type": "string"},
+            "as_of": {"type": "string", "format": "date"},
+            "items": {"type": "array", "items": _ref("Item")},
+            "findings": {"type": "array", "items": _ref("Finding")},
+            "writes": _ref("Writes"),
+            "summary": _ref("Summary"),
+        }
+    ),
+    "SyncResponse": _object(
+        {
+            "as_of": {"type": "string", "format": "date"},
+            "teams": _COUNT,
+            "items": _COUNT,
+            "summary": _ref("Summary"),
+            "writes": _ref("Writes"),
+        }
+    ),
+    "NightlyResponse": {
+        "allOf": [
+            _ref("SyncResponse"),
+            {"type": "object", "required": ["history"], "properties": {"history": {"const": True}}},
+        ]
+    },
+    "Cycle": _object(
+        {
+            "name": {"type": "string"},
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "expected": {"type": "number", "minimum": 0, "maximum": 1},
+        }
+    ),
+    "TreeRow": _object(
+        {
+            "id": _nullable("string"),
+            "title": {"type": "string"},
+            "type": {
+                "enum": ["objective", "key_result", "marker"],
+                "description": "marker: the 'Unreachable (alignment cycle)' row",
+            },
+            "team": _nullable("string"),
+            "owner": _nullable("string"),
+            "depth": {"type": "integer", "minimum": 0},
+            "score": _nullable("number", minimum=0, maximum=1),
+            "status": {"enum": [*_STATUSES, None]},
+            "warnings": _COUNT,
+            "parent": _nullable("string"),
+            "row": _nullable("integer", minimum=1),
+        }
+    ),
+    "TreeResponse": _object(
+        {
+            "as_of": {"type": "string", "format": "date"},
+            "cycle": _ref("Cycle"),
+            "teams": {"type": "array", "items": {"type": "string"}},
+            "rows": {"type": "array", "items": _ref("TreeRow")},
+        }
+    ),
+    "Health": _object({"status": {"const": "ok"}}),
+}
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    text = {
+        400: "the body is not what the endpoint expects",
+        401: "no credentials, or credentials that are malformed, expired or not for this service",
+        403: "authenticated, but not allowed to do this",
+        409: "a sync is already running",
+        503: "the organisation (or Google's sign-in) cannot be reached or used right now",
+    }
+    out = {str(s): _json("Error", text[s]) for s in statuses}
+    out["default"] = _json("Error", "any other failure (404, 405, 500, ...)")
+    return out
+
+
+def _operation(summary: str, description: str, **fields: Any) -> dict[str, Any]:
+    return {"summary": summary, "description": description, **fields}
+
+
+def _query(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "string"}}
+
+
+def _paths(config: ServiceConfig) -> dict[str, Any]:
+    user = [{"bearer": []}]
+    reader = [{"bearer": []}, {"session": []}]
+    validate = _operation(
+        "Validate one team sheet",
+        "Reads the hub and this sheet, judges it against the organisation snapshot of the last "
+        "sync, writes its Score/Status/Warnings, and returns its items and findings.",
+        security=user,
+        requestBody={"required": True,
+                     "content": {"application/json": {"schema": _ref("ValidateRequest")}}},
+        responses={"200": _json("ValidateResponse", "the sheet's items and findings"),
+                   **_errors(400, 401, 403, 503)},
+    )
+    sync = _operation(
+        "Sync the whole organisation (administrators)",
+        "Reads every team, writes every sheet's output columns and the hub's tabs.",
+        security=user,
+        requestBody={"required": False,
+                     "content": {"application/json": {"schema": _ref("SyncRequest")}}},
+        responses={"200": _json("SyncResponse", "what the sync found and wrote"),
+                   **_errors(401, 403, 409, 503)},
+    )
+    nightly = _operation(
+        "Nightly sync with a History snapshot",
+        "For App Engine cron (X-Appengine-Cron, trusted only on App Engine) or a scheduler "
+        "service account's OIDC token.",
+        security=[{"appEngineCron": []}, {"bearer": []}],
+        responses={"200": _json("NightlyResponse", "what the sync found and wrote"),
+                   **_errors(401, 403, 409, 503)},
+    )
+    tree_params = [
+        _query("team", "only this team (and what it aligns under)"),
+        _query("status", "only this status: " + ", ".join(_STATUSES)),
+        _query("owner", "only this owner"),
+        _query("q", "search in ID, title, team and owner"),
+    ]
+    if config.auth_mode is AuthMode.TOKEN:
+        tree_params.append(_query("token", "the one-time token `okrtree serve` printed"))
+    tree_page = {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}
+    paths: dict[str, Any] = {
+        "/api/validate": {"post": validate},
+        "/api/sync": {"post": sync},
+        "/api/tree": {"get": _operation(
+            "The combined alignment tree as JSON",
+            "Served from the last sync's snapshot; gzip and ETag aware.",
+            security=reader,
+            responses={"200": _json("TreeResponse", "every item once, depth-first"),
+                       "304": {"description": "unchanged since the ETag sent"},
+                       **_errors(401, 503)},
+        )},
+        "/tree": {"get": _operation(
+            "The alignment tree page",
+            "Collapsible tree with score bars, statuses, warnings, filters and search.",
+            security=reader,
+            parameters=tree_params,
+            responses={"200": tree_page,
+                       "302": {"description": "to sign in, or to drop the token from the URL"},
+                       **_errors(401, 503)},
+        )},
+        "/tasks/nightly": {"get": nightly, "post": {**nightly, "operationId": "nightlyPost"}},
+        "/healthz": {"get": _operation(
+            "Liveness", "Answers without reading any spreadsheet.", security=[],
+            responses={"200": _json("Health", "the service is up")},
+        )},
+        "/openapi.json": {"get": _operation(
+            "This document", "The OpenAPI description of this instance.", security=[],
+            responses={"200": {"description": "OpenAPI 3.1",
+                               "content": {"application/json": {"schema": {"type": "object"}}}}},
+        )},
+    }
+    if config.web_login:
+        paths["/login"] = {"get": _operation(
+            "Sign in with Google (browsers)", "Redirects to Google's sign-in.", security=[],
+            parameters=[_query("next", "the path to return to")],
+            responses={"302": {"description": "to Google"}, **_errors()},
+        )}
+        paths["/oauth2callback"] = {"get": _operation(
+            "Google's sign-in answer", "Verifies the sign-in and sets the session cookie.",
+            security=[],
+            parameters=[_query(n, f"from Google: {n}") for n in ("code", "state", "error")],
+            responses={"302": {"description": "back to the page"}, **_errors(401, 403, 503)},
+        )}
+        paths["/logout"] = {"get": _operation(
+            "Sign out", "Forgets this browser's sign-in.", security=[],
+            responses={"200": {"description": "signed out",
+                               "content": {"text/html": {"schema": {"type": "string"}}}}},
+        )}
+    return paths
+
+
+def spec(config: ServiceConfig) -> dict[str, Any]:
+    """The OpenAPI document for a service with this configuration."""
+    bearer = ("a Google ID token (the add-on's ScriptApp.getIdentityToken())"
+              if config.auth_mode is AuthMode.GOOGLE else "the token `okrtree serve` printed")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "okrtree",
+            "version": "1",
+            "description": "Validate, score and align OKRs kept in spreadsheets. Every error is "
+            '{"error": {"code", "message"}}.',
+        },
+        "paths": _paths(config),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": bearer},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                            "description": "a signed-in browser (reading only)"},
+                "appEngineCron": {"type": "apiKey", "in": "header", "name": "X-Appengine-Cron",
+                                  "description": "set by App Engine cron; stripped from outside "
+                                  "requests"},
+            },
+        },
+    }
+
+
+@blueprint.get("/openapi.json")
+def document() -> Response:
+    return jsonify(spec(services().config))

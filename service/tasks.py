@@ -1,0 +1,30 @@
+"""`/tasks/nightly`: the scheduled full sync that also records the day's History rows.
+
+App Engine cron calls it with GET (Cloud Scheduler may use POST); both do the same. It runs on
+the `worker` service, whose request deadline is long enough for a large organisation.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from .api import busy_error
+from .locks import Busy
+from .payloads import sync_payload
+from .state import services
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+@blueprint.route("/nightly", methods=["GET", "POST"])
+def nightly() -> Response:
+    """Full sync plus a History snapshot, for App Engine cron or the scheduler account."""
+    found = services()
+    found.auth.scheduler(request)
+    try:
+        outcome = found.organisation.sync(history=True)
+    except Busy:
+        raise busy_error() from None
+    return jsonify({**sync_payload(outcome), "history": True})

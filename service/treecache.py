@@ -1,0 +1,52 @@
+"""The tree as JSON bytes, serialised once per snapshot.
+
+`GET /api/tree` and the tree page are read far more often than the organisation changes, so the
+body (and its gzip form, and an ETag) is built when a new snapshot appears and reused until the
+next one: a request then costs a dictionary lookup and a socket write.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+
+from .payloads import tree_payload
+from .store import Snapshot
+
+__all__ = ["TreeBody", "TreeCache"]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeBody:
+    """One snapshot's tree: the JSON text, gzip-compressed, and a strong ETag."""
+
+    snapshot: Snapshot
+    json: bytes
+    gzip: bytes
+    etag: str
+
+
+class TreeCache:
+    """Keeps the body of the latest snapshot seen; thread-safe, built at most once per snapshot."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._body: TreeBody | None = None
+
+    def body(self, snapshot: Snapshot) -> TreeBody:
+        kept = self._body
+        if kept is not None and kept.snapshot is snapshot:
+            return kept
+        with self._lock:
+            kept = self._body
+            if kept is not None and kept.snapshot is snapshot:
+                return kept
+            text = json.dumps(
+                tree_payload(snapshot.run.computed), ensure_ascii=False, separators=(",", ":")
+            ).encode("utf-8")
+            etag = hashlib.sha256(text).hexdigest()[:32]
+            self._body = TreeBody(snapshot, text, gzip.compress(text, compresslevel=6), etag)
+            return self._body

@@ -1,0 +1,83 @@
+"""Pages for people: the alignment tree (`/tree`), and `/healthz` for load balancers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from sheets_templates import template
+from sync.model import STATUS_LABELS, Status
+
+from .config import AuthMode
+from .errors import ApiError
+from .state import services
+from .treeview import Filters, build_page
+
+__all__ = ["SESSION_LIFETIME", "blueprint", "status_colours"]
+
+blueprint = Blueprint("views", __name__)
+SESSION_LIFETIME = 12 * 3600.0  # seconds a browser stays signed in
+
+
+def status_colours() -> dict[str, str]:
+    """The template's status colours (by label) keyed by status value, for the page's CSS."""
+    by_label = template()["status_colours"]
+    return {status.value: by_label[STATUS_LABELS[status]] for status in Status}
+
+
+@blueprint.get("/healthz")
+def healthz() -> Response:
+    """Alive: answers without reading any spreadsheet, so health checks cost no quota."""
+    return jsonify({"status": "ok"})
+
+
+@blueprint.get("/")
+def index() -> BaseResponse:
+    return redirect(url_for("views.tree"))
+
+
+def _exchange_token() -> BaseResponse | None:
+    """`/tree?token=...` from `okrtree serve`: keep it in a session cookie and drop it from the
+    address (so it is not left in the history or shared by copying the link)."""
+    token = request.args.get("token")
+    found = services()
+    if token is None or found.config.auth_mode is not AuthMode.TOKEN:
+        return None
+    if not found.auth.token_matches(token):
+        raise ApiError(
+            401,
+            "invalid_token",
+            "That link's token is not this server's; use the link `okrtree serve` printed last.",
+        )
+    found.auth.remember("local", SESSION_LIFETIME)
+    rest = {k: v for k, v in request.args.items() if k != "token"}
+    return redirect(url_for("views.tree") + (f"?{urlencode(rest)}" if rest else ""))
+
+
+@blueprint.get("/tree")
+def tree() -> BaseResponse:
+    """The combined alignment tree: collapsible, filterable, usable without JavaScript."""
+    exchanged = _exchange_token()
+    if exchanged is not None:
+        return exchanged
+    found = services()
+    try:
+        principal = found.auth.principal(request, allow_session=True)
+    except ApiError as err:
+        if err.status == 401 and found.config.web_login and "Authorization" not in request.headers:
+            return redirect(url_for("login.start", next=request.full_path.rstrip("?")))
+        raise
+    page = build_page(found.organisation.snapshot().run.computed, Filters.from_args(request.args))
+    shown_user = "" if principal.via in ("no_auth", "local_token") else principal.email
+    html = render_template(
+        "tree.html",
+        page=page,
+        status_colours=status_colours(),
+        signed_in=shown_user if shown_user != "local" else "",
+        can_sign_out=found.config.web_login and principal.via == "session",
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
