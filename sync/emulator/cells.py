@@ -260,45 +260,40 @@ def _general(value: float) -> str:
     return text if text not in ("-0", "") else "0"
 
 
+_DATE_TOKEN = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|am/pm|.", re.I)
+
+
 def _format_date(value: float, pattern: str) -> str:
+    """Render a serial with a date/time pattern; ``m``/``mm`` mean minutes next to h or s."""
     moment = serial_to_date(value)
-    tokens = [
-        ("yyyy", f"{moment.year:04d}"),
-        ("yy", f"{moment.year % 100:02d}"),
-        ("mmmm", moment.strftime("%B")),
-        ("mmm", moment.strftime("%b")),
-        ("dddd", moment.strftime("%A")),
-        ("ddd", moment.strftime("%a")),
-        ("dd", f"{moment.day:02d}"),
-        ("d", str(moment.day)),
-        ("hh", f"{moment.hour:02d}"),
-        ("h", str(moment.hour)),
-        ("ss", f"{moment.second:02d}"),
-    ]
-    out, i = [], 0
-    lowered = pattern.lower()
-    after_hour = False
-    while i < len(pattern):
-        if lowered.startswith("mm", i) or lowered.startswith("m", i):
-            width = 2 if lowered.startswith("mm", i) and not lowered.startswith("mmm", i) else 1
-            if lowered.startswith("mmm", i):
-                token = "mmmm" if lowered.startswith("mmmm", i) else "mmm"
-                out.append(dict(tokens)[token])
-                i += len(token)
-                continue
-            number = moment.minute if after_hour else moment.month
-            out.append(f"{number:02d}" if width == 2 else str(number))
-            i += width
-            continue
-        for token, text in tokens:
-            if lowered.startswith(token, i):
-                out.append(text)
-                after_hour = token in ("hh", "h")
-                i += len(token)
-                break
+    tokens = _DATE_TOKEN.findall(pattern)
+    kinds = [t.lower() for t in tokens]
+    twelve = "am/pm" in kinds
+    hour = moment.hour % 12 or 12 if twelve else moment.hour
+    fixed = {
+        "yyyy": f"{moment.year:04d}",
+        "yy": f"{moment.year % 100:02d}",
+        "mmmm": moment.strftime("%B"),
+        "mmm": moment.strftime("%b"),
+        "dddd": moment.strftime("%A"),
+        "ddd": moment.strftime("%a"),
+        "dd": f"{moment.day:02d}",
+        "d": str(moment.day),
+        "hh": f"{hour:02d}",
+        "h": str(hour),
+        "ss": f"{moment.second:02d}",
+        "am/pm": "AM" if moment.hour < 12 else "PM",
+    }
+    out = []
+    for i, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
+        if kind in ("m", "mm"):
+            before = [k for k in kinds[:i] if k in fixed or k in ("m", "mm")]
+            after = [k for k in kinds[i + 1 :] if k in fixed or k in ("m", "mm")]
+            minute = bool(before and before[-1] in ("h", "hh")) or bool(after and after[0] == "ss")
+            number = moment.minute if minute else moment.month
+            out.append(f"{number:02d}" if kind == "mm" else str(number))
         else:
-            out.append(pattern[i])
-            i += 1
+            out.append(fixed.get(kind, token))
     return "".join(out)
 
 

@@ -177,6 +177,9 @@ def test_rendering(entered: dict[str, Any], formatted: str, unformatted: Any) ->
         (46331, {"type": "DATE", "pattern": "dd/mm/yyyy"}, "05/11/2026"),
         (46331, {"type": "DATE", "pattern": "mmm d, yyyy"}, "Nov 5, 2026"),
         (46331.5625, {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"}, "2026-11-05 13:30"),
+        (46331.5625, {"type": "TIME", "pattern": "h:mm am/pm"}, "1:30 PM"),
+        (46331.5625, {"type": "TIME", "pattern": "mm:ss"}, "30:00"),
+        (46331, {"type": "DATE", "pattern": "dddd d mmmm yy"}, "Thursday 5 November 26"),
         (0.5, None, "0.5"),
     ],
 )
