@@ -94,7 +94,8 @@ def tree_response() -> Response:
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = "private, no-cache"
     response.set_etag(f"{body.etag}-gz" if compressed else body.etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @blueprint.get("/tree")

@@ -31,7 +31,6 @@ from google.auth.transport import requests as google_requests
 from google.oauth2 import id_token
 
 from .certs import CachingRequest
-
 from .config import AuthMode, ServiceConfig
 from .errors import ApiError
 
@@ -82,7 +81,7 @@ class Authenticator:
         if scheme.lower() != "bearer" or not token or " " in token:
             raise _unauthorized(
                 "malformed_token",
-                "The Authorization header must be 'Bearer <token>' with one token and nothing else.",
+                "The Authorization header must be 'Bearer <token>': one token, nothing else.",
             )
         return token
 

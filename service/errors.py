@@ -75,16 +75,19 @@ def _source_error(err: SourceError) -> Response:
 def _config_error(err: ConfigError) -> Response:
     log.error("configuration error: %s", err)
     return error_response(
-        500, "misconfigured", "The okrtree service is misconfigured; its administrator can see "
-        "why in the service's log."
+        500,
+        "misconfigured",
+        "The okrtree service is misconfigured; its administrator can see why in the service's log.",
     )
 
 
 def _unexpected(err: Exception) -> Response:
     log.exception("unexpected error", exc_info=err)
     return error_response(
-        500, "internal_error", "The okrtree service failed unexpectedly. Try again in a minute; "
-        "if it keeps failing, tell your okrtree administrator."
+        500,
+        "internal_error",
+        "The okrtree service failed unexpectedly. Try again in a minute; "
+        "if it keeps failing, tell your okrtree administrator.",
     )
 
 

@@ -181,39 +181,54 @@ def _operation(summary: str, description: str, **fields: Any) -> dict[str, Any]:
 
 
 def _query(name: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "string"}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
 
 
 def _paths(config: ServiceConfig) -> dict[str, Any]:
-    user = [{"bearer": []}]
-    reader = [{"bearer": []}, {"session": []}]
+    user: list[dict[str, list[str]]] = [{"bearer": []}]
+    reader: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
     validate = _operation(
         "Validate one team sheet",
         "Reads the hub and this sheet, judges it against the organisation snapshot of the last "
         "sync, writes its Score/Status/Warnings, and returns its items and findings.",
         security=user,
-        requestBody={"required": True,
-                     "content": {"application/json": {"schema": _ref("ValidateRequest")}}},
-        responses={"200": _json("ValidateResponse", "the sheet's items and findings"),
-                   **_errors(400, 401, 403, 503)},
+        requestBody={
+            "required": True,
+            "content": {"application/json": {"schema": _ref("ValidateRequest")}},
+        },
+        responses={
+            "200": _json("ValidateResponse", "the sheet's items and findings"),
+            **_errors(400, 401, 403, 503),
+        },
     )
     sync = _operation(
         "Sync the whole organisation (administrators)",
         "Reads every team, writes every sheet's output columns and the hub's tabs.",
         security=user,
-        requestBody={"required": False,
-                     "content": {"application/json": {"schema": _ref("SyncRequest")}}},
-        responses={"200": _json("SyncResponse", "what the sync found and wrote"),
-                   **_errors(401, 403, 409, 503)},
+        requestBody={
+            "required": False,
+            "content": {"application/json": {"schema": _ref("SyncRequest")}},
+        },
+        responses={
+            "200": _json("SyncResponse", "what the sync found and wrote"),
+            **_errors(401, 403, 409, 503),
+        },
     )
     nightly = _operation(
         "Nightly sync with a History snapshot",
         "For App Engine cron (X-Appengine-Cron, trusted only on App Engine) or a scheduler "
         "service account's OIDC token.",
         security=[{"appEngineCron": []}, {"bearer": []}],
-        responses={"200": _json("NightlyResponse", "what the sync found and wrote"),
-                   **_errors(401, 403, 409, 503)},
+        responses={
+            "200": _json("NightlyResponse", "what the sync found and wrote"),
+            **_errors(401, 403, 409, 503),
+        },
     )
     tree_params = [
         _query("team", "only this team (and what it aligns under)"),
@@ -223,62 +238,103 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
     ]
     if config.auth_mode is AuthMode.TOKEN:
         tree_params.append(_query("token", "the one-time token `okrtree serve` printed"))
-    tree_page = {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}
+    tree_page = {
+        "description": "the page",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
     paths: dict[str, Any] = {
         "/api/validate": {"post": validate},
         "/api/sync": {"post": sync},
-        "/api/tree": {"get": _operation(
-            "The combined alignment tree as JSON",
-            "Served from the last sync's snapshot; gzip and ETag aware.",
-            security=reader,
-            responses={"200": _json("TreeResponse", "every item once, depth-first"),
-                       "304": {"description": "unchanged since the ETag sent"},
-                       **_errors(401, 503)},
-        )},
-        "/tree": {"get": _operation(
-            "The alignment tree page",
-            "Collapsible tree with score bars, statuses, warnings, filters and search.",
-            security=reader,
-            parameters=tree_params,
-            responses={"200": tree_page,
-                       "302": {"description": "to sign in, or to drop the token from the URL"},
-                       **_errors(401, 503)},
-        )},
+        "/api/tree": {
+            "get": _operation(
+                "The combined alignment tree as JSON",
+                "Served from the last sync's snapshot; gzip and ETag aware.",
+                security=reader,
+                responses={
+                    "200": _json("TreeResponse", "every item once, depth-first"),
+                    "304": {"description": "unchanged since the ETag sent"},
+                    **_errors(401, 503),
+                },
+            )
+        },
+        "/tree": {
+            "get": _operation(
+                "The alignment tree page",
+                "Collapsible tree with score bars, statuses, warnings, filters and search.",
+                security=reader,
+                parameters=tree_params,
+                responses={
+                    "200": tree_page,
+                    "302": {"description": "to sign in, or to drop the token from the URL"},
+                    **_errors(401, 503),
+                },
+            )
+        },
         "/tasks/nightly": {"get": nightly, "post": {**nightly, "operationId": "nightlyPost"}},
-        "/healthz": {"get": _operation(
-            "Liveness", "Answers without reading any spreadsheet.", security=[],
-            responses={"200": _json("Health", "the service is up")},
-        )},
-        "/openapi.json": {"get": _operation(
-            "This document", "The OpenAPI description of this instance.", security=[],
-            responses={"200": {"description": "OpenAPI 3.1",
-                               "content": {"application/json": {"schema": {"type": "object"}}}}},
-        )},
+        "/healthz": {
+            "get": _operation(
+                "Liveness",
+                "Answers without reading any spreadsheet.",
+                security=[],
+                responses={"200": _json("Health", "the service is up")},
+            )
+        },
+        "/openapi.json": {
+            "get": _operation(
+                "This document",
+                "The OpenAPI description of this instance.",
+                security=[],
+                responses={
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            )
+        },
     }
     if config.web_login:
-        paths["/login"] = {"get": _operation(
-            "Sign in with Google (browsers)", "Redirects to Google's sign-in.", security=[],
-            parameters=[_query("next", "the path to return to")],
-            responses={"302": {"description": "to Google"}, **_errors()},
-        )}
-        paths["/oauth2callback"] = {"get": _operation(
-            "Google's sign-in answer", "Verifies the sign-in and sets the session cookie.",
-            security=[],
-            parameters=[_query(n, f"from Google: {n}") for n in ("code", "state", "error")],
-            responses={"302": {"description": "back to the page"}, **_errors(401, 403, 503)},
-        )}
-        paths["/logout"] = {"get": _operation(
-            "Sign out", "Forgets this browser's sign-in.", security=[],
-            responses={"200": {"description": "signed out",
-                               "content": {"text/html": {"schema": {"type": "string"}}}}},
-        )}
+        paths["/login"] = {
+            "get": _operation(
+                "Sign in with Google (browsers)",
+                "Redirects to Google's sign-in.",
+                security=[],
+                parameters=[_query("next", "the path to return to")],
+                responses={"302": {"description": "to Google"}, **_errors()},
+            )
+        }
+        paths["/oauth2callback"] = {
+            "get": _operation(
+                "Google's sign-in answer",
+                "Verifies the sign-in and sets the session cookie.",
+                security=[],
+                parameters=[_query(n, f"from Google: {n}") for n in ("code", "state", "error")],
+                responses={"302": {"description": "back to the page"}, **_errors(401, 403, 503)},
+            )
+        }
+        paths["/logout"] = {
+            "get": _operation(
+                "Sign out",
+                "Forgets this browser's sign-in.",
+                security=[],
+                responses={
+                    "200": {
+                        "description": "signed out",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    }
+                },
+            )
+        }
     return paths
 
 
 def spec(config: ServiceConfig) -> dict[str, Any]:
     """The OpenAPI document for a service with this configuration."""
-    bearer = ("a Google ID token (the add-on's ScriptApp.getIdentityToken())"
-              if config.auth_mode is AuthMode.GOOGLE else "the token `okrtree serve` printed")
+    bearer = (
+        "a Google ID token (the add-on's ScriptApp.getIdentityToken())"
+        if config.auth_mode is AuthMode.GOOGLE
+        else "the token `okrtree serve` printed"
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -292,11 +348,18 @@ def spec(config: ServiceConfig) -> dict[str, Any]:
             "schemas": SCHEMAS,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": bearer},
-                "session": {"type": "apiKey", "in": "cookie", "name": "session",
-                            "description": "a signed-in browser (reading only)"},
-                "appEngineCron": {"type": "apiKey", "in": "header", "name": "X-Appengine-Cron",
-                                  "description": "set by App Engine cron; stripped from outside "
-                                  "requests"},
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "a signed-in browser (reading only)",
+                },
+                "appEngineCron": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Appengine-Cron",
+                    "description": "set by App Engine cron; stripped from outside requests",
+                },
             },
         },
     }

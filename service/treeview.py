@@ -33,7 +33,9 @@ class Filters:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
-        return cls(*(str(args.get(name, "")).strip()[:200] for name in ("team", "status", "owner", "q")))
+        return cls(
+            *(str(args.get(name, "")).strip()[:200] for name in ("team", "status", "owner", "q"))
+        )
 
     @property
     def active(self) -> bool:
@@ -87,7 +89,9 @@ class TreePage:
     shown: int
 
 
-def _nest(rows: Iterable[dict[str, Any]], messages: Mapping[tuple[Any, Any], list[str]]) -> list[Node]:
+def _nest(
+    rows: Iterable[dict[str, Any]], messages: Mapping[tuple[Any, Any], list[str]]
+) -> list[Node]:
     """Depth-first rows into nodes; items after the cycle marker hang below the marker."""
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []

@@ -190,3 +190,8 @@ def init(directory: Path, example: bool) -> None:
 def main() -> None:
     """The console script."""
     cli.main(prog_name="okrtree")
+
+
+from service.cli import serve  # noqa: E402  (the service builds on this module, so it comes last)
+
+cli.add_command(serve)

@@ -1,0 +1,133 @@
+"""`okrtree serve`: the service on this machine, for a local workspace (or a Google hub).
+
+Like Jupyter, it listens on 127.0.0.1 and prints a one-time link carrying a random token; the
+browser trades it for a session cookie, and scripts send it as `Authorization: Bearer`. Turning
+authentication off takes `--no-auth`, and only on a loopback address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["LocalServer", "make_local_server", "serve"]
+
+
+@dataclass(slots=True)
+class LocalServer:
+    """A bound server, the link to print, and the token (None with `--no-auth`)."""
+
+    server: Any  # werkzeug.serving.BaseWSGIServer
+    url: str
+    token: str | None
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_local_server(
+    source: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    no_auth: bool = False,
+    state_dir: Path | None = None,
+    as_of: dt.date | None = None,
+) -> LocalServer:
+    """Check SOURCE, build the app and bind the port (0 picks a free one); does not serve yet."""
+    from werkzeug.serving import make_server
+
+    from sync.sources import open_backend
+
+    from .app import create_app
+
+    if no_auth and not _loopback(host):
+        raise click.UsageError(
+            f"--no-auth serves only on a loopback address (127.0.0.1), not {host}; "
+            "drop --no-auth to use a token"
+        )
+    open_backend(source)  # a missing workspace stops here with the way out, not on first click
+    token = None if no_auth else secrets.token_urlsafe(24)
+    app = create_app(
+        {
+            "SOURCE": source,
+            "AUTH_MODE": "none" if no_auth else "token",
+            "LOCAL_TOKEN": token,
+            "STATE_DIR": str(state_dir) if state_dir else None,
+            "AS_OF": as_of,
+            "ON_APP_ENGINE": False,
+        }
+    )
+    server = make_server(host, port, app, threaded=True)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_port}/tree"
+    return LocalServer(server, f"{url}?token={token}" if token else url, token)
+
+
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
+
+
+@click.command()
+@click.argument("source")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port; 0 picks a free one.")
+@click.option("--no-auth", is_flag=True, help="No token: anyone who can reach the port may use it.")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the organisation snapshot here, so a restart starts warm.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_as_of,
+    metavar="YYYY-MM-DD",
+    help="Date to judge progress against (default: today).",
+)
+def serve(
+    source: str, host: str, port: int, no_auth: bool, state_dir: Path | None, as_of: dt.date | None
+) -> None:
+    """Serve SOURCE's alignment tree and API on this machine.
+
+    Prints a link with a one-time token; open it in a browser. Scripts send the token as
+    'Authorization: Bearer TOKEN' to /api/validate, /api/sync and /api/tree.
+
+    \b
+    Example:
+      okrtree serve my-org --port 8080
+    """
+    local = make_local_server(
+        source, host=host, port=port, no_auth=no_auth, state_dir=state_dir, as_of=as_of
+    )
+    click.echo(f"okrtree is serving {source}")
+    click.echo(f"Open the alignment tree: {local.url}")
+    if local.token:
+        click.echo(f"API: send 'Authorization: Bearer {local.token}'")
+    else:
+        click.echo("Authentication is off (--no-auth): anyone who can reach this port may use it.")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        local.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        local.server.server_close()
+    click.echo("Stopped.")
