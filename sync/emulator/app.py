@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
-from . import drive, values
+from . import datafilter, drive, values
 from .batch import apply_batch, copy_sheet_to
 from .emulator import Emulator
 from .errors import ApiError, bad_request
@@ -46,7 +46,18 @@ def _raw_path(environ: dict[str, Any]) -> str:
     return quote(path, safe="/:!'$,@")
 
 
-_ACTIONS = {"append", "batchClear", "batchGet", "batchUpdate", "clear", "copyTo", "search"}
+_ACTIONS = {
+    "append",
+    "batchClear",
+    "batchClearByDataFilter",
+    "batchGet",
+    "batchGetByDataFilter",
+    "batchUpdate",
+    "batchUpdateByDataFilter",
+    "clear",
+    "copyTo",
+    "search",
+}
 
 
 def _split_action(segment: str) -> tuple[str, str | None]:
@@ -92,7 +103,14 @@ def _sheets_route(method: str, parts: list[str]) -> Route | None:
     if parts[1].startswith("values"):
         _, batch_action = _split_action(parts[1])
         if len(parts) == 2:
-            kinds = {("GET", "batchGet"), ("POST", "batchUpdate"), ("POST", "batchClear")}
+            kinds = {
+                ("GET", "batchGet"),
+                ("POST", "batchUpdate"),
+                ("POST", "batchClear"),
+                ("POST", "batchGetByDataFilter"),
+                ("POST", "batchUpdateByDataFilter"),
+                ("POST", "batchClearByDataFilter"),
+            }
             if (method, batch_action) in kinds:
                 return Route(f"values.{batch_action}", key)
             return None
@@ -233,6 +251,12 @@ class EmulatorApp:
             return 200, values.clear(spreadsheet, found.range or "")
         if kind == "values.batchClear":
             return 200, values.batch_clear(spreadsheet, _json_body(request))
+        if kind == "values.batchGetByDataFilter":
+            return 200, datafilter.batch_get_by_filter(spreadsheet, _json_body(request))
+        if kind == "values.batchUpdateByDataFilter":
+            return 200, datafilter.batch_update_by_filter(spreadsheet, _json_body(request))
+        if kind == "values.batchClearByDataFilter":
+            return 200, datafilter.batch_clear_by_filter(spreadsheet, _json_body(request))
         raise ApiError(404, "Method not found.")
 
     def _drive(self, found: Route, request: Request, params: dict[str, Any]) -> tuple[int, Any]:

@@ -196,7 +196,8 @@ def sort_rows(
 ) -> None:
     """Sort rows ``[row0, row1)`` of columns ``[col0, col1)`` by ``(column, ascending)`` specs.
 
-    Blank cells always sort last, whatever the direction, as they do in Sheets.
+    Blank cells always sort last, whatever the direction, as they do in Sheets. Only cell
+    contents move: row properties and row metadata stay with their positions.
     """
     rows = list(range(row0, min(row1, sheet.rows)))
     snapshot = {r: {c: sheet.cells.get((r, c)) for c in range(col0, col1)} for r in rows}

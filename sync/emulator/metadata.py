@@ -15,7 +15,13 @@ from .errors import ApiError, bad_request
 from .fieldmask import apply_update, parse_mask
 from .state import Spreadsheet, Store
 
-__all__ = ["METADATA_REQUESTS", "all_metadata", "get_metadata", "search_metadata"]
+__all__ = [
+    "METADATA_REQUESTS",
+    "all_metadata",
+    "get_metadata",
+    "matches_lookup",
+    "search_metadata",
+]
 
 
 def all_metadata(spreadsheet: Spreadsheet) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
@@ -63,7 +69,8 @@ def _create(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict
     return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(metadata)}}
 
 
-def _matches(entry: dict[str, Any], lookup: dict[str, Any]) -> bool:
+def matches_lookup(entry: dict[str, Any], lookup: dict[str, Any]) -> bool:
+    """Whether a metadata entry satisfies a ``DeveloperMetadataLookup``."""
     for key in ("metadataId", "metadataKey", "metadataValue", "visibility"):
         if key in lookup and entry.get(key) != lookup[key]:
             return False
@@ -83,7 +90,7 @@ def _matches(entry: dict[str, Any], lookup: dict[str, Any]) -> bool:
 def _found(spreadsheet: Spreadsheet, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
     matched = []
     for _, entry in all_metadata(spreadsheet):
-        hits = [f for f in filters if _matches(entry, f.get("developerMetadataLookup") or {})]
+        hits = [f for f in filters if matches_lookup(entry, f.get("developerMetadataLookup") or {})]
         if hits:
             matched.append({"developerMetadata": copy.deepcopy(entry), "dataFilters": hits})
     return matched
@@ -110,7 +117,7 @@ def _delete(store: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict
     data_filter = req.get("dataFilter") or {}
     gone = []
     for holder, entry in list(all_metadata(spreadsheet)):
-        if _matches(entry, data_filter.get("developerMetadataLookup") or {}):
+        if matches_lookup(entry, data_filter.get("developerMetadataLookup") or {}):
             holder.remove(entry)
             gone.append(entry)
     return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": gone}}

@@ -26,6 +26,9 @@ __all__ = [
     "clear",
     "get",
     "update",
+    "value_range",
+    "with_data",
+    "write_values",
 ]
 
 _VALUE_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
@@ -159,7 +162,7 @@ def _fit(spreadsheet: Spreadsheet, text: str, rows: list[list[Any]]) -> tuple[Sh
     return sheet, box.row0, box.col0
 
 
-def _write(
+def write_values(
     spreadsheet: Spreadsheet,
     text: str,
     body: dict[str, Any],
@@ -167,6 +170,8 @@ def _write(
     field: str,
     at: tuple[Sheet, int, int] | None = None,
 ) -> tuple[dict[str, Any], Sheet, CellBox]:
+    """Write a ``ValueRange`` body at an A1 range (or at ``at`` for appends); returns the
+    ``UpdateValuesResponse``, the tab and the extent written."""
     if input_option not in ("RAW", "USER_ENTERED"):
         raise bad_request("'valueInputOption' is required but not specified")
     rows = _check_rows(body.get("values", []), field)
@@ -198,9 +203,10 @@ def _write(
     return {k: v for k, v in answer.items() if v}, sheet, extent
 
 
-def _with_data(
+def with_data(
     spreadsheet: Spreadsheet, answer: dict[str, Any], params: dict[str, Any]
 ) -> dict[str, Any]:
+    """Add ``updatedData`` when the caller asked for ``includeValuesInResponse``."""
     if str(params.get("includeValuesInResponse", "")).lower() == "true":
         options = {
             "valueRenderOption": params.get("responseValueRenderOption"),
@@ -214,9 +220,11 @@ def update(
     spreadsheet: Spreadsheet, text: str, body: dict[str, Any], params: dict[str, Any]
 ) -> dict[str, Any]:
     """``values.update`` (PUT)."""
-    answer, _, _ = _write(spreadsheet, text, body, params.get("valueInputOption"), "data.values")
+    answer, _, _ = write_values(
+        spreadsheet, text, body, params.get("valueInputOption"), "data.values"
+    )
     spreadsheet.touch()
-    return _with_data(spreadsheet, answer, params)
+    return with_data(spreadsheet, answer, params)
 
 
 def batch_update(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
@@ -229,7 +237,7 @@ def batch_update(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, An
     try:
         for i, item in enumerate(data):
             try:
-                answer, sheet, _ = _write(
+                answer, sheet, _ = write_values(
                     spreadsheet, item.get("range", ""), item, option, f"data[{i}].values"
                 )
             except ApiError as err:
@@ -238,7 +246,7 @@ def batch_update(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, An
                 raise
             if answer.get("updatedCells"):
                 touched.add(sheet.sheet_id)
-            responses.append(_with_data(spreadsheet, answer, body))
+            responses.append(with_data(spreadsheet, answer, body))
     except ApiError:
         spreadsheet.sheets = saved
         raise
@@ -290,13 +298,13 @@ def append(
     rows = _check_rows(body.get("values", []), "data.values")
     if params.get("insertDataOption") == "INSERT_ROWS" and rows and row < sheet.rows:
         grid.insert_dimension(sheet, "ROWS", row, row + len(rows))
-    updates, _, _ = _write(
+    updates, _, _ = write_values(
         spreadsheet, text, body, params.get("valueInputOption"), "data.values", (sheet, row, col)
     )
     answer: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
     if table is not None:
         answer["tableRange"] = spreadsheet.echo(sheet, table)
-    answer["updates"] = _with_data(spreadsheet, updates, params)
+    answer["updates"] = with_data(spreadsheet, updates, params)
     spreadsheet.touch()
     return answer
 

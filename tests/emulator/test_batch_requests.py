@@ -285,3 +285,84 @@ def test_inserted_rows_inherit_format_and_validation(
     )
     inserted = emulator.sheet(key, "OKRs").cells[(2, 0)]
     assert inserted == {"dataValidation": rule}
+
+
+def _post(spreadsheet: gspread.Spreadsheet, action: str, body: dict[str, Any]) -> dict[str, Any]:
+    url = f"https://sheets.googleapis.com/v4/spreadsheets/{spreadsheet.id}/values:{action}"
+    return dict(spreadsheet.client.request("post", url, json=body).json())
+
+
+def _kr(item: str) -> dict[str, Any]:
+    return {"developerMetadataLookup": {"metadataKey": "okrtree.row", "metadataValue": item}}
+
+
+def test_writes_by_row_metadata_follow_moved_rows(
+    emulator: Emulator, spreadsheet: gspread.Spreadsheet, key: str
+) -> None:
+    _tag_rows(spreadsheet)
+    emulator.insert_rows(key, "OKRs", 2)
+    emulator.delete_rows(key, "OKRs", 4)
+    answer = _post(
+        spreadsheet,
+        "batchUpdateByDataFilter",
+        {
+            "valueInputOption": "RAW",
+            "data": [
+                {"dataFilter": _kr("KR1"), "values": [[None, "0.9"]]},
+                {"dataFilter": _kr("KR3"), "values": [[None, "0.7"]]},
+                {"dataFilter": _kr("KR2"), "values": [[None, "lost"]]},
+            ],
+        },
+    )
+    assert [r["updatedRange"] for r in answer["responses"]] == ["OKRs!A3:B3", "OKRs!A4:B4"]
+    assert answer["totalUpdatedCells"] == 2
+    assert emulator.values(key, "OKRs") == [["ID", "Score"], [], ["KR1", "0.9"], ["KR3", "0.7"]]
+
+
+def test_sorting_moves_contents_not_row_tags(
+    emulator: Emulator, spreadsheet: gspread.Spreadsheet, key: str
+) -> None:
+    _tag_rows(spreadsheet)
+    emulator.sort_rows(key, "OKRs", "A", ascending=False)
+    assert _row_tags(spreadsheet) == {"KR1": 1, "KR2": 2, "KR3": 3}
+    assert spreadsheet.sheet1.col_values(1) == ["ID", "KR3", "KR2", "KR1"]
+
+
+def test_reads_and_clears_by_filter(spreadsheet: gspread.Spreadsheet) -> None:
+    _tag_rows(spreadsheet)
+    got = _post(
+        spreadsheet,
+        "batchGetByDataFilter",
+        {
+            "dataFilters": [
+                _kr("KR2"),
+                {"a1Range": "OKRs!A1:B1"},
+                {"gridRange": {"sheetId": 0, "startRowIndex": 3, "endRowIndex": 4}},
+                _kr("nobody"),
+            ]
+        },
+    )
+    assert [(v["valueRange"]["range"], v["valueRange"]["values"]) for v in got["valueRanges"]] == [
+        ("OKRs!A3:Z3", [["KR2", "0.2"]]),
+        ("OKRs!A1:B1", [["ID", "Score"]]),
+        ("OKRs!A4:Z4", [["KR3", "0.3"]]),
+    ]
+    assert got["valueRanges"][0]["dataFilters"] == [_kr("KR2")]
+    cleared = _post(spreadsheet, "batchClearByDataFilter", {"dataFilters": [_kr("KR2")]})
+    assert cleared["clearedRanges"] == ["OKRs!A3:Z3"]
+    assert spreadsheet.sheet1.col_values(1) == ["ID", "KR1", "", "KR3"]
+
+
+def test_writes_by_filter_must_fit_the_row(spreadsheet: gspread.Spreadsheet) -> None:
+    _tag_rows(spreadsheet)
+    with pytest.raises(
+        gspread.exceptions.APIError, match=r"Invalid data\[0\]: .*tried writing to row"
+    ):
+        _post(
+            spreadsheet,
+            "batchUpdateByDataFilter",
+            {
+                "valueInputOption": "RAW",
+                "data": [{"dataFilter": _kr("KR1"), "values": [["a"], ["b"]]}],
+            },
+        )
