@@ -183,3 +183,15 @@ def test_a_hub_open_in_an_editor_is_refused(workspace: Path, backend: XlsxBacken
     with pytest.raises(WriteRefused, match="hub.xlsx is open in a spreadsheet editor"):
         backend.write_hub([TREE])
     assert (workspace / "hub.xlsx").read_bytes() == before
+
+
+def test_a_kept_tab_keeps_its_links_when_another_is_replaced(
+    workspace: Path, backend: XlsxBackend
+) -> None:
+    backend.write_hub([TREE, findings("a")])
+    assert backend.write_hub([findings("b")]) == 1
+    ws = load_workbook(workspace / "hub.xlsx")["Alignment Tree"]
+    assert (ws["J2"].hyperlink.target, ws["J2"].hyperlink.location) == ("team.xlsx", "'OKRs'!A2")
+    assert ws["J4"].hyperlink.target == "https://example.com/sheet#gid=0&range=A4"
+    assert ws["J3"].style == "Hyperlink" and ws["A4"].alignment.indent == 3
+    assert backend.write_hub([TREE, findings("b")]) == 0
