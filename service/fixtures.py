@@ -46,7 +46,7 @@ PLATFORM_EDIT: tuple[dict[str, Any], ...] = (
        0, 12, 3, _day(10, 20)),
     kr("PLAT-6", "Provisioning runbook published", "priya.shah",
        None, "yes", "done", _day(11, 17)),
-    {"Type": "Objective", "Title": "Self-serve Redis caches", "Owner": "wei.zhang@northwind.example"},
+    {"Type": "Objective", "Title": "Self-serve Redis caches", "Owner": "wei.zhang@example.com"},
 )  # fmt: skip
 
 
