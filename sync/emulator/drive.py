@@ -1,7 +1,8 @@
 """Drive v3 ``files`` as gspread uses them: create, list, get, copy, delete, share.
 
-Only spreadsheets exist in this Drive. Errors use Drive's own shape, which carries an
-``errors`` list rather than a ``status``.
+Only spreadsheets exist in this Drive and folders are not modelled, so a ``'<id>' in parents``
+clause matches every file. Errors use Drive's own shape, which carries an ``errors`` list
+rather than a ``status``.
 """
 
 from __future__ import annotations

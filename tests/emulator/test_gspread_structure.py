@@ -303,3 +303,40 @@ def test_every_change_moves_modified_time_and_version(gc: gspread.Client, key: s
     third = drive()
     assert first < second < third
     assert int(first[1]) < int(second[1]) < int(third[1])
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("", ["Hub", "Team B", "Team C"]),
+        ('mimeType="application/vnd.google-apps.spreadsheet"', ["Hub", "Team B", "Team C"]),
+        ("name = 'Hub'", ["Hub"]),
+        ("name contains 'team' and trashed = false", ["Team B", "Team C"]),
+        ("name != 'Hub'", ["Team B", "Team C"]),
+        ("'folder-1' in parents and name = 'Team C'", ["Team C"]),
+    ],
+)
+def test_drive_list_filters(
+    emulator: Emulator, session: Any, key: str, query: str, names: list[str]
+) -> None:
+    emulator.create_spreadsheet("Hub")
+    emulator.create_spreadsheet("Team C")
+    answer = session.get(
+        "https://www.googleapis.com/drive/v3/files", params={"q": query, "fields": "files(name)"}
+    ).json()
+    assert sorted(f["name"] for f in answer["files"]) == names
+
+
+def test_drive_list_pages(emulator: Emulator, session: Any, key: str) -> None:
+    for n in range(4):
+        emulator.create_spreadsheet(f"Extra {n}")
+    url = "https://www.googleapis.com/drive/v3/files"
+    first = session.get(url, params={"pageSize": 3}).json()
+    second = session.get(url, params={"pageSize": 3, "pageToken": first["nextPageToken"]}).json()
+    assert len(first["files"]) == 3 and len(second["files"]) == 2
+    assert "nextPageToken" not in second
+
+
+def test_bad_drive_query_is_refused(session: Any, key: str) -> None:
+    answer = session.get("https://www.googleapis.com/drive/v3/files", params={"q": "size > 3"})
+    assert answer.status_code == 400
