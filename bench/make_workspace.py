@@ -71,7 +71,8 @@ def _team_rows(index: int, rows: int) -> list[list[Any]]:
         if r % (KRS_PER_OBJECTIVE + 1) == 0:
             objective_id = item
             row[position["Type"]] = "Objective"
-            row[position["Title"]] = f"Objective {r // (KRS_PER_OBJECTIVE + 1) + 1} of {_name(index)}"
+            number = r // (KRS_PER_OBJECTIVE + 1) + 1
+            row[position["Title"]] = f"Objective {number} of {_name(index)}"
             if parent is not None:
                 o = (r // (KRS_PER_OBJECTIVE + 1)) % parent_objectives
                 row[position["Parent"]] = f"{_prefix(parent)}-{o * (KRS_PER_OBJECTIVE + 1) + 2}"

@@ -14,8 +14,10 @@ import threading
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from copy import copy
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
@@ -118,6 +120,8 @@ class XlsxBackend:
 
     def write_team(self, changes: SheetChanges) -> None:
         """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing."""
+        if not changes.changes:
+            return
         source = changes.source.strip()
         path = self.workspace / source
         reason = self._unwritable.get(source)
@@ -145,6 +149,8 @@ class XlsxBackend:
                     f"cell {cell.coordinate} of {source} (tab {tab}) is merged with other cells, "
                     f"so okrtree cannot write it; unmerge it"
                 )
+            if not cell.has_style:
+                _take_column_style(ws, cell)
             set_value(cell, change.value)
         try:
             save_keeping_results(wb, path, expected)
@@ -294,6 +300,16 @@ def _check_rows(ws: Worksheet, changes: SheetChanges, stale: str) -> None:
         text = "" if value is None else str(value)
         if id_key(text) != id_key(expected_id):
             raise WriteRefused(stale)
+
+
+def _take_column_style(ws: Worksheet, cell: Any) -> None:
+    """A new cell gets its column's style (e.g. the 0.00 of Score), as when typed in Excel."""
+    dim: Any
+    for dim in ws.column_dimensions.values():
+        if dim.min is not None and dim.max is not None and dim.min <= cell.column <= dim.max:
+            if dim.has_style:
+                cell._style = copy(dim._style)
+            return
 
 
 def _is_merged(ws: Worksheet, cell: Cell | MergedCell) -> bool:

@@ -95,9 +95,11 @@ def test_round_trip_changes_only_the_written_cells(workspace: Path, backend: Xls
     after = load_workbook(path)
     old, new = _cells(before), _cells(after)
     written = {("OKRs", "M2"): 0.4, ("OKRs", "N2"): "On track", ("OKRs", "O3"): "STALE: x"}
+    column_format = {"M": "0.00", "N": "@", "O": "@"}
     for key, value in written.items():
         assert new[key][0] == value
-        assert new[key][1:] == old.get(key, new[key])[1:]  # the column's style is kept
+        assert new[key][1] == column_format[key[1][0]]  # a new cell takes its column's format
+        assert new[key][2:] == old[key][2:]
     assert new[("OKRs", "O4")][0] is None
     untouched = set(old) - set(written) - {("OKRs", "O4")}
     assert {k: new[k] for k in untouched} == {k: old[k] for k in untouched}
@@ -269,3 +271,19 @@ def test_workbooks_flagged_at_read_are_refused(
         backend.write_team(changes((2, SCORE, 0.5)))
     assert str(refused.value) == snap.unwritable
     assert path.read_bytes() == before
+
+
+def test_a_new_cell_takes_its_column_format(workspace: Path, backend: XlsxBackend) -> None:
+    backend.read_teams([team()])
+    backend.write_team(changes((2, SCORE, 0.456), (2, STATUS, "On track")))
+    ws = load_workbook(workspace / "team.xlsx")["OKRs"]
+    assert (ws["M2"].value, ws["M2"].number_format) == (0.456, "0.00")
+    assert ws["N2"].number_format == "@"
+
+
+def test_no_changes_saves_nothing(workspace: Path, backend: XlsxBackend) -> None:
+    path = workspace / "team.xlsx"
+    backend.read_teams([team()])
+    stamp = path.stat().st_mtime_ns
+    backend.write_team(changes())
+    assert path.stat().st_mtime_ns == stamp
