@@ -9,8 +9,9 @@ The public surface:
   ``create_spreadsheet(title, tabs) -> id``; ``values(id, tab)``; ``set_access(id, ...)``;
   ``fail_next(count, status=, kind=, spreadsheet_id=, retry_after=, after=)``;
   ``add_latency(seconds, kind=, spreadsheet_id=)``; ``before_next(callback, kind=, ...)``;
-  edits a person makes: ``edit_values``, ``insert_rows``, ``delete_rows``, ``sort_rows``,
-  ``rename_tab``; ``stats()``, ``reset_stats()``, ``log``, ``snapshot()``, ``paused()``.
+  edits a person makes: ``edit_values``, ``insert_rows``, ``delete_rows``, ``move_rows``,
+  ``sort_rows``, ``rename_tab``; ``set_quota``; ``stats()``, ``reset_stats()``, ``log``,
+  ``snapshot()``, ``paused()``.
 - :func:`make_client` -- a real ``gspread.Client`` whose HTTP reaches the emulator in process
   (or a running server with ``endpoint=``).
 - :func:`emulator_session`, :func:`mount_emulator`, :func:`mount_endpoint` -- the same wiring

@@ -154,6 +154,15 @@ def _delete_dimension(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -
     return {}
 
 
+def _move_dimension(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
+    sheet, axis, start, end = _dimension(spreadsheet, req.get("source", {}))
+    limit = sheet.rows if axis == "ROWS" else sheet.cols
+    grid.move_dimension(
+        sheet, axis, start, limit if end is None else end, int(req.get("destinationIndex", 0))
+    )
+    return {}
+
+
 def _update_dimension_properties(
     _: Store, spreadsheet: Spreadsheet, req: dict[str, Any]
 ) -> dict[str, Any]:
@@ -223,6 +232,7 @@ SHEET_REQUESTS: dict[str, Handler] = {
     "appendDimension": _append_dimension,
     "insertDimension": _insert_dimension,
     "deleteDimension": _delete_dimension,
+    "moveDimension": _move_dimension,
     "updateDimensionProperties": _update_dimension_properties,
     "autoResizeDimensions": _no_op,
 }

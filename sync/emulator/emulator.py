@@ -134,6 +134,16 @@ class Emulator:
             grid.delete_dimension(sheet, "ROWS", row - 1, row - 1 + count)
             self.store.spreadsheets[spreadsheet_id].touch()
 
+    def move_rows(
+        self, spreadsheet_id: str, tab: str, row: int, count: int = 1, *, before: int
+    ) -> None:
+        """Drag ``count`` rows starting at 1-based ``row`` to sit just above 1-based row
+        ``before`` (counted before the move), as a person reordering key results would."""
+        with self.lock:
+            sheet = self.sheet(spreadsheet_id, tab)
+            grid.move_dimension(sheet, "ROWS", row - 1, row - 1 + count, before - 1)
+            self.store.spreadsheets[spreadsheet_id].touch()
+
     def sort_rows(
         self,
         spreadsheet_id: str,

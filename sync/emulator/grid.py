@@ -15,7 +15,7 @@ from . import cells as cellmod
 from .errors import bad_request
 from .state import Sheet
 
-__all__ = ["delete_dimension", "insert_dimension", "sort_rows"]
+__all__ = ["delete_dimension", "insert_dimension", "move_dimension", "sort_rows"]
 
 _INHERITED = ("userEnteredFormat", "dataValidation")
 
@@ -170,6 +170,37 @@ def delete_dimension(sheet: Sheet, axis: str, start: int, end: int) -> None:
         sheet.frozen_cols = min(sheet.frozen_cols, sheet.cols - 1)
         sheet.col_meta = _shift_meta(sheet.col_meta, start, -count)
     _shift_anchors(sheet, axis, start, -count)
+
+
+def move_dimension(sheet: Sheet, axis: str, start: int, end: int, destination: int) -> None:
+    """Move rows or columns ``[start, end)`` to ``destination``, an index counted before the
+    move as Google counts it (moving row 0 below row 1 is destination 2).
+
+    Cells, row or column properties and row or column metadata travel with the moved lines,
+    as they do when a person drags rows; other anchored ranges keep their positions.
+    """
+    limit = sheet.rows if axis == "ROWS" else sheet.cols
+    if not 0 <= start < end <= limit or not 0 <= destination <= limit:
+        raise bad_request("range out of bounds")
+    if start <= destination <= end:
+        return
+    order = list(range(limit))
+    rest = order[:start] + order[end:]
+    at = destination if destination < start else destination - (end - start)
+    new_order = rest[:at] + order[start:end] + rest[at:]
+    position = {old: new for new, old in enumerate(new_order)}
+    if axis == "ROWS":
+        sheet.cells = {(position[r], c): cell for (r, c), cell in sheet.cells.items()}
+        sheet.row_meta = {position[i]: meta for i, meta in sheet.row_meta.items()}
+    else:
+        sheet.cells = {(r, position[c]): cell for (r, c), cell in sheet.cells.items()}
+        sheet.col_meta = {position[i]: meta for i, meta in sheet.col_meta.items()}
+    for entry in sheet.developer_metadata:
+        dimension = entry["location"].get("dimensionRange")
+        if dimension is None or dimension["dimension"] != axis:
+            continue
+        moved = [position[i] for i in range(dimension["startIndex"], dimension["endIndex"])]
+        dimension["startIndex"], dimension["endIndex"] = min(moved), max(moved) + 1
 
 
 def _sort_key(cell: cellmod.Cell | None) -> tuple[int, Any]:

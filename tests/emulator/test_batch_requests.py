@@ -82,6 +82,36 @@ def test_row_metadata_follows_its_row(
     assert _row_tags(spreadsheet) == expected
 
 
+@pytest.mark.parametrize(
+    ("move", "tags", "ids"),
+    [
+        ((2, 1, 5), {"KR1": 3, "KR2": 1, "KR3": 2}, ["ID", "KR2", "KR3", "KR1"]),
+        ((4, 1, 2), {"KR1": 2, "KR2": 3, "KR3": 1}, ["ID", "KR3", "KR1", "KR2"]),
+        ((2, 2, 5), {"KR1": 2, "KR2": 3, "KR3": 1}, ["ID", "KR3", "KR1", "KR2"]),
+        ((2, 1, 3), {"KR1": 1, "KR2": 2, "KR3": 3}, ["ID", "KR1", "KR2", "KR3"]),
+    ],
+)
+def test_dragged_rows_take_their_tags(
+    emulator: Emulator,
+    spreadsheet: gspread.Spreadsheet,
+    key: str,
+    move: tuple[int, int, int],
+    tags: dict[str, int],
+    ids: list[str],
+) -> None:
+    _tag_rows(spreadsheet)
+    row, count, before = move
+    emulator.move_rows(key, "OKRs", row, count, before=before)
+    assert _row_tags(spreadsheet) == tags
+    assert spreadsheet.sheet1.col_values(1) == ids
+
+
+def test_move_dimension_request(spreadsheet: gspread.Spreadsheet) -> None:
+    source = {"sheetId": 0, "dimension": "ROWS", "startIndex": 3, "endIndex": 4}
+    _batch(spreadsheet, {"moveDimension": {"source": source, "destinationIndex": 1}})
+    assert spreadsheet.sheet1.col_values(1) == ["ID", "KR3", "KR1", "KR2"]
+
+
 def test_metadata_search_without_match_is_empty(spreadsheet: gspread.Spreadsheet) -> None:
     assert _row_tags(spreadsheet) == {}
 
