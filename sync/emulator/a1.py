@@ -142,6 +142,17 @@ def _corner(part: str, text: str) -> tuple[int | None, int | None]:
     return row, col
 
 
+def _span(first: int | None, second: int | None) -> tuple[int, int | None]:
+    """One axis of a two-corner range: ``A5:C`` runs open from row 5, ``A:C5`` up to row 5."""
+    if first is not None and second is not None:
+        return min(first, second), max(first, second) + 1
+    if first is not None:
+        return first, None
+    if second is not None:
+        return 0, second + 1
+    return 0, None
+
+
 def parse_cells(text: str) -> CellBox:
     """Read ``A1``, ``A1:C3``, ``A:C``, ``2:5``, ``A5:C`` or ``C2:5`` into a :class:`CellBox`."""
     parts = text.replace("$", "").split(":")
@@ -154,21 +165,10 @@ def parse_cells(text: str) -> CellBox:
         raise RangeSyntaxError(text)
     r0, c0 = _corner(parts[0], text)
     r1, c1 = _corner(parts[1], text)
-    if r0 is None and c0 is None or r1 is None and c1 is None:
+    if (c0 is None and r1 is None) or (r0 is None and c1 is None):
         raise RangeSyntaxError(text)
-    if (c0 is None) != (c1 is None) and r0 is None and r1 is None:
-        raise RangeSyntaxError(text)
-    row_lo = [r for r in (r0, r1) if r is not None]
-    col_lo = [c for c in (c0, c1) if c is not None]
-    # A side is open when either corner leaves it out (A5:C, 2:5, A:C).
-    row0 = min(row_lo) if r0 is not None and r1 is not None else (r0 if r0 is not None else 0)
-    row1 = max(row_lo) + 1 if r0 is not None and r1 is not None else None
-    col0 = min(col_lo) if c0 is not None and c1 is not None else (c0 if c0 is not None else 0)
-    col1 = max(col_lo) + 1 if c0 is not None and c1 is not None else None
-    if r0 is None and r1 is not None:
-        row0, row1 = 0, r1 + 1
-    if c0 is None and c1 is not None:
-        col0, col1 = 0, c1 + 1
+    row0, row1 = _span(r0, r1)
+    col0, col1 = _span(c0, c1)
     return CellBox(row0, col0, row1, col1)
 
 

@@ -49,7 +49,9 @@ def test_parse_cells(text: str, box: CellBox) -> None:
     assert parse_cells(text) == box
 
 
-@pytest.mark.parametrize("text", ["", "A", "1", "A0", "A1:B2:C3", "ABCD1", "A1:", "!", "A-1"])
+@pytest.mark.parametrize(
+    "text", ["", "A", "1", "A0", "A1:B2:C3", "ABCD1", "A1:", "!", "A-1", "1:A", "B:2"]
+)
 def test_parse_cells_refuses(text: str) -> None:
     with pytest.raises(RangeSyntaxError):
         parse_cells(text)
