@@ -112,8 +112,9 @@ class XlsxBackend:
             reads = [read_team(self.workspace, team) for team in teams]
         for snap, stamp in reads:
             if stamp is not None:
-                self._stamps[snap.source.strip()] = stamp
-                self._unwritable[snap.source.strip()] = snap.unwritable
+                key = _file_key(self.workspace / snap.source.strip())
+                self._stamps[key] = stamp
+                self._unwritable[key] = snap.unwritable
         return [snap for snap, _ in reads]
 
     # -- writing -------------------------------------------------------------------------------
@@ -124,7 +125,8 @@ class XlsxBackend:
             return
         source = changes.source.strip()
         path = self.workspace / source
-        reason = self._unwritable.get(source)
+        key = _file_key(path)
+        reason = self._unwritable.get(key)
         if reason:
             raise WriteRefused(reason)
         if not path.is_file():
@@ -132,7 +134,7 @@ class XlsxBackend:
         reason = _unwritable_reason(path, source, [], [])  # opened in an editor since the read?
         if reason:
             raise WriteRefused(reason)
-        expected = self._stamps.get(source)
+        expected = self._stamps.get(key)
         stale = _changed_since_read(source)
         if expected is not None and FileStamp.of(path) != expected:
             raise WriteRefused(stale)
@@ -160,7 +162,7 @@ class XlsxBackend:
             raise WriteRefused(
                 f"{source} could not be saved ({why(err)}); it was left as it was"
             ) from err
-        self._stamps[source] = FileStamp.of(path)
+        self._stamps[key] = FileStamp.of(path)
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given output tabs of hub.xlsx; return how many cells changed.
@@ -225,6 +227,11 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
     snap.link_template = _link_template(source, tab)
     snap.unwritable = _unwritable_reason(path, source, members, losses)
     return snap, stamp
+
+
+def _file_key(path: Path) -> str:
+    """One key per file, however its path was spelled in the Teams tab (`./a.xlsx`, `a.xlsx`)."""
+    return os.path.normcase(os.path.abspath(path))
 
 
 def _path_problem(path: Path, source: str) -> str | None:

@@ -287,3 +287,20 @@ def test_no_changes_saves_nothing(workspace: Path, backend: XlsxBackend) -> None
     stamp = path.stat().st_mtime_ns
     backend.write_team(changes())
     assert path.stat().st_mtime_ns == stamp
+
+
+def test_two_teams_in_one_workbook_are_both_written(workspace: Path) -> None:
+    path = workspace / "team.xlsx"
+    wb = load_workbook(path)
+    other = wb.copy_worksheet(wb["OKRs"])
+    other.title = "Other"
+    other["A2"] = "OT-1"
+    wb.save(path)
+    backend = XlsxBackend(workspace)
+    backend.read_teams([team("team.xlsx"), team("./team.xlsx", "Other", name="Other")])
+    backend.write_team(changes((2, SCORE, 0.5)))
+    second = changes((2, SCORE, 0.75), ids={2: "OT-1"})
+    second.source, second.tab = "./team.xlsx", "Other"
+    backend.write_team(second)
+    wb = load_workbook(path)
+    assert (wb["OKRs"]["M2"].value, wb["Other"]["M2"].value) == (0.5, 0.75)
