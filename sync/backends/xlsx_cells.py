@@ -130,9 +130,13 @@ def _formula_results(path: Path, wb: Workbook) -> FormulaCache:
 
 
 def set_value(cell: Cell | MergedCell, value: Any) -> None:
-    """Write a plain value: text is never taken for a formula and illegal characters go."""
+    """Write a plain value: text is never taken for a formula and illegal characters go.
+
+    Line ends become `\n`, which is what reading the file gives back (XML turns a bare `\r`
+    into `\n`), so the next run sees the value it wrote and has nothing to change.
+    """
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
         if value == "":
             value = None
     cell.value = value

@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
@@ -304,3 +307,33 @@ def test_two_teams_in_one_workbook_are_both_written(workspace: Path) -> None:
     backend.write_team(second)
     wb = load_workbook(path)
     assert (wb["OKRs"]["M2"].value, wb["Other"]["M2"].value) == (0.5, 0.75)
+
+
+_EXCEL_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=st.one_of(
+        st.none(),
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.floats(allow_nan=False, allow_infinity=False),
+        _EXCEL_TEXT,
+    )
+)
+def test_what_is_written_reads_back_the_same(workspace: Path, value: Any) -> None:
+    backend = XlsxBackend(workspace)
+    backend.read_teams([team()])
+    backend.write_team(changes((2, WARNINGS, value)))
+    [snap] = XlsxBackend(workspace).read_teams([team()])
+    assert snap.grid is not None
+    row = snap.grid[1]
+    got = row[WARNINGS - 1] if len(row) >= WARNINGS else None
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        value = value or None
+    if isinstance(value, float):
+        value = float(f"{value:.16g}")  # the precision a workbook keeps (openpyxl writes so)
+    assert got == value
