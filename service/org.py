@@ -85,11 +85,11 @@ class Organisation:
         self.sync_lock = sync_lock
         self.today = today
         self.max_age = max_age
-        self._backend_for = backend_for
+        self.backend_for = backend_for
         self._building = threading.Lock()
 
     def backend(self) -> Backend:
-        return self._backend_for(self.source)
+        return self.backend_for(self.source)
 
     def _fresh(self, snapshot: Snapshot | None) -> bool:
         return snapshot is not None and (not self.max_age or snapshot.age() <= self.max_age)
