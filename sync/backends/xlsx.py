@@ -283,6 +283,8 @@ def _unwritable_reason(
             f"{source} is open in a spreadsheet editor (lock file {lock.name}); "
             f"close it and run again"
         )
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"{source} is read-only for okrtree (no write permission); allow writing it"
     lossy = lossy_content(members, path.name)
     if lossy:
         return f"{source}: {lossy}"

@@ -337,3 +337,21 @@ def test_what_is_written_reads_back_the_same(workspace: Path, value: Any) -> Non
     if isinstance(value, float):
         value = float(f"{value:.16g}")  # the precision a workbook keeps (openpyxl writes so)
     assert got == value
+
+
+def test_a_read_only_workbook_is_flagged_and_refused(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workspace / "team.xlsx"
+    real_access = os.access
+    monkeypatch.setattr(  # root may write anything, so no permission is simulated
+        os, "access", lambda p, mode: False if Path(p) == path else real_access(p, mode)
+    )
+    backend = XlsxBackend(workspace)
+    [snap] = backend.read_teams([team()])
+    assert (
+        snap.unwritable
+        == "team.xlsx is read-only for okrtree (no write permission); allow writing it"
+    )
+    with pytest.raises(WriteRefused, match="read-only"):
+        backend.write_team(changes((2, SCORE, 0.5)))
