@@ -74,6 +74,9 @@ def sync() -> Response:
     """A full sync of the organisation, for administrators."""
     found = services()
     found.auth.require_admin(found.auth.principal(request))
+    if request.get_data(cache=True):  # no body, or an object ({} from the add-on)
+        if not isinstance(request.get_json(silent=True), dict):
+            raise ApiError(400, "invalid_request", "Send no body, or the JSON object {}.")
     try:
         outcome = found.organisation.sync()
     except Busy:
@@ -85,7 +88,7 @@ def tree_response() -> Response:
     """The cached tree body, gzip when the client accepts it, 304 for a matching ETag."""
     found = services()
     body = found.tree.body(found.organisation.snapshot())
-    compressed = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    compressed = request.accept_encodings.quality("gzip") > 0
     response = Response(
         body.gzip if compressed else body.json, status=200, mimetype="application/json"
     )

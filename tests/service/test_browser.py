@@ -1,0 +1,116 @@
+"""The tree page in a real browser (Debian's headless Chromium through playwright): expand a node,
+filter by status, search; and the same page with JavaScript off, filtered by the plain form."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+from service.cli import LocalServer, make_local_server
+from sheets_templates.example import AS_OF
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)"
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def server(workspace: Path) -> Iterator[LocalServer]:
+    """`okrtree serve` on a free loopback port, in a thread."""
+    local = make_local_server(str(workspace), port=0, as_of=AS_OF)
+    thread = threading.Thread(target=local.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield local
+    finally:
+        local.server.shutdown()
+        local.server.server_close()
+        thread.join(timeout=10)
+
+
+def node(page: Page, item: str) -> Locator:
+    """The <li> of an item."""
+    return page.locator(f"li.node[data-id='{item}']")
+
+
+def test_expand_filter_and_search(server: LocalServer, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url)
+            assert page.url.endswith("/tree")  # the token went into a cookie, out of the URL
+            expect(page.locator("#count")).to_have_text("76 items")
+            expect(page.locator("button#expand-all")).to_be_visible()  # the script is running
+            expect(page.locator("button.apply")).to_be_hidden()
+
+            sal1 = node(page, "SAL-1")
+            expect(sal1).to_be_hidden()  # CO-2 starts collapsed
+            node(page, "CO-2").locator("summary").first.click()
+            expect(sal1).to_be_visible()
+
+            page.select_option("#status", "at_risk")
+            expect(page.locator("#count")).to_have_text("2 of 76 items match")
+            expect(node(page, "AMER-2")).to_be_visible()
+            expect(node(page, "GRO-2")).to_be_visible()
+            expect(node(page, "SAL-2")).to_be_hidden()
+            expect(node(page, "SAL-1")).to_have_class("node context")
+            assert page.url.endswith("/tree?status=at_risk")
+            page.screenshot(path=str(tmp_path / "tree-at-risk.png"), full_page=True)
+
+            page.select_option("#status", "")
+            page.locator("#q").press_sequentially("rollback")
+            expect(page.locator("#count")).to_have_text("4 of 76 items match")
+            expect(node(page, "PS-2")).to_be_visible()
+            expect(node(page, "AMER-2")).to_be_hidden()
+            assert page.url.endswith("/tree?q=rollback")
+            page.screenshot(path=str(tmp_path / "tree-search.png"), full_page=True)
+
+            page.locator("a.clear").click()
+            expect(page.locator("#count")).to_have_text("76 items")
+            page.locator("#collapse-all").click()
+            expect(sal1).to_be_hidden()
+            page.screenshot(path=str(tmp_path / "tree.png"), full_page=False)
+        finally:
+            browser.close()
+    assert (tmp_path / "tree.png").stat().st_size > 10_000
+
+
+def test_the_page_works_without_javascript(server: LocalServer, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(java_script_enabled=False)
+            page = context.new_page()
+            page.goto(server.url)
+            expect(page.locator("button.apply")).to_be_visible()
+            expect(page.locator("button#expand-all")).to_be_hidden()
+            node(page, "CO-2").locator("summary").first.click()  # <details> opens by itself
+            expect(node(page, "SAL-1")).to_be_visible()
+            page.select_option("#status", "off_track")
+            page.locator("button.apply").click()
+            page.wait_for_url("**/tree?*status=off_track*")
+            expect(page.locator("#count")).to_have_text("2 of 76 items match")
+            expect(node(page, "MOB-4")).to_be_visible()
+            expect(node(page, "MOB-2")).to_be_hidden()
+            page.screenshot(path=str(tmp_path / "tree-no-js.png"), full_page=True)
+        finally:
+            browser.close()
