@@ -1,0 +1,242 @@
+"""The Google Sheets backend: the same core over gspread + google-auth, at the floor of calls.
+
+One read for the hub (every tab's values, ids and okrtree's tab metadata in one
+`spreadsheets.get`), one read per team spreadsheet (its OKR tab's values and id together, in
+parallel threads within the rate limit), and for a sync: per team spreadsheet whose output cells
+change, one check of its ID column and header (`values.batchGet`) and one `batchUpdate`; the
+hub's output tabs in one more. A re-sync with nothing new writes nothing.
+
+Failures stay with their team: a spreadsheet that cannot be read becomes
+`SPREADSHEET_UNREADABLE` (naming the account to share it with), one that cannot be written
+safely becomes `NOT_WRITTEN`; the others go on.
+"""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ..errors import SourceError
+from ..google.api import GoogleApiError, SheetsApi
+from ..google.cells import quote_tab
+from ..google.keys import row_link_template, spreadsheet_key, spreadsheet_url
+from ..google.ratelimit import settings_quotas
+from ..hub import HubTab
+from ..model import Team
+from ..snapshot import Grid, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot, WriteRefused
+from .gsheets_hub import changed_cells, hub_requests, vouched_digest
+from .gsheets_read import HUB_FIELDS, TAB_TITLES_FIELDS, TEAM_FIELDS, Tab, find_tab, parse_tabs
+from .gsheets_write import check_ranges, rows_moved, team_requests
+
+__all__ = ["DEFAULT_WORKERS", "GoogleBackend"]
+
+DEFAULT_WORKERS = 8
+_BAD_RANGE = "Unable to parse range"
+
+
+@dataclass(slots=True)
+class _TeamRead:
+    """What writing a team tab later needs from its read."""
+
+    key: str
+    sheet_id: int
+    title: str
+    columns: int
+    grid: Grid
+
+
+class GoogleBackend:
+    """`sync.snapshot.Backend` over a Google hub spreadsheet and its teams' spreadsheets."""
+
+    def __init__(
+        self,
+        hub: str,
+        api: SheetsApi,
+        *,
+        workers: int = DEFAULT_WORKERS,
+        rng: random.Random | None = None,
+    ) -> None:
+        key = spreadsheet_key(hub)
+        if key is None:
+            raise SourceError(f"{hub} is not a Google Sheets URL or spreadsheet key")
+        self.hub_key = key
+        self.api = api
+        self.workers = max(1, workers)
+        self.rng = rng or random.Random()
+        self._hub_tabs: list[Tab] = []
+        self._teams: dict[tuple[str, str], _TeamRead] = {}
+
+    @property
+    def hub_url(self) -> str:
+        return spreadsheet_url(self.hub_key)
+
+    def _share_hint(self, access: str) -> str:
+        who = self.api.account or "the account okrtree runs as"
+        return f"share it with {who} ({access})"
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read_hub(self) -> HubSnapshot:
+        """Every tab of the hub in one request; `SourceError` when it cannot be read."""
+        try:
+            answer = self.api.get_spreadsheet(self.hub_key, fields=HUB_FIELDS, grid_data=True)
+        except GoogleApiError as err:
+            raise SourceError(self._hub_problem(err)) from err
+        self._hub_tabs = parse_tabs(answer)
+        tabs = {tab.title: tab.grid for tab in self._hub_tabs}
+        digests = {}
+        for tab in self._hub_tabs:
+            digest = vouched_digest(tab)
+            if digest is not None:
+                digests[tab.title] = digest
+        settings = find_tab(list(tabs), HubTab.SETTINGS.value)
+        if settings is not None:
+            self.api.quotas.apply_settings(settings_quotas(tabs[settings]))
+        return HubSnapshot(source=self.hub_url, tabs=tabs, digests=digests)
+
+    def _hub_problem(self, err: GoogleApiError) -> str:
+        if err.status == 403:
+            return f"the hub {self.hub_url} cannot be opened: {self._share_hint('Editor')}"
+        if err.status == 404:
+            return f"the hub {self.hub_url} does not exist; check the URL or key"
+        return f"the hub {self.hub_url} could not be read: {err}"
+
+    def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
+        """Each team's OKR tab, in the given order, read in parallel within the rate limit."""
+        if len(teams) <= 1 or self.workers == 1:
+            return [self._read_team(team) for team in teams]
+        with ThreadPoolExecutor(min(self.workers, len(teams))) as pool:
+            return list(pool.map(self._read_team, teams))
+
+    def _read_team(self, team: Team) -> TeamSnapshot:
+        snap = TeamSnapshot(team=team.name, source=team.source, tab=team.tab)
+        source = team.source.strip()
+        key = spreadsheet_key(source)
+        if not source:
+            snap.error = (
+                f"team {team.name} has no spreadsheet; paste its URL into the Spreadsheet "
+                "column of the hub's Teams tab"
+            )
+            return snap
+        if key is None:
+            snap.error = (
+                f"{source} is not a Google Sheets URL or key; paste the team spreadsheet's URL "
+                "into the Spreadsheet column of the hub's Teams tab"
+            )
+            return snap
+        try:
+            tab = self._fetch_tab(key, source, team.tab)
+        except GoogleApiError as err:
+            snap.error = self._read_problem(source, err)
+            return snap
+        except _MissingTab as missing:
+            snap.error = str(missing)
+            return snap
+        snap.grid = tab.grid
+        snap.link_template = row_link_template(key, tab.sheet_id)
+        self._teams[(source, team.tab)] = _TeamRead(
+            key, tab.sheet_id, tab.title, tab.columns, tab.grid
+        )
+        return snap
+
+    def _fetch_tab(self, key: str, source: str, wanted: str) -> Tab:
+        """The tab's values and id in one request; a tab named in another case or with extra
+        spaces costs one more (its exact title is looked up first)."""
+        title = wanted.strip() or "OKRs"
+        try:
+            answer = self.api.get_spreadsheet(key, fields=TEAM_FIELDS, ranges=[quote_tab(title)])
+        except GoogleApiError as err:
+            if err.status != 400 or _BAD_RANGE not in err.detail:
+                raise
+            titles = [
+                t.title for t in parse_tabs(self.api.get_spreadsheet(key, fields=TAB_TITLES_FIELDS))
+            ]
+            found = find_tab(titles, wanted)
+            if found is None:
+                raise _MissingTab(
+                    f"{source} has no tab {title!r} (it has: {', '.join(titles)}); rename the "
+                    "tab or fix the Tab column of the hub's Teams tab"
+                ) from err
+            answer = self.api.get_spreadsheet(key, fields=TEAM_FIELDS, ranges=[quote_tab(found)])
+        tabs = parse_tabs(answer)
+        if not tabs:
+            raise _MissingTab(f"{source} has no tab {title!r}; fix the Tab column of the hub")
+        return tabs[0]
+
+    def _read_problem(self, source: str, err: GoogleApiError) -> str:
+        if err.status == 403:
+            access = "Viewer to validate, Editor to sync"
+            return f"{source} cannot be opened: {self._share_hint(access)}"
+        if err.status == 404:
+            return (
+                f"{source} does not exist or was deleted; fix the Spreadsheet column of the "
+                "hub's Teams tab"
+            )
+        return f"{source} could not be read ({err}); run again later"
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write_team(self, changes: SheetChanges) -> None:
+        """Check the rows did not move, then write `changes` in one request; `WriteRefused`
+        (nothing written) otherwise."""
+        read = self._teams.get((changes.source.strip(), changes.tab))
+        if read is None:
+            raise WriteRefused("it was not read in this run; run again")
+        header_row, ranges = check_ranges(read.title, read.grid, changes)
+        try:
+            header_now, ids_now = self.api.values_batch_get(read.key, ranges)
+        except GoogleApiError as err:
+            raise WriteRefused(self._write_problem(err)) from err
+        reason = rows_moved(read.grid, header_row, changes, header_now, ids_now)
+        if reason is not None:
+            raise WriteRefused(reason)
+        try:
+            self.api.batch_update(read.key, team_requests(read.sheet_id, read.columns, changes))
+        except GoogleApiError as err:
+            raise WriteRefused(self._write_problem(err)) from err
+
+    def _write_problem(self, err: GoogleApiError) -> str:
+        if err.status == 403:
+            detail = f" ({err.detail})" if err.detail else ""
+            return f"okrtree may not edit it{detail}; {self._share_hint('Editor')}"
+        if err.status == 404:
+            return "it no longer exists"
+        if err.status == 400 and _BAD_RANGE in err.detail:
+            return "its tab was renamed or deleted since the read; run again"
+        return f"the Sheets API kept failing ({err})"
+
+    def write_hub(self, tables: list[OutputTable]) -> int:
+        """Replace the given output tabs in one request; return the number of cells changed."""
+        if not tables:
+            return 0
+        tabs = self._hub_tabs
+        count = sum(changed_cells(t, _by_title(tabs, t.name)) for t in tables)
+        requests, adds = hub_requests(tables, tabs, self.rng)
+        try:
+            self.api.batch_update(self.hub_key, requests, idempotent=not adds)
+        except GoogleApiError as err:
+            if not err.ambiguous:
+                raise SourceError(self._hub_write_problem(err)) from err
+            # The batch may have run (a lost answer): look at the tabs again and send what
+            # brings them to the wanted state from there.
+            try:
+                answer = self.api.get_spreadsheet(self.hub_key, fields=TAB_TITLES_FIELDS)
+                requests, _ = hub_requests(tables, parse_tabs(answer), self.rng)
+                self.api.batch_update(self.hub_key, requests)
+            except GoogleApiError as again:
+                raise SourceError(self._hub_write_problem(again)) from again
+        return count
+
+    def _hub_write_problem(self, err: GoogleApiError) -> str:
+        if err.status == 403:
+            return f"the hub {self.hub_url} cannot be written: {self._share_hint('Editor')}"
+        return f"the hub {self.hub_url} could not be written: {err}"
+
+
+class _MissingTab(Exception):
+    """The team spreadsheet has no such tab (the message says which it has)."""
+
+
+def _by_title(tabs: list[Tab], name: str) -> Tab | None:
+    return next((t for t in tabs if t.title.casefold() == name.casefold()), None)

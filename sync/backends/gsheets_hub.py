@@ -1,0 +1,313 @@
+"""The hub's output tabs in Google Sheets, and knowing when they need no rewrite.
+
+All output tabs that changed are written in one `batchUpdate`: a missing tab is added with an
+id chosen here (so later requests in the same batch can address it), an existing one is
+resized and cleared; then header, values and formats go in as one `updateCells` per tab (bold
+frozen header, 0.00 scores coloured by Google's grade bands, coloured statuses, dates as dates),
+`HYPERLINK` formulas open each item's source row, and a basic filter is set.
+
+Each written tab carries developer metadata holding the planner's `table_digest` and a hash of
+the cells as they will read back (values and link targets). When the next read hashes to the
+same value, nobody edited the tab since, so the stored digest is handed to the planner as
+`HubSnapshot.digests` and an unchanged table costs no write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from sheets_templates import template
+from sheets_templates.styles import HEADER_FILL, band_colours, hub_columns
+
+from ..google.cells import extended_value, hyperlink_formula, rgb, serial
+from ..plan import table_digest
+from ..snapshot import CellValue, Link, OutputTable
+from .gsheets_read import Tab
+
+__all__ = [
+    "INPUT_TABS",
+    "OUTPUT_TABS",
+    "TABLE_KEY",
+    "changed_cells",
+    "content_hash",
+    "hub_requests",
+    "vouched_digest",
+]
+
+TABLE_KEY = "okrtree.table"
+INPUT_TABS = ("Teams", "Settings")
+OUTPUT_TABS = ("Alignment Tree", "Findings", "History")
+PIXELS_PER_CHARACTER = 7
+_HEADER_COLOUR = str(HEADER_FILL.fgColor.rgb)[-6:]
+_FORMATS = {
+    "0.00": {"type": "NUMBER", "pattern": "0.00"},
+    "yyyy-mm-dd": {"type": "DATE", "pattern": "yyyy-mm-dd"},
+}
+
+Cell = tuple[object, str | None]  # a cell as it reads back: comparable value, link target
+
+
+def _comparable(value: object) -> object:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return ["b", value]
+    if isinstance(value, dt.date):
+        return ["n", round(serial(value), 9)]
+    if isinstance(value, int | float):
+        return ["n", round(float(value), 9)]
+    return ["s", str(value).replace("\r\n", "\n")]
+
+
+def _table_cells(table: OutputTable) -> list[list[Cell]]:
+    rows: list[Sequence[CellValue | Link]] = [list(table.header), *table.rows]
+    return [
+        [
+            (_comparable(v.text), v.target) if isinstance(v, Link) else (_comparable(v), None)
+            for v in row
+        ]
+        for row in rows
+    ]
+
+
+def _tab_cells(tab: Tab) -> list[list[Cell]]:
+    return [
+        [(_comparable(v), tab.links.get((r, c))) for c, v in enumerate(row, start=1)]
+        for r, row in enumerate(tab.grid, start=1)
+    ]
+
+
+def _trim(cells: list[list[Cell]]) -> list[list[Cell]]:
+    out = []
+    for row in cells:
+        row = list(row)
+        while row and row[-1] == (None, None):
+            row.pop()
+        out.append(row)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _hash(cells: list[list[Cell]]) -> str:
+    text = json.dumps(_trim(cells), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def content_hash(source: OutputTable | Tab) -> str:
+    """A hash of what a tab shows (values and link targets), equal for a table and the tab it
+    was written to as long as nobody edits the tab."""
+    return _hash(_table_cells(source) if isinstance(source, OutputTable) else _tab_cells(source))
+
+
+def vouched_digest(tab: Tab) -> str | None:
+    """The digest stored with the tab when its cells are still those okrtree wrote."""
+    stored = tab.metadata.get(TABLE_KEY)
+    if stored is None:
+        return None
+    try:
+        saved = json.loads(stored[1])
+    except ValueError:
+        return None
+    if not isinstance(saved, dict) or saved.get("content") != content_hash(tab):
+        return None
+    digest = saved.get("digest")
+    return digest if isinstance(digest, str) else None
+
+
+def changed_cells(table: OutputTable, tab: Tab | None) -> int:
+    """Cells whose value or link target differ between the tab as read and the table; a new
+    tab counts at least one (it is a change even when empty)."""
+    after = _trim(_table_cells(table))
+    before = _trim(_tab_cells(tab)) if tab is not None else []
+    count = 0
+    for r in range(max(len(after), len(before))):
+        new = after[r] if r < len(after) else []
+        old = before[r] if r < len(before) else []
+        for c in range(max(len(new), len(old))):
+            if (new[c] if c < len(new) else (None, None)) != (
+                old[c] if c < len(old) else (None, None)
+            ):
+                count += 1
+    return count if tab is not None else max(count, 1)
+
+
+def _status_colours() -> dict[str, str]:
+    return dict(template()["status_colours"])
+
+
+def _band(score: float) -> str:
+    for lower, colour in band_colours():
+        if score >= lower:
+            return colour
+    return band_colours()[-1][1]
+
+
+def _cell(value: CellValue | Link, column: str, formats: dict[str, dict[str, str]]) -> dict:
+    data: dict[str, Any] = {}
+    fmt: dict[str, Any] = {}
+    if isinstance(value, Link):
+        data["userEnteredValue"] = {"formulaValue": hyperlink_formula(value.target, value.text)}
+    else:
+        entered = extended_value(value)
+        if entered is not None:
+            data["userEnteredValue"] = entered
+        number = entered.get("numberValue") if entered else None
+        if column in formats and (number is not None or isinstance(value, dt.date)):
+            fmt["numberFormat"] = formats[column]
+        if column == "Score" and isinstance(number, int | float) and not isinstance(number, bool):
+            fmt["backgroundColor"] = rgb(_band(float(number)))
+        if column == "Status" and isinstance(value, str) and value in _status_colours():
+            fmt["backgroundColor"] = rgb(_status_colours()[value])
+    if fmt:
+        data["userEnteredFormat"] = fmt
+    return data
+
+
+def _rows(table: OutputTable) -> list[dict[str, Any]]:
+    spec = hub_columns(table.name)
+    formats = {
+        name: _FORMATS[col["number_format"]]
+        for name, col in spec.items()
+        if col.get("number_format") in _FORMATS
+    }
+    formats.setdefault("Score", _FORMATS["0.00"])
+    header = {"textFormat": {"bold": True}, "backgroundColor": rgb(_HEADER_COLOUR)}
+    rows = [
+        {
+            "values": [
+                {"userEnteredValue": {"stringValue": name}, "userEnteredFormat": header}
+                for name in table.header
+            ]
+        }
+    ]
+    names = list(table.header)
+    for values in table.rows:
+        cells = [
+            _cell(v, names[i] if i < len(names) else "", formats) for i, v in enumerate(values)
+        ]
+        rows.append({"values": cells})
+    return rows
+
+
+def _new_index(order: list[str], name: str) -> int:
+    """Just after the input tabs and the output tabs that come before `name`."""
+    before = [*INPUT_TABS, *OUTPUT_TABS[: OUTPUT_TABS.index(name)]] if name in OUTPUT_TABS else []
+    folded = [t.casefold() for t in order]
+    present = [folded.index(t.casefold()) for t in before if t.casefold() in folded]
+    return max(present) + 1 if present else len(order)
+
+
+def _widths(table: OutputTable, sheet_id: int) -> list[dict[str, Any]]:
+    spec = hub_columns(table.name)
+    requests = []
+    for i, name in enumerate(table.header):
+        width = spec.get(name, {}).get("width")
+        if width:
+            requests.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": i,
+                            "endIndex": i + 1,
+                        },
+                        "properties": {"pixelSize": int(width * PIXELS_PER_CHARACTER)},
+                        "fields": "pixelSize",
+                    }
+                }
+            )
+    return requests
+
+
+def hub_requests(
+    tables: list[OutputTable], tabs: list[Tab], rng: random.Random | None = None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The `batchUpdate` requests replacing `tables` in a hub whose tabs are `tabs`; and
+    whether they add a tab (such a batch must not be resent blindly)."""
+    rng = rng or random.Random()
+    by_title = {t.title.casefold(): t for t in tabs}
+    order = [t.title for t in sorted(tabs, key=lambda t: t.index)]
+    taken = {t.sheet_id for t in tabs}
+    requests: list[dict[str, Any]] = []
+    adds = False
+    for table in tables:
+        rows = max(len(table.rows) + 1, 2)  # a frozen header needs a row below it
+        columns = max(len(table.header), max((len(r) for r in table.rows), default=0), 1)
+        size = {"rowCount": rows, "columnCount": columns, "frozenRowCount": 1}
+        tab = by_title.get(table.name.casefold())
+        if tab is None:
+            sheet_id = rng.randrange(1, 2**31 - 1)
+            while sheet_id in taken:
+                sheet_id = rng.randrange(1, 2**31 - 1)
+            taken.add(sheet_id)
+            index = _new_index(order, table.name)
+            order.insert(index, table.name)
+            props = {"sheetId": sheet_id, "title": table.name, "index": index}
+            requests.append({"addSheet": {"properties": props | {"gridProperties": size}}})
+            requests.extend(_widths(table, sheet_id))
+            adds = True
+        else:
+            sheet_id = tab.sheet_id
+            requests.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet_id, "title": table.name}
+                        | {"gridProperties": size},
+                        "fields": "title,gridProperties.rowCount,gridProperties.columnCount,"
+                        "gridProperties.frozenRowCount",
+                    }
+                }
+            )
+            requests.append(
+                {
+                    "updateCells": {
+                        "range": {"sheetId": sheet_id},
+                        "fields": "userEnteredValue,userEnteredFormat,note,dataValidation",
+                    }
+                }
+            )
+        requests.append(
+            {
+                "updateCells": {
+                    "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                    "rows": _rows(table),
+                    "fields": "userEnteredValue,userEnteredFormat",
+                }
+            }
+        )
+        grid = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": rows}
+        grid |= {"startColumnIndex": 0, "endColumnIndex": columns}
+        requests.append({"setBasicFilter": {"filter": {"range": grid}}})
+        saved = json.dumps({"digest": table_digest(table), "content": content_hash(table)})
+        stored = tab.metadata.get(TABLE_KEY) if tab is not None else None
+        if stored is not None:
+            requests.append(
+                {
+                    "updateDeveloperMetadata": {
+                        "dataFilters": [{"developerMetadataLookup": {"metadataId": stored[0]}}],
+                        "developerMetadata": {"metadataValue": saved},
+                        "fields": "metadataValue",
+                    }
+                }
+            )
+        else:
+            requests.append(
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            "metadataKey": TABLE_KEY,
+                            "metadataValue": saved,
+                            "location": {"sheetId": sheet_id},
+                            "visibility": "DOCUMENT",
+                        }
+                    }
+                }
+            )
+    return requests, adds

@@ -1,0 +1,110 @@
+"""Reading Google spreadsheets in one request each: values and tab ids together.
+
+A team spreadsheet is one `spreadsheets.get` limited to its OKR tab (`ranges=`) with a field
+mask that keeps only each cell's effective value plus the tab's id and size; gspread's
+`open_by_key` + `worksheet()` + `get_all_values()` would cost three. Effective values are what
+`UNFORMATTED_VALUE` with `SERIAL_NUMBER` dates answers: numbers as numbers, percent cells as
+fractions, dates as serial numbers (the core reads those as dates), formulas as their results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..google.cells import cell_value
+from ..model import id_key
+from ..snapshot import CellValue, Grid
+
+__all__ = [
+    "HUB_FIELDS",
+    "TAB_TITLES_FIELDS",
+    "TEAM_FIELDS",
+    "Tab",
+    "find_tab",
+    "parse_tabs",
+]
+
+_PROPERTIES = "properties(sheetId,title,index,gridProperties(rowCount,columnCount))"
+TEAM_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue))))"
+# The hub: every tab's values, link targets (output tabs) and okrtree's tab metadata.
+HUB_FIELDS = (
+    f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,hyperlink))),"
+    "developerMetadata(metadataId,metadataKey,metadataValue))"
+)
+TAB_TITLES_FIELDS = f"sheets({_PROPERTIES},developerMetadata(metadataId,metadataKey,metadataValue))"
+
+
+@dataclass(slots=True)
+class Tab:
+    """One tab as read: id, title, grid size, values, link targets by (row, column), 1-based,
+    and developer metadata on the tab (key -> (metadataId, value))."""
+
+    sheet_id: int
+    title: str
+    index: int
+    rows: int
+    columns: int
+    grid: Grid = field(default_factory=list)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    metadata: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+
+def _grid(sheet: dict[str, Any]) -> tuple[Grid, dict[tuple[int, int], str]]:
+    grid: Grid = []
+    links: dict[tuple[int, int], str] = {}
+    for block in sheet.get("data") or []:
+        top = int(block.get("startRow", 0))
+        left = int(block.get("startColumn", 0))
+        for r, row in enumerate(block.get("rowData") or [], start=top):
+            cells = row.get("values") or []
+            values: list[CellValue] = [None] * left + [cell_value(c) for c in cells]
+            while values and values[-1] in (None, ""):
+                values.pop()
+            while len(grid) <= r:
+                grid.append([])
+            grid[r] = values
+            for c, cell in enumerate(cells, start=left):
+                if cell.get("hyperlink"):
+                    links[(r + 1, c + 1)] = str(cell["hyperlink"])
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid, links
+
+
+def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
+    """The tabs of a `spreadsheets.get` answer, in their order."""
+    tabs = []
+    for sheet in answer.get("sheets") or []:
+        props = sheet.get("properties") or {}
+        size = props.get("gridProperties") or {}
+        grid, links = _grid(sheet)
+        metadata = {
+            str(m.get("metadataKey")): (
+                int(m.get("metadataId", 0)),
+                str(m.get("metadataValue", "")),
+            )
+            for m in sheet.get("developerMetadata") or []
+        }
+        tabs.append(
+            Tab(
+                sheet_id=int(props.get("sheetId", 0)),
+                title=str(props.get("title", "")),
+                index=int(props.get("index", 0)),
+                rows=int(size.get("rowCount", 0)),
+                columns=int(size.get("columnCount", 0)),
+                grid=grid,
+                links=links,
+                metadata=metadata,
+            )
+        )
+    return sorted(tabs, key=lambda t: t.index)
+
+
+def find_tab(titles: list[str], wanted: str) -> str | None:
+    """The title matching `wanted`: exact, else the only one equal ignoring case and spaces."""
+    wanted = wanted.strip() or "OKRs"
+    if wanted in titles:
+        return wanted
+    matches = [t for t in titles if id_key(t) == id_key(wanted)]
+    return matches[0] if len(matches) == 1 else None
