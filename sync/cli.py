@@ -77,8 +77,24 @@ def _progress(enabled: bool) -> Iterator[object]:
         yield update
 
 
-def _execute(source: str, as_of: dt.date, *, write: bool = False, snapshot: bool = False) -> Run:
-    backend = open_backend(source)
+credentials_option = click.option(
+    "--credentials",
+    metavar="FILE",
+    help="Google only: a service-account JSON key, or 'anonymous' for the offline emulator "
+    "(default: OKRTREE_CREDENTIALS, GOOGLE_APPLICATION_CREDENTIALS, then Application Default "
+    "Credentials).",
+)
+
+
+def _execute(
+    source: str,
+    as_of: dt.date,
+    *,
+    write: bool = False,
+    snapshot: bool = False,
+    credentials: str | None = None,
+) -> Run:
+    backend = open_backend(source, credentials=credentials)
     with _progress(sys.stderr.isatty()) as progress:
         return run(backend, as_of, write=write, snapshot=snapshot, progress=progress)  # type: ignore[arg-type]
 
@@ -129,14 +145,15 @@ def cli() -> None:
 @click.argument("source")
 @as_of_option
 @json_option
-def validate(source: str, as_of: dt.date, as_json: bool) -> None:
-    """Read and check SOURCE; writes nothing.
+@credentials_option
+def validate(source: str, as_of: dt.date, as_json: bool, credentials: str | None) -> None:
+    """Read and check SOURCE (a workspace folder, or a Google hub URL or key); writes nothing.
 
     \b
     Example:
       okrtree validate my-org --as-of 2026-11-21 --json
     """
-    _finish(_execute(source, as_of), as_json)
+    _finish(_execute(source, as_of, credentials=credentials), as_json)
 
 
 @cli.command()
@@ -146,45 +163,132 @@ def validate(source: str, as_of: dt.date, as_json: bool) -> None:
 @click.option(
     "--snapshot", is_flag=True, help="Also record today's scores in the hub's History tab."
 )
-def sync(source: str, as_of: dt.date, as_json: bool, snapshot: bool) -> None:
+@credentials_option
+def sync(
+    source: str, as_of: dt.date, as_json: bool, snapshot: bool, credentials: str | None
+) -> None:
     """Validate SOURCE, write Score/Status/Warnings back and rebuild the hub tabs.
 
     \b
     Example:
       okrtree sync my-org --snapshot
     """
-    _finish(_execute(source, as_of, write=True, snapshot=snapshot), as_json)
+    outcome = _execute(source, as_of, write=True, snapshot=snapshot, credentials=credentials)
+    _finish(outcome, as_json)
 
 
 @cli.command()
 @click.argument("source")
 @as_of_option
-def tree(source: str, as_of: dt.date) -> None:
+@credentials_option
+def tree(source: str, as_of: dt.date, credentials: str | None) -> None:
     """Draw SOURCE's alignment tree in the terminal.
 
     \b
     Example:
       okrtree tree my-org
     """
-    outcome = _execute(source, as_of)
+    outcome = _execute(source, as_of, credentials=credentials)
     print_tree(Console(), outcome.computed)
     sys.exit(EXIT_ERRORS if outcome.computed.result.has_errors else 0)
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--example", is_flag=True, help="Fill it with the example organisation.")
-def init(directory: Path, example: bool) -> None:
-    """Make a workspace in DIRECTORY from the standard template.
+@click.option(
+    "--google", is_flag=True, help="Create the organisation in Google Sheets instead of a folder."
+)
+@click.option("--title", metavar="NAME", help="With --google: the organisation's name.")
+@click.option(
+    "--share",
+    metavar="EMAIL",
+    multiple=True,
+    help="With --google: give this person edit access to every spreadsheet (repeatable).",
+)
+@credentials_option
+def init(
+    directory: Path | None,
+    example: bool,
+    google: bool,
+    title: str | None,
+    share: tuple[str, ...],
+    credentials: str | None,
+) -> None:
+    """Make a workspace in DIRECTORY (or, with --google, spreadsheets) from the template.
 
     \b
     Example:
       okrtree init my-org --example
+      okrtree init --google --title "Northwind" --share ana@example.com --example
     """
+    if google:
+        if directory is not None:
+            raise click.UsageError("--google creates spreadsheets, not a folder; drop DIRECTORY")
+        if not title:
+            raise click.UsageError("--google needs --title NAME for the new spreadsheets")
+        from .google.api import make_api
+        from .google.provision import create_organisation
+
+        made = create_organisation(make_api(credentials), title, share=list(share), example=example)
+        click.echo(f"Created {len(made.teams)} team spreadsheets and the hub: {made.hub_url}")
+        click.echo(f"Next: okrtree sync {made.hub_url}")
+        return
+    if directory is None:
+        raise click.UsageError("give DIRECTORY for the new workspace (or use --google)")
+    if title or share:
+        raise click.UsageError("--title and --share go with --google")
     from sheets_templates.builder import create_workspace
 
     hub = create_workspace(directory, example=example)
     click.echo(f"Created {hub.parent} (hub: {hub}). Next: okrtree sync {directory}")
+
+
+@cli.command()
+@click.option(
+    "--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one)."
+)
+@click.option(
+    "--from",
+    "workspace",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A workspace folder to serve: each workbook becomes a spreadsheet.",
+)
+def emulator(port: int, workspace: Path | None) -> None:
+    """Serve a fake Google Sheets API on 127.0.0.1 for trying the Google path offline.
+
+    Prints the hub's key; point okrtree at it with OKRTREE_SHEETS_ENDPOINT and anonymous
+    credentials. GET /_emulator/stats counts the requests by kind.
+
+    \b
+    Example:
+      okrtree emulator --port 8765 --from my-org
+      OKRTREE_SHEETS_ENDPOINT=http://127.0.0.1:8765 okrtree sync HUBKEY --credentials anonymous
+    """
+    from .emulator import Emulator, seed_workspace, start
+
+    if workspace is not None and not (workspace / "hub.xlsx").is_file():
+        raise click.UsageError(f"{workspace} holds no hub.xlsx; make one with `okrtree init`")
+    fake = Emulator()
+    hub = seed_workspace(fake, workspace) if workspace is not None else None
+    try:
+        server = start(fake, port)
+    except OSError as err:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port} ({err.strerror})") from err
+    click.echo(f"Sheets API emulator on {server.url}")
+    click.echo(f"Request counts: {server.url}/_emulator/stats")
+    if hub is not None:
+        click.echo(f"Hub key: {hub}")
+        click.echo(
+            f"Try: OKRTREE_SHEETS_ENDPOINT={server.url} okrtree sync {hub} --credentials anonymous"
+        )
+    try:
+        while server.thread.is_alive():
+            server.thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
 
 
 def main() -> None:
