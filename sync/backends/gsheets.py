@@ -1,8 +1,8 @@
 """The Google Sheets backend: the same core over gspread + google-auth, at the floor of calls.
 
-One read for the hub (every tab's values, ids and okrtree's tab metadata in one
-`spreadsheets.get`), one read per team spreadsheet (its OKR tab's values and id together, in
-parallel threads within the rate limit), and for a sync: per team spreadsheet whose output cells
+One read for the hub (every tab's values, ids and link targets in one `spreadsheets.get`), one
+read per team spreadsheet (its OKR tab's values and id together, in parallel threads within the
+rate limit), and for a sync: per team spreadsheet whose output cells
 change, one check of its ID column and header (`values.batchGet`) and one `batchUpdate`; the
 hub's output tabs in one more. A re-sync with nothing new writes nothing.
 
@@ -25,7 +25,7 @@ from ..google.ratelimit import settings_quotas
 from ..hub import HubTab
 from ..model import Team
 from ..snapshot import Grid, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot, WriteRefused
-from .gsheets_hub import changed_cells, hub_requests, vouched_digest
+from .gsheets_hub import OUTPUT_TABS, changed_cells, hub_requests, read_digest
 from .gsheets_read import HUB_FIELDS, TAB_TITLES_FIELDS, TEAM_FIELDS, Tab, find_tab, parse_tabs
 from .gsheets_write import check_ranges, rows_moved, team_requests
 
@@ -86,10 +86,10 @@ class GoogleBackend:
         self._hub_tabs = parse_tabs(answer)
         tabs = {tab.title: tab.grid for tab in self._hub_tabs}
         digests = {}
-        for tab in self._hub_tabs:
-            digest = vouched_digest(tab)
-            if digest is not None:
-                digests[tab.title] = digest
+        for name in OUTPUT_TABS:
+            tab = _by_title(self._hub_tabs, name)
+            if tab is not None:
+                digests[name] = read_digest(tab)
         settings = find_tab(list(tabs), HubTab.SETTINGS.value)
         if settings is not None:
             self.api.quotas.apply_settings(settings_quotas(tabs[settings]))

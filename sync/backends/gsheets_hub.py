@@ -6,17 +6,16 @@ resized and cleared; then header, values and formats go in as one `updateCells` 
 frozen header, 0.00 scores coloured by Google's grade bands, coloured statuses, dates as dates),
 `HYPERLINK` formulas open each item's source row, and a basic filter is set.
 
-Each written tab carries developer metadata holding the planner's `table_digest` and a hash of
-the cells as they will read back (values and link targets). When the next read hashes to the
-same value, nobody edited the tab since, so the stored digest is handed to the planner as
-`HubSnapshot.digests` and an unchanged table costs no write.
+Before that, the planner must know whether a tab already shows the wanted table. Comparing
+values alone would miss a link whose target changed, so the read tab is turned back into a
+table (its `HYPERLINK` cells as `Link`s, from the targets the hub read includes) and its
+`table_digest` is handed over as `HubSnapshot.digests`: equal digests mean equal values and
+equal link targets, whoever edited what.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -27,19 +26,18 @@ from sheets_templates.styles import HEADER_FILL, band_colours, hub_columns
 from ..google.cells import extended_value, hyperlink_formula, rgb, serial
 from ..plan import table_digest
 from ..snapshot import CellValue, Link, OutputTable
+from ..values import cell_text
 from .gsheets_read import Tab
 
 __all__ = [
     "INPUT_TABS",
     "OUTPUT_TABS",
-    "TABLE_KEY",
+    "as_table",
     "changed_cells",
-    "content_hash",
     "hub_requests",
-    "vouched_digest",
+    "read_digest",
 ]
 
-TABLE_KEY = "okrtree.table"
 INPUT_TABS = ("Teams", "Settings")
 OUTPUT_TABS = ("Alignment Tree", "Findings", "History")
 PIXELS_PER_CHARACTER = 7
@@ -94,30 +92,23 @@ def _trim(cells: list[list[Cell]]) -> list[list[Cell]]:
     return out
 
 
-def _hash(cells: list[list[Cell]]) -> str:
-    text = json.dumps(_trim(cells), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+def as_table(tab: Tab) -> OutputTable:
+    """A read tab as the table it shows: first row the header, `HYPERLINK` cells as `Link`s."""
+    rows: list[list[CellValue | Link]] = []
+    for r, row in enumerate(tab.grid, start=1):
+        cells: list[CellValue | Link] = []
+        for c, value in enumerate(row, start=1):
+            target = tab.links.get((r, c))
+            cells.append(Link(cell_text(value), target) if target is not None else value)
+        rows.append(cells)
+    header = [cell_text(v) for v in rows[0]] if rows else []
+    return OutputTable(tab.title, header, rows[1:])
 
 
-def content_hash(source: OutputTable | Tab) -> str:
-    """A hash of what a tab shows (values and link targets), equal for a table and the tab it
-    was written to as long as nobody edits the tab."""
-    return _hash(_table_cells(source) if isinstance(source, OutputTable) else _tab_cells(source))
-
-
-def vouched_digest(tab: Tab) -> str | None:
-    """The digest stored with the tab when its cells are still those okrtree wrote."""
-    stored = tab.metadata.get(TABLE_KEY)
-    if stored is None:
-        return None
-    try:
-        saved = json.loads(stored[1])
-    except ValueError:
-        return None
-    if not isinstance(saved, dict) or saved.get("content") != content_hash(tab):
-        return None
-    digest = saved.get("digest")
-    return digest if isinstance(digest, str) else None
+def read_digest(tab: Tab) -> str:
+    """`table_digest` of what the tab shows now: equal to the planned table's exactly when
+    values and link targets are the same."""
+    return table_digest(as_table(tab))
 
 
 def changed_cells(table: OutputTable, tab: Tab | None) -> int:
@@ -285,29 +276,4 @@ def hub_requests(
         grid = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": rows}
         grid |= {"startColumnIndex": 0, "endColumnIndex": columns}
         requests.append({"setBasicFilter": {"filter": {"range": grid}}})
-        saved = json.dumps({"digest": table_digest(table), "content": content_hash(table)})
-        stored = tab.metadata.get(TABLE_KEY) if tab is not None else None
-        if stored is not None:
-            requests.append(
-                {
-                    "updateDeveloperMetadata": {
-                        "dataFilters": [{"developerMetadataLookup": {"metadataId": stored[0]}}],
-                        "developerMetadata": {"metadataValue": saved},
-                        "fields": "metadataValue",
-                    }
-                }
-            )
-        else:
-            requests.append(
-                {
-                    "createDeveloperMetadata": {
-                        "developerMetadata": {
-                            "metadataKey": TABLE_KEY,
-                            "metadataValue": saved,
-                            "location": {"sheetId": sheet_id},
-                            "visibility": "DOCUMENT",
-                        }
-                    }
-                }
-            )
     return requests, adds

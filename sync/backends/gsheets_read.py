@@ -27,18 +27,15 @@ __all__ = [
 
 _PROPERTIES = "properties(sheetId,title,index,gridProperties(rowCount,columnCount))"
 TEAM_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue))))"
-# The hub: every tab's values, link targets (output tabs) and okrtree's tab metadata.
-HUB_FIELDS = (
-    f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,hyperlink))),"
-    "developerMetadata(metadataId,metadataKey,metadataValue))"
-)
-TAB_TITLES_FIELDS = f"sheets({_PROPERTIES},developerMetadata(metadataId,metadataKey,metadataValue))"
+# The hub: every tab's values, and the targets of the output tabs' links.
+HUB_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,hyperlink))))"
+TAB_TITLES_FIELDS = f"sheets({_PROPERTIES})"
 
 
 @dataclass(slots=True)
 class Tab:
-    """One tab as read: id, title, grid size, values, link targets by (row, column), 1-based,
-    and developer metadata on the tab (key -> (metadataId, value))."""
+    """One tab as read: id, title, grid size, values, and link targets by (row, column),
+    1-based."""
 
     sheet_id: int
     title: str
@@ -47,7 +44,6 @@ class Tab:
     columns: int
     grid: Grid = field(default_factory=list)
     links: dict[tuple[int, int], str] = field(default_factory=dict)
-    metadata: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def _grid(sheet: dict[str, Any]) -> tuple[Grid, dict[tuple[int, int], str]]:
@@ -79,13 +75,6 @@ def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
         props = sheet.get("properties") or {}
         size = props.get("gridProperties") or {}
         grid, links = _grid(sheet)
-        metadata = {
-            str(m.get("metadataKey")): (
-                int(m.get("metadataId", 0)),
-                str(m.get("metadataValue", "")),
-            )
-            for m in sheet.get("developerMetadata") or []
-        }
         tabs.append(
             Tab(
                 sheet_id=int(props.get("sheetId", 0)),
@@ -95,7 +84,6 @@ def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
                 columns=int(size.get("columnCount", 0)),
                 grid=grid,
                 links=links,
-                metadata=metadata,
             )
         )
     return sorted(tabs, key=lambda t: t.index)

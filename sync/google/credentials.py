@@ -94,10 +94,14 @@ def _named(value: str, origin: str) -> Identity:
 def resolve_credentials(
     option: str | None = None,
     env: Mapping[str, str] | None = None,
-    default: DefaultLoader = google.auth.default,
+    default: DefaultLoader | None = None,
 ) -> Identity:
-    """The identity to use; `ConfigError` with the ways to provide one when there is none."""
+    """The identity to use; `ConfigError` with the ways to provide one when there is none.
+
+    `default` stands in for `google.auth.default` (Application Default Credentials).
+    """
     env = os.environ if env is None else env
+    default = default or google.auth.default
     if option:
         return _named(option, "--credentials")
     if env.get(CREDENTIALS_ENV):

@@ -1,0 +1,159 @@
+"""The Google path against the fake Sheets API: gspread's real client, the in-process emulator,
+a clock that only moves when slept on, and organisations seeded from local workspaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+from gspread.http_client import HTTPClient
+
+from sheets_templates.builder import create_workspace, new_hub_workbook, new_team_workbook
+from sync.backends.gsheets import GoogleBackend
+from sync.emulator import Emulator, make_client, seed_workspace
+from sync.engine import Run, run
+from sync.google.api import SheetsApi
+from sync.google.ratelimit import FakeClock, Quotas
+from sync.google.retry import RetryPolicy
+
+AS_OF = dt.date(2026, 11, 21)
+CYCLE = {
+    "Cycle": "2026-Q4",
+    "Cycle start": dt.date(2026, 10, 1),
+    "Cycle end": dt.date(2026, 12, 31),
+}
+ACCOUNT = "okrtree@emulator.invalid"
+
+
+class RecordingHTTPClient(HTTPClient):
+    """gspread's HTTP client, keeping every request body it sends (to look at the JSON)."""
+
+    bodies: list[tuple[str, Any]]
+
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if not hasattr(self, "bodies"):
+            self.bodies = []
+        self.bodies.append((endpoint, kwargs.get("json")))
+        return super().request(method, endpoint, *args, **kwargs)
+
+
+@pytest.fixture
+def emulator() -> Emulator:
+    emu = Emulator()
+    emu.sleep = lambda seconds: None
+    return emu
+
+
+@pytest.fixture
+def clock(emulator: Emulator) -> FakeClock:
+    """One fake clock for okrtree's limiter and retries and for the emulator's quotas."""
+    fake = FakeClock(1000.0)
+    emulator.clock = fake
+    return fake
+
+
+@pytest.fixture
+def client(emulator: Emulator) -> gspread.Client:
+    return make_client(emulator, http_client=RecordingHTTPClient)
+
+
+@pytest.fixture
+def api(client: gspread.Client, clock: FakeClock) -> SheetsApi:
+    quotas = Quotas.build(env={}, clock=clock, sleep=clock.sleep)
+    retry = RetryPolicy(sleep=clock.sleep, random=lambda: 0.5)
+    return SheetsApi(client.http_client, quotas, retry, account=ACCOUNT)
+
+
+@pytest.fixture
+def backend(api: SheetsApi) -> Callable[[str], GoogleBackend]:
+    return lambda hub: GoogleBackend(hub, api)
+
+
+def sync(backend: GoogleBackend, write: bool = True, snapshot: bool = False) -> Run:
+    return run(backend, AS_OF, write=write, snapshot=snapshot)
+
+
+def kinds(emulator: Emulator) -> dict[str, int]:
+    """Request counts by kind, without the totals."""
+    return {k: v for k, v in emulator.stats().items() if k not in ("total", "reads", "writes")}
+
+
+def make_org(root: Path, teams: dict[str, list[dict[str, Any]]]) -> Path:
+    """A workspace with one Team-level team per entry (the first is the Company)."""
+    rows = []
+    for i, (name, okrs) in enumerate(teams.items()):
+        source = f"teams/{name.lower()}.xlsx"
+        new_team_workbook(root / source, rows=okrs)
+        level, parent = ("Company", "") if i == 0 else ("Team", next(iter(teams)))
+        rows.append({"Team": name, "Level": level, "Parent team": parent, "Spreadsheet": source})
+    new_hub_workbook(root / "hub.xlsx", teams=rows, settings=CYCLE)
+    return root
+
+
+def small_team(prefix: str, parent: str = "") -> list[dict[str, Any]]:
+    return [
+        {
+            "ID": f"{prefix}-1",
+            "Type": "Objective",
+            "Title": f"{prefix} goal",
+            "Parent": parent,
+            "Owner": "o@x.example",
+            "Why now": "because",
+        },
+        {
+            "ID": f"{prefix}-2",
+            "Type": "Key Result",
+            "Title": "Count",
+            "Owner": "o@x.example",
+            "Start": 0,
+            "Target": 10,
+            "Current": 4,
+            "Updated": dt.date(2026, 11, 20),
+        },
+        {
+            "ID": f"{prefix}-3",
+            "Type": "Key Result",
+            "Title": "Rate",
+            "Owner": "o@x.example",
+            "Start": 9,
+            "Target": 5,
+            "Current": 7,
+            "Updated": dt.date(2026, 11, 20),
+        },
+    ]
+
+
+@pytest.fixture
+def org(tmp_path: Path, emulator: Emulator) -> Callable[[int], str]:
+    """Seed an organisation of `n` small teams into the emulator; returns the hub key."""
+
+    def build(n: int) -> str:
+        teams = {"Company": small_team("CO")}
+        teams |= {f"T{i}": small_team(f"T{i}", "CO-1") for i in range(1, n)}
+        root = make_org(tmp_path / f"org{n}", teams)
+        return seed_workspace(emulator, root)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def example_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("example") / "org"
+    create_workspace(root, example=True)
+    return root
+
+
+@pytest.fixture
+def example_hub(emulator: Emulator, example_workspace: Path) -> str:
+    return seed_workspace(emulator, example_workspace)
+
+
+def team_keys(emulator: Emulator, hub: str) -> dict[str, str]:
+    """Team name -> spreadsheet key, from the seeded hub's Teams tab."""
+    rows = emulator.values(hub, "Teams")
+    column = rows[0].index("Spreadsheet")
+    return {row[0]: row[column].split("/d/")[1].split("/")[0] for row in rows[1:] if row}
