@@ -222,7 +222,9 @@ def test_sync_answers_in_numbers(api: FlaskClient, workspace: Path) -> None:
         "writes": response.json["writes"],
     }
     assert response.json["writes"]["spreadsheets"] == 17  # every team and the hub
-    tabs = load_workbook(workspace / "hub.xlsx", read_only=True).sheetnames
+    hub = load_workbook(workspace / "hub.xlsx", read_only=True)
+    tabs = hub.sheetnames
+    hub.close()
     assert "Alignment Tree" in tabs and "History" not in tabs
     again = api.post("/api/sync", headers=AUTH)  # no body at all is fine too
     assert again.json["writes"] == {"spreadsheets": 0, "cells": 0}

@@ -223,8 +223,11 @@ def test_nightly_callers(
         assert response.json["error"]["code"] == code
         return
     assert response.json["history"] is True and response.json["teams"] == 16
-    history = load_workbook(workspace / "hub.xlsx", read_only=True)["History"]
-    rows = list(history.iter_rows(values_only=True))
+    hub = load_workbook(workspace / "hub.xlsx", read_only=True)
+    try:
+        rows = list(hub["History"].iter_rows(values_only=True))
+    finally:
+        hub.close()
     assert rows[0][:4] == ("Date", "ID", "Score", "Status") and len(rows) == 1 + 76
 
 
