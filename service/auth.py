@@ -34,10 +34,11 @@ from .certs import CachingRequest
 from .config import AuthMode, ServiceConfig
 from .errors import ApiError
 
-__all__ = ["Authenticator", "Principal", "SESSION_KEY"]
+__all__ = ["CLOCK_SKEW", "LOCAL_USER", "SESSION_KEY", "Authenticator", "Principal"]
 
 SESSION_KEY = "okrtree.user"
 LOCAL_USER = "local"
+CLOCK_SKEW = 10  # seconds: a token Google issued a moment ago may look early to our clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,9 @@ class Authenticator:
             ) from None
         wanted = audience if isinstance(audience, str) else list(audience)
         try:
-            claims = id_token.verify_oauth2_token(token, self.request, audience=wanted)
+            claims = id_token.verify_oauth2_token(
+                token, self.request, audience=wanted, clock_skew_in_seconds=CLOCK_SKEW
+            )
         except google_exceptions.TransportError as err:
             raise ApiError(
                 503,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sync.errors import ConfigError
 
-__all__ = ["DEFAULTS", "AuthMode", "ServiceConfig", "load_config"]
+__all__ = ["DEFAULTS", "AuthMode", "ServiceConfig", "load_config", "secret_key"]
 
 
 class AuthMode(StrEnum):

@@ -24,7 +24,7 @@ from sync.sources import open_backend
 from .locks import SyncLock
 from .store import Snapshot, SnapshotStore
 
-__all__ = ["Organisation", "Unregistered", "find_team", "spreadsheet_key"]
+__all__ = ["Organisation", "Unregistered", "Validated", "find_team", "spreadsheet_key"]
 
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 

@@ -16,6 +16,7 @@ from sync.report import result_json
 from sync.tree import UNREACHABLE_LABEL
 
 __all__ = [
+    "MARKER_ROW",
     "finding_json",
     "row_counts",
     "summary",

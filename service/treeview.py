@@ -17,7 +17,7 @@ from sync.model import STATUS_LABELS, Status
 
 from .payloads import tree_payload
 
-__all__ = ["Filters", "Node", "TreePage", "build_page"]
+__all__ = ["Filters", "Node", "TreePage", "build_page", "nest_rows", "search_text"]
 
 OPEN_DEPTH = 1  # without filters, roots are open so their direct children show
 
@@ -89,7 +89,7 @@ class TreePage:
     shown: int
 
 
-def _nest(
+def nest_rows(
     rows: Iterable[dict[str, Any]], messages: Mapping[tuple[Any, Any], list[str]]
 ) -> list[Node]:
     """Depth-first rows into nodes; items after the cycle marker hang below the marker."""
@@ -133,7 +133,7 @@ def build_page(computed: Computed, filters: Filters) -> TreePage:
     for finding in computed.result.findings:
         if finding.row is not None:
             messages[(finding.team, finding.row)].append(f"{finding.code.value}: {finding.message}")
-    roots = _nest(payload["rows"], messages)
+    roots = nest_rows(payload["rows"], messages)
     shown = _apply(roots, filters)
     items = [r for r in payload["rows"] if r["type"] != "marker"]
     owners = sorted({r["owner"] for r in items if r["owner"]}, key=str.lower)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from sheets_templates import template
 from sync.model import STATUS_LABELS, Status
 
+from .auth import LOCAL_USER
 from .config import AuthMode
 from .errors import ApiError
 from .state import services
@@ -70,12 +71,11 @@ def tree() -> BaseResponse:
             return redirect(url_for("login.start", next=request.full_path.rstrip("?")))
         raise
     page = build_page(found.organisation.snapshot().run.computed, Filters.from_args(request.args))
-    shown_user = "" if principal.via in ("no_auth", "local_token") else principal.email
     html = render_template(
         "tree.html",
         page=page,
         status_colours=status_colours(),
-        signed_in=shown_user if shown_user != "local" else "",
+        signed_in="" if principal.email == LOCAL_USER else principal.email,
         can_sign_out=found.config.web_login and principal.via == "session",
     )
     response = Response(html, mimetype="text/html")

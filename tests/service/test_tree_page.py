@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from flask.testing import FlaskClient
 
-from service.treeview import Filters, _nest, search_text
+from service.treeview import Filters, nest_rows, search_text
 
 from .conftest import AppFactory, FakeGoogle, bearer
 
@@ -140,7 +140,7 @@ def test_items_on_cycles_hang_below_the_marker() -> None:
         {"type": "objective", "depth": 1, "team": "A", "row": 4},
         {"type": "objective", "depth": 0, "team": "A", "row": 5},
     ]
-    roots = _nest(rows, {("A", 4): ["X: y"]})
+    roots = nest_rows(rows, {("A", 4): ["X: y"]})
     assert [r.row["row"] for r in roots] == [2, None]
     assert [c.row["row"] for c in roots[1].children] == [3, 5]
     assert roots[1].children[0].children[0].messages == ["X: y"]
