@@ -67,9 +67,17 @@ def tree() -> BaseResponse:
     try:
         principal = found.auth.principal(request, allow_session=True)
     except ApiError as err:
-        if err.status == 401 and found.config.web_login and "Authorization" not in request.headers:
+        if err.code != "missing_token" or found.config.auth_mode is not AuthMode.GOOGLE:
+            raise
+        if found.config.web_login:
             return redirect(url_for("login.start", next=request.full_path.rstrip("?")))
-        raise
+        raise ApiError(
+            401,
+            err.code,
+            "This page needs a Google sign-in, which this okrtree service has not set up "
+            "(OKRTREE_WEB_CLIENT_ID); ask your okrtree administrator, or use the add-on.",
+            err.headers,
+        ) from None
     page = build_page(found.organisation.snapshot().run.computed, Filters.from_args(request.args))
     html = render_template(
         "tree.html",
