@@ -19,6 +19,7 @@ from sync.plan import TYPE_LABELS
 
 from . import api, login, openapi, tasks, views
 from .auth import Authenticator
+from .backends import BackendFactory
 from .config import DEFAULTS, AuthMode, load_config, secret_key
 from .errors import register_error_handlers
 from .locks import SyncLock
@@ -62,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SyncLock(config.source, config.state_dir),
         config.today,
         max_age=config.snapshot_max_age,
+        backend_for=BackendFactory(app.config["CREDENTIALS"] or None, app.config["SHEETS_API"]),
     )
     install(app, Services(config, organisation, Authenticator(config, http_session), TreeCache()))
 

@@ -45,6 +45,7 @@ def make_local_server(
     no_auth: bool = False,
     state_dir: Path | None = None,
     as_of: dt.date | None = None,
+    credentials: str | None = None,
 ) -> LocalServer:
     """Check SOURCE, build the app and bind the port (0 picks a free one); does not serve yet."""
     from werkzeug.serving import make_server
@@ -58,7 +59,8 @@ def make_local_server(
             f"--no-auth serves only on a loopback address (127.0.0.1), not {host}; "
             "drop --no-auth to use a token"
         )
-    open_backend(source)  # a missing workspace stops here with the way out, not on first click
+    # a missing workspace or credential stops here with the way out, not on the first click
+    open_backend(source, credentials=credentials)
     token = None if no_auth else secrets.token_urlsafe(24)
     app = create_app(
         {
@@ -68,6 +70,7 @@ def make_local_server(
             "STATE_DIR": str(state_dir) if state_dir else None,
             "AS_OF": as_of,
             "ON_APP_ENGINE": False,
+            "CREDENTIALS": credentials,
         }
     )
     server = make_server(host, port, app, threaded=True)
@@ -102,8 +105,20 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
     metavar="YYYY-MM-DD",
     help="Date to judge progress against (default: today).",
 )
+@click.option(
+    "--credentials",
+    metavar="FILE",
+    help="Google hubs only: a service-account JSON key (default: OKRTREE_CREDENTIALS, "
+    "GOOGLE_APPLICATION_CREDENTIALS, then Application Default Credentials).",
+)
 def serve(
-    source: str, host: str, port: int, no_auth: bool, state_dir: Path | None, as_of: dt.date | None
+    source: str,
+    host: str,
+    port: int,
+    no_auth: bool,
+    state_dir: Path | None,
+    as_of: dt.date | None,
+    credentials: str | None,
 ) -> None:
     """Serve SOURCE's alignment tree and API on this machine.
 
@@ -113,9 +128,16 @@ def serve(
     \b
     Example:
       okrtree serve my-org --port 8080
+      okrtree serve https://docs.google.com/spreadsheets/d/KEY/edit --credentials key.json
     """
     local = make_local_server(
-        source, host=host, port=port, no_auth=no_auth, state_dir=state_dir, as_of=as_of
+        source,
+        host=host,
+        port=port,
+        no_auth=no_auth,
+        state_dir=state_dir,
+        as_of=as_of,
+        credentials=credentials,
     )
     click.echo(f"okrtree is serving {source}")
     click.echo(f"Open the alignment tree: {local.url}")

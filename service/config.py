@@ -48,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "WEB_CLIENT_SECRET": None,
     "SNAPSHOT_MAX_AGE": 86400,  # seconds; 0 keeps a snapshot until the next sync
     "HTTP_SESSION": None,  # a requests.Session for Google's certificates and token endpoints
+    "CREDENTIALS": None,  # Google hubs: a service-account key file (else the environment's)
+    "SHEETS_API": None,  # Google hubs: a ready `sync.google.api.SheetsApi` (tests, emulator)
 }
 
 

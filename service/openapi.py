@@ -145,6 +145,7 @@ SCHEMAS: dict[str, Any] = {
             "warnings": _COUNT,
             "parent": _nullable("string"),
             "row": _nullable("integer", minimum=1),
+            "link": _nullable("string", description="the item's row in its spreadsheet (Google)"),
         }
     ),
     "TreeResponse": _object(

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sync.engine import Run, run, run_team
+from sync.google.keys import spreadsheet_key as google_key
 from sync.hub import parse_teams
 from sync.model import Team
 from sync.snapshot import Backend
@@ -25,8 +25,6 @@ from .locks import SyncLock
 from .store import Snapshot, SnapshotStore
 
 __all__ = ["Organisation", "Unregistered", "Validated", "find_team", "spreadsheet_key"]
-
-_KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 
 class Unregistered(Exception):  # noqa: N818 - an outcome the API turns into 403
@@ -41,9 +39,7 @@ def spreadsheet_key(text: str) -> str:
     >>> spreadsheet_key(" teams/sales.xlsx ")
     'teams/sales.xlsx'
     """
-    text = text.strip()
-    found = _KEY_IN_URL.search(text)
-    return found.group(1) if found else text
+    return google_key(text) or text.strip()
 
 
 def find_team(teams: list[Team], spreadsheet: str) -> Team | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sync.compute import Computed
 from sync.engine import Run
 from sync.model import Finding, Item, Result, Severity, Team
 from sync.report import result_json
+from sync.snapshot import TeamSnapshot
 from sync.tree import UNREACHABLE_LABEL
 
 __all__ = [
@@ -75,7 +75,9 @@ def row_counts(result: Result) -> Counter[tuple[str | None, int | None]]:
     return Counter((f.team, f.row) for f in result.findings if f.row is not None)
 
 
-def _item_row(item: Item, depth: int, ids: dict[str, str], warnings: int) -> dict[str, Any]:
+def _item_row(
+    item: Item, depth: int, ids: dict[str, str], warnings: int, link: str | None
+) -> dict[str, Any]:
     return {
         "id": item.id,
         "title": item.title,
@@ -88,6 +90,7 @@ def _item_row(item: Item, depth: int, ids: dict[str, str], warnings: int) -> dic
         "warnings": warnings,
         "parent": ids.get(item.parent) if item.parent else None,
         "row": item.row,
+        "link": link,
     }
 
 
@@ -103,23 +106,35 @@ MARKER_ROW: dict[str, Any] = {
     "warnings": 0,
     "parent": None,
     "row": None,
+    "link": None,
 }
 
 
-def tree_payload(computed: Computed) -> dict[str, Any]:
+def _links(outcome: Run) -> dict[str, TeamSnapshot]:
+    """Teams whose rows have web addresses (Google); a local file path is no use to a browser."""
+    return {s.team: s for s in outcome.snapshots if s.link_template.startswith("https://")}
+
+
+def tree_payload(outcome: Run) -> dict[str, Any]:
     """The combined alignment tree, depth-first as in the hub's `Alignment Tree` tab.
 
-    Items on alignment cycles follow a marker row of type `marker` at depth 0.
+    Items on alignment cycles follow a marker row of type `marker` at depth 0. `link` opens the
+    item's row in its spreadsheet where that is a web page (Google), else null.
     """
+    computed = outcome.computed
     result = computed.result
     ids = {item.key: item.id for item in result.items}
     counts = row_counts(result)
-    rows = [
-        MARKER_ROW
-        if entry.item is None
-        else _item_row(entry.item, entry.depth, ids, counts[(entry.item.team, entry.item.row)])
-        for entry in computed.tree
-    ]
+    links = _links(outcome)
+    rows = []
+    for entry in computed.tree:
+        item = entry.item
+        if item is None:
+            rows.append(MARKER_ROW)
+            continue
+        sheet = links.get(item.team)
+        link = sheet.link(item.row) if sheet else None
+        rows.append(_item_row(item, entry.depth, ids, counts[(item.team, item.row)], link))
     return {
         "as_of": result.as_of.isoformat(),
         "cycle": _cycle(result),

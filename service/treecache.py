@@ -45,7 +45,7 @@ class TreeCache:
             if kept is not None and kept.snapshot is snapshot:
                 return kept
             text = json.dumps(
-                tree_payload(snapshot.run.computed), ensure_ascii=False, separators=(",", ":")
+                tree_payload(snapshot.run), ensure_ascii=False, separators=(",", ":")
             ).encode("utf-8")
             etag = hashlib.sha256(text).hexdigest()[:32]
             self._body = TreeBody(snapshot, text, gzip.compress(text, compresslevel=6), etag)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.compute import Computed
+from sync.engine import Run
 from sync.model import STATUS_LABELS, Status
 
 from .payloads import tree_payload
@@ -126,9 +126,10 @@ def _apply(nodes: list[Node], filters: Filters, depth: int = 0) -> int:
     return found
 
 
-def build_page(computed: Computed, filters: Filters) -> TreePage:
+def build_page(outcome: Run, filters: Filters) -> TreePage:
     """The page for one snapshot and one set of filters."""
-    payload = tree_payload(computed)
+    computed = outcome.computed
+    payload = tree_payload(outcome)
     messages: dict[tuple[Any, Any], list[str]] = defaultdict(list)
     for finding in computed.result.findings:
         if finding.row is not None:

@@ -288,8 +288,9 @@ def test_tree_json_lists_every_item_depth_first(api: FlaskClient) -> None:
     assert len(rows) == 76 and {r["type"] for r in rows} == {"objective", "key_result"}
     assert set(rows[0]) == {
         "id", "title", "type", "team", "owner", "depth", "score",
-        "status", "warnings", "parent", "row",
+        "status", "warnings", "parent", "row", "link",
     }  # fmt: skip
+    assert {r["link"] for r in rows} == {None}  # a local workbook has no web address
     assert (rows[0]["id"], rows[0]["depth"], rows[0]["parent"]) == ("CO-1", 0, None)
     assert (rows[1]["id"], rows[1]["depth"], rows[1]["parent"]) == ("CO-2", 1, "CO-1")
     by_id = {r["id"]: r for r in rows}
