@@ -39,6 +39,7 @@ DEFAULT_PER_MINUTE = 60
 READS_ENV = "OKRTREE_READS_PER_MINUTE"
 WRITES_ENV = "OKRTREE_WRITES_PER_MINUTE"
 SETTING_KEYS = {"reads per minute": "reads", "writes per minute": "writes"}
+_SLACK = 1e-6  # seconds: rounding in clock arithmetic must not make a waiter wait again
 
 
 class RateLimiter:
@@ -79,13 +80,13 @@ class RateLimiter:
         with self._lock:
             while True:
                 now = self.clock()
-                while self.sent and now - self.sent[0] >= self.span:
+                while self.sent and now - self.sent[0] >= self.span - _SLACK:
                     self.sent.popleft()
                 if len(self.sent) < self.limit:
                     self.sent.append(now)
                     self.waited += waited
                     return waited
-                pause = self.span - (now - self.sent[0])
+                pause = max(self.span - (now - self.sent[0]), _SLACK)
                 self.sleep(pause)
                 waited += pause
 

@@ -157,3 +157,52 @@ def team_keys(emulator: Emulator, hub: str) -> dict[str, str]:
     rows = emulator.values(hub, "Teams")
     column = rows[0].index("Spreadsheet")
     return {row[0]: row[column].split("/d/")[1].split("/")[0] for row in rows[1:] if row}
+
+
+HEADER = ["ID", "Type", "Title", "Owner", "Parent", "Depends on", "Start", "Target", "Current"]
+HEADER += ["Weight", "Updated", "Why now", "Score", "Status", "Warnings"]
+
+
+def fast_org(emulator: Emulator, teams: int, settings: dict[str, Any] | None = None) -> str:
+    """An organisation of `teams` small teams made directly in the emulator (quick for many)."""
+    rows = [["Team", "Level", "Parent team", "Spreadsheet", "Tab"]]
+    for i in range(teams):
+        prefix = f"T{i}"
+        parent = "" if i == 0 else "T0-1"
+        okrs = [
+            HEADER,
+            [
+                f"{prefix}-1",
+                "Objective",
+                "Goal",
+                "o@x.example",
+                parent,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "now",
+            ],
+            [
+                f"{prefix}-2",
+                "Key Result",
+                "Count",
+                "o@x.example",
+                "",
+                "",
+                0,
+                10,
+                4,
+                "",
+                "2026-11-20",
+            ],
+        ]
+        key = emulator.create_spreadsheet(f"team {i}", {"OKRs": okrs})
+        level = "Company" if i == 0 else "Team"
+        url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+        rows.append([f"Team {i}", level, "" if i == 0 else "Team 0", url, "OKRs"])
+    values = {**CYCLE, **(settings or {})}
+    settings_rows = [[k, v.isoformat() if isinstance(v, dt.date) else v] for k, v in values.items()]
+    return emulator.create_spreadsheet("hub", {"Teams": rows, "Settings": settings_rows})
