@@ -61,10 +61,14 @@ class GoogleApiError(SourceError):
 def clean_json(value: Any) -> Any:
     """A copy of a request body holding only JSON types: NaN and infinities become null,
     numpy scalars become Python numbers, tuples lists. Anything else is a bug: TypeError."""
-    if value is None or isinstance(value, bool | str | int):
+    if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):  # np.float64 is a float: made a plain one here
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, Mapping):
         return {str(k): clean_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

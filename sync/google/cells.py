@@ -61,9 +61,9 @@ def extended_value(value: Any) -> dict[str, Any] | None:
     if isinstance(value, bool):
         return {"boolValue": value}
     if isinstance(value, int):
-        return {"numberValue": value}
-    if isinstance(value, float):
-        return {"numberValue": value} if math.isfinite(value) else None
+        return {"numberValue": int(value)}
+    if isinstance(value, float):  # np.float64 is a float subclass: sent as a plain float
+        return {"numberValue": float(value)} if math.isfinite(value) else None
     if isinstance(value, dt.date):
         return {"numberValue": serial(value)}
     item = getattr(value, "item", None)  # numpy scalars
