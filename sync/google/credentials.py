@@ -7,7 +7,9 @@ send no token at all: they are for the offline emulator, which needs none.
 
 from __future__ import annotations
 
+import json
 import os
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,8 @@ from typing import Any
 import google.auth
 from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
+from google.oauth2 import service_account
+from google.oauth2.credentials import Credentials as UserCredentials
 
 from ..errors import ConfigError
 
@@ -67,6 +71,20 @@ def account_email(credentials: object) -> str | None:
     return None
 
 
+def _load(file: Path) -> Credentials:
+    """Credentials from a JSON file the user pointed at (so its content is theirs to trust)."""
+    info = json.loads(file.read_text(encoding="utf-8"))
+    kind = info.get("type") if isinstance(info, dict) else None
+    if kind == "service_account":
+        return service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+    if kind == "authorized_user":
+        return UserCredentials.from_authorized_user_info(info, scopes=list(SCOPES))
+    with warnings.catch_warnings():  # other kinds: google-auth's loader, which warns on each
+        warnings.simplefilter("ignore", DeprecationWarning)
+        credentials, _ = google.auth.load_credentials_from_file(str(file), scopes=list(SCOPES))
+    return credentials
+
+
 def _from_file(path: str, origin: str) -> Identity:
     file = Path(path).expanduser()
     if not file.is_file():
@@ -75,7 +93,7 @@ def _from_file(path: str, origin: str) -> Identity:
             "(IAM > Service accounts > Keys > Add key > JSON)"
         )
     try:
-        credentials, _ = google.auth.load_credentials_from_file(str(file), scopes=list(SCOPES))
+        credentials = _load(file)
     except (GoogleAuthError, ValueError, OSError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ConfigError(
