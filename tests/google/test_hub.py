@@ -1,0 +1,108 @@
+"""The hub's output tabs in Google: frozen bold header, Google-grade colours, 0.00 scores,
+indented tree, HYPERLINKs that open the source row, History kept by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sheets_templates import template
+from sync.backends.gsheets import GoogleBackend
+from sync.emulator import Emulator
+from sync.engine import run
+from sync.google.cells import rgb
+
+from .conftest import AS_OF, sync, team_keys
+
+
+def colour(hex_colour: str) -> dict[str, float]:
+    return {k: v for k, v in rgb(hex_colour).items() if v}
+
+
+def fmt(emulator: Emulator, hub: str, tab: str, row: int, column: int) -> dict[str, Any]:
+    cell = emulator.sheet(hub, tab).cells.get((row - 1, column - 1), {})
+    return dict(cell.get("userEnteredFormat") or {})
+
+
+@pytest.fixture
+def synced(emulator: Emulator, example_hub: str, backend: Callable[[str], GoogleBackend]) -> str:
+    sync(backend(example_hub))
+    return example_hub
+
+
+def test_output_tabs_come_after_the_input_tabs_with_a_frozen_filtered_header(
+    emulator: Emulator, synced: str
+) -> None:
+    sheets = sorted(emulator.spreadsheet(synced).sheets, key=lambda s: s.index)
+    assert [s.title for s in sheets] == ["Teams", "Settings", "Alignment Tree", "Findings"]
+    for title in ("Alignment Tree", "Findings"):
+        sheet = emulator.sheet(synced, title)
+        assert sheet.frozen_rows == 1
+        assert sheet.basic_filter is not None
+        header = fmt(emulator, synced, title, 1, 1)
+        assert header["textFormat"]["bold"] is True and header["backgroundColor"]
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [(0.9, "On track"), (0.7, "On track"), (0.69, "At risk"), (0.4, "At risk"), (0.1, "Off track")],
+)
+def test_score_bands_are_googles_grades(score: float, band: str) -> None:
+    from sync.backends.gsheets_hub import _band
+
+    assert _band(score) == template()["status_colours"][band]
+
+
+def test_scores_statuses_tree_and_links(emulator: Emulator, synced: str) -> None:
+    rows = emulator.values(synced, "Alignment Tree", render="UNFORMATTED_VALUE")
+    header = rows[0]
+    at = {name: header.index(name) + 1 for name in header}
+    by_id = {row[at["ID"] - 1]: (r, row) for r, row in enumerate(rows[1:], start=2)}
+    r, row = by_id["CO-2"]
+    assert row[at["Tree"] - 1].startswith("    Grow annual") and row[at["Depth"] - 1] == 1
+    score = fmt(emulator, synced, "Alignment Tree", r, at["Score"])
+    assert score["numberFormat"] == {"type": "NUMBER", "pattern": "0.00"}
+    assert score["backgroundColor"] == colour(template()["status_colours"]["At risk"])  # 0.60
+    status = fmt(emulator, synced, "Alignment Tree", r, at["Status"])
+    assert status["backgroundColor"] == colour(template()["status_colours"]["On track"])
+    formula = emulator.sheet(synced, "Alignment Tree").cells[(r - 1, at["Link"] - 1)]
+    key = team_keys(emulator, synced)["Northwind"]
+    gid = emulator.sheet(key, "OKRs").sheet_id
+    assert formula["userEnteredValue"]["formulaValue"] == (
+        f'=HYPERLINK("https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}&range=A3",'
+        '"Open row 3")'
+    )
+    depth = {row[at["ID"] - 1]: row[at["Depth"] - 1] for row in rows[1:]}
+    tree = {row[at["ID"] - 1]: row[at["Tree"] - 1] for row in rows[1:]}
+    assert all(tree[i].startswith("    " * depth[i]) for i in tree)
+    assert not any(tree[i].startswith("    " * (depth[i] + 1)) for i in tree)
+
+
+def test_history_keeps_one_snapshot_per_date(
+    emulator: Emulator, example_hub: str, backend: Callable[[str], GoogleBackend]
+) -> None:
+    run(backend(example_hub), AS_OF, write=True, snapshot=True)
+    first = emulator.values(example_hub, "History")
+    run(backend(example_hub), AS_OF, write=True, snapshot=True)
+    assert emulator.values(example_hub, "History") == first
+    run(backend(example_hub), AS_OF + dt.timedelta(days=1), write=True, snapshot=True)
+    later = emulator.values(example_hub, "History")
+    items = len(first) - 1
+    assert len(later) == 1 + 2 * items
+    assert {row[0] for row in later[1:]} == {"2026-11-21", "2026-11-22"}
+    assert fmt(emulator, example_hub, "History", 2, 1)["numberFormat"]["type"] == "DATE"
+    tabs = sorted(emulator.spreadsheet(example_hub).sheets, key=lambda s: s.index)
+    assert [s.title for s in tabs][-1] == "History"
+
+
+def test_a_hub_tab_renamed_in_another_case_is_reused_not_duplicated(
+    emulator: Emulator, synced: str, backend: Callable[[str], GoogleBackend]
+) -> None:
+    emulator.rename_tab(synced, "Findings", "findings")
+    emulator.edit_values(synced, "findings", "A2", [["edited"]])
+    sync(backend(synced))
+    titles = sorted(s.title for s in emulator.spreadsheet(synced).sheets)
+    assert titles == ["Alignment Tree", "Findings", "Settings", "Teams"]
