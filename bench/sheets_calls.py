@@ -1,0 +1,190 @@
+"""Benchmark: Sheets API calls of okrtree's Google backend beside the common gspread recipe.
+
+    python bench/sheets_calls.py [--sizes 10 100 1000] [--latency 0.1] [--timed 1000]
+
+Both run against the fake Sheets API in process (`sync.emulator`), which counts requests by
+kind. okrtree: one read per spreadsheet, one ID check and one write per changed spreadsheet,
+the hub in one write. The common recipe, per team: `open_by_key` -> `worksheet()` ->
+`get_all_records()` -> `update_cell()` per changed cell (the same cells okrtree writes), and
+each hub output tab that changes looked up, cleared and rewritten. Then okrtree's wall time for the
+`--timed` organisation with `--latency` seconds added to every request (quota limits lifted,
+so the time shown is what latency costs; at Google's default 60 requests a minute the quota,
+not latency, sets the pace, as printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import gspread  # noqa: E402
+
+from sync.backends.gsheets import GoogleBackend  # noqa: E402
+from sync.emulator import Emulator, make_client  # noqa: E402
+from sync.engine import run  # noqa: E402
+from sync.google.api import SheetsApi  # noqa: E402
+from sync.google.ratelimit import DEFAULT_PER_MINUTE, Quotas  # noqa: E402
+from sync.plan import plan_hub, plan_teams  # noqa: E402
+from sync.snapshot import Link  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 21)
+HEADER = ["ID", "Type", "Title", "Owner", "Parent", "Depends on", "Start", "Target", "Current"]
+HEADER += ["Weight", "Updated", "Why now", "Score", "Status", "Warnings"]
+UNLIMITED = 10**9
+
+
+def build(emulator: Emulator, teams: int) -> str:
+    """An organisation of `teams` spreadsheets (2 objectives, 6 key results each)."""
+    hub_rows: list[list[Any]] = [["Team", "Level", "Parent team", "Spreadsheet", "Tab"]]
+    for t in range(teams):
+        parent_team = "" if t == 0 else f"Team {(t - 1) // 8}"
+        rows: list[list[Any]] = [HEADER]
+        for o in range(2):
+            parent = "" if t == 0 else f"T{(t - 1) // 8}-{o * 4 + 2}"
+            rows.append([f"T{t}-{o * 4 + 1}", "Objective", f"Goal {o}", "a@x.example", parent])
+            for k in range(3):
+                current = (t * 7 + o * 3 + k) % 11
+                rows.append(
+                    [
+                        f"T{t}-{o * 4 + 2 + k}",
+                        "Key Result",
+                        f"Measure {k}",
+                        "b@x.example",
+                        "",
+                        "",
+                        0,
+                        10,
+                        current,
+                        "",
+                        "2026-11-18",
+                    ]
+                )
+        key = emulator.create_spreadsheet(f"Team {t}", {"OKRs": rows})
+        level = "Company" if t == 0 else "Team"
+        url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+        hub_rows.append([f"Team {t}", level, parent_team, url, "OKRs"])
+    settings = [["Cycle", "2026-Q4"], ["Cycle start", "2026-10-01"], ["Cycle end", "2026-12-31"]]
+    return emulator.create_spreadsheet("hub", {"Teams": hub_rows, "Settings": settings})
+
+
+def backend(emulator: Emulator, hub: str) -> GoogleBackend:
+    api = SheetsApi(make_client(emulator).http_client, Quotas.build(UNLIMITED, UNLIMITED, env={}))
+    return GoogleBackend(hub, api)
+
+
+def counts(emulator: Emulator) -> tuple[int, int]:
+    stats = emulator.stats()
+    emulator.reset_stats()
+    return stats["reads"], stats["writes"]
+
+
+def okrtree_calls(teams: int) -> dict[str, tuple[int, int]]:
+    emulator = Emulator()
+    emulator.sleep = lambda seconds: None
+    hub = build(emulator, teams)
+    out = {}
+    for phase, write in (("validate", False), ("sync", True), ("re-sync", True)):
+        run(backend(emulator, hub), AS_OF, write=write)
+        out[phase] = counts(emulator)
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Link):
+        target, text = value.target.replace('"', '""'), value.text.replace('"', '""')
+        return f'=HYPERLINK("{target}","{text}")'
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def recipe_calls(teams: int) -> dict[str, tuple[int, int]]:
+    """The common recipe, writing the cells okrtree's planner says change."""
+    emulator = Emulator()
+    emulator.sleep = lambda seconds: None
+    hub = build(emulator, teams)
+    gc = make_client(emulator)
+    out = {}
+    for phase, write in (("validate", False), ("sync", True), ("re-sync", True)):
+        planned = run(backend(emulator, hub), AS_OF, write=False)  # what should change
+        emulator.reset_stats()
+        book = gc.open_by_key(hub)
+        book.worksheet("Teams").get_all_records()
+        book.worksheet("Settings").get_all_values()
+        sheets = {}
+        for team in planned.teams:
+            key = team.source.split("/d/")[1].split("/")[0]
+            worksheet = gc.open_by_key(key).worksheet(team.tab)
+            worksheet.get_all_records()
+            sheets[team.name] = worksheet
+        if write:
+            for _, changes in plan_teams(planned.computed, planned.teams, planned.snapshots):
+                for change in changes.changes:
+                    value = "" if change.value is None else change.value
+                    sheets[changes.team].update_cell(change.row, change.column, value)
+            for table in plan_hub(planned.computed, planned.hub, planned.snapshots, False) or []:
+                rows = [table.header, *[[_cell(v) for v in row] for row in table.rows]]
+                try:
+                    tab = book.worksheet(table.name)
+                except gspread.WorksheetNotFound:
+                    tab = book.add_worksheet(table.name, len(rows) + 1, len(table.header))
+                tab.clear()
+                tab.update(rows, "A1", value_input_option="USER_ENTERED")
+        out[phase] = counts(emulator)
+        if write and phase == "sync":
+            # the recipe rewrites the hub tabs on every run; keep okrtree's state for re-sync
+            run(backend(emulator, hub), AS_OF, write=True)
+            emulator.reset_stats()
+    return out
+
+
+def timed(teams: int, latency: float) -> dict[str, float]:
+    emulator = Emulator()
+    hub = build(emulator, teams)
+    emulator.add_latency(latency)
+    out = {}
+    for phase, write in (("validate", False), ("sync", True), ("re-sync", True)):
+        started = time.perf_counter()
+        run(backend(emulator, hub), AS_OF, write=write)
+        out[phase] = time.perf_counter() - started
+        reads, writes = counts(emulator)
+        out[f"{phase} quota"] = 60 * max(reads, writes) / DEFAULT_PER_MINUTE
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--timed", type=int, default=1000, help="0 skips the timed run")
+    args = parser.parse_args()
+    print("API calls (reads / writes)")
+    print(f"{'sheets':>7}  {'phase':<9} {'okrtree':>13}  {'gspread recipe':>15}  ratio")
+    for size in args.sizes:
+        ours, theirs = okrtree_calls(size), recipe_calls(size)
+        for phase in ("validate", "sync", "re-sync"):
+            (r1, w1), (r2, w2) = ours[phase], theirs[phase]
+            ratio = (r2 + w2) / max(1, r1 + w1)
+            print(f"{size:>7}  {phase:<9} {r1:>6} / {w1:<5} {r2:>7} / {w2:<6} {ratio:5.1f}x")
+    if args.timed:
+        latency = f"{args.latency * 1000:.0f} ms per request"
+        print(f"\nokrtree wall time, {args.timed} team sheets, {latency}")
+        for phase, seconds in timed(args.timed, args.latency).items():
+            if phase.endswith("quota"):
+                minutes = math.ceil(seconds / 60)
+                print(
+                    f"  {'':<9} at {DEFAULT_PER_MINUTE} requests/min the quota needs ~{minutes} min"
+                )
+            else:
+                print(f"  {phase:<9} {seconds:7.1f} s")
+
+
+if __name__ == "__main__":
+    main()
