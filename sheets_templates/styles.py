@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -22,7 +22,6 @@ __all__ = [
     "OUTPUT_NOTE",
     "band_colours",
     "hub_columns",
-    "indent",
     "solid_fill",
     "status_fill",
     "style_header",
@@ -59,11 +58,6 @@ def band_colours() -> list[tuple[float, str]]:
 
 
 @cache
-def indent(depth: int) -> Alignment:
-    """Left indentation for a tree row at `depth` (Excel allows at most 250 steps)."""
-    return Alignment(indent=max(0, min(depth, 250)), vertical="top")
-
-
 def hub_columns(tab: str) -> dict[str, dict[str, Any]]:
     """A hub tab's column definitions from template.json, by column name."""
     tab_def = template()["hub_tabs"].get(tab, {})

@@ -141,6 +141,19 @@ def _run(
     tables = plan_hub(current.computed, current.hub, current.snapshots, snapshot)
     result = current.computed.result
     if tables:
-        result.writes_cells += backend.write_hub(tables)
-        result.writes_spreadsheets += 1
+        try:
+            result.writes_cells += backend.write_hub(tables)
+            result.writes_spreadsheets += 1
+        except WriteRefused as err:  # said in the run's findings; the team sheets stand
+            code = Code.NOT_WRITTEN
+            refused = Finding(
+                CODE_SEVERITY[code],
+                code,
+                None,
+                None,
+                f"The hub {current.hub.source} was not written: {err}. Its "
+                "Alignment Tree and Findings tabs are out of date; fix that and "
+                "run sync again.",
+            )
+            result.findings = sort_findings([*result.findings, refused])
     return current

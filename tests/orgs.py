@@ -173,8 +173,10 @@ class MemoryBackend:
         self.team_writes.append(changes)
 
     def write_hub(self, tables: list[OutputTable]) -> int:
-        from sync.snapshot import Link
+        from sync.snapshot import Link, WriteRefused
 
+        if "hub" in self.refuse:
+            raise WriteRefused(self.refuse["hub"])
         for table in tables:
             self.hub.tabs[table.name] = [list(table.header)] + [
                 [v.text if isinstance(v, Link) else v for v in row] for row in table.rows

@@ -31,7 +31,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_templates.builder import HUB_FILE, SETTINGS_TAB, TEAMS_TAB
-from sheets_templates.styles import hub_columns, indent, status_fill, style_header
+from sheets_templates.styles import hub_columns, status_fill, style_header
 
 from ..snapshot import Grid, Link, OutputTable
 from .xlsx_cells import load_for_write, read_sheet, save_keeping_results, set_value
@@ -239,7 +239,9 @@ def _new_tab_index(names: list[str], name: str) -> int:
 
 
 def _fill_table(ws: Worksheet, table: OutputTable) -> None:
-    """Write a table with a styled frozen header, filters, widths, indents, colours and links.
+    """Write a table with a styled frozen header, filters, widths, colours and links.
+
+    The Tree column carries its own indentation as leading spaces, the same in every backend.
 
     Each distinct style is built once through openpyxl's setters and then copied to the other
     cells that share it: setting styles cell by cell costs seconds on a large tree.
@@ -255,7 +257,6 @@ def _fill_table(ws: Worksheet, table: OutputTable) -> None:
     }
     if "Score" in position:
         formats.setdefault(position["Score"], "0.00")
-    tree_at, depth_at = position.get("Tree"), position.get("Depth")
     status_at = position.get("Status")
     styles: dict[tuple[object, ...], StyleArray] = {}
 
@@ -280,11 +281,6 @@ def _fill_table(ws: Worksheet, table: OutputTable) -> None:
             fill = status_fill(value) if c == status_at and isinstance(value, str) else None
             if c in formats or fill is not None:
                 style(cell, (c, value if fill else None), partial(_format, formats.get(c), fill))
-        if tree_at is not None and depth_at is not None and depth_at < len(values):
-            depth = values[depth_at]
-            if isinstance(depth, int | float) and not isinstance(depth, bool) and depth > 0:
-                tree_cell = ws.cell(row=r, column=tree_at + 1)
-                style(tree_cell, ("indent", int(depth)), partial(_indent, int(depth)))
     if table.header:
         ws.auto_filter.ref = ws.dimensions
 
@@ -298,10 +294,6 @@ def _format(number_format: str | None, fill: PatternFill | None, cell: Any) -> N
         cell.number_format = number_format
     if fill is not None:
         cell.fill = fill
-
-
-def _indent(depth: int, cell: Any) -> None:
-    cell.alignment = indent(depth)
 
 
 def _as_hyperlink(target: str) -> Hyperlink:

@@ -70,8 +70,8 @@ def history(*scores: float) -> OutputTable:
 
 TREE = tree(
     ("Grow", 0, 0.5, "On track", "team.xlsx#'OKRs'!A2"),
-    ("Revenue", 1, 0.4, "At risk", "team.xlsx#'OKRs'!A3"),
-    ("Deeper", 3, None, "No data", "https://example.com/sheet#gid=0&range=A4"),
+    ("    Revenue", 1, 0.4, "At risk", "team.xlsx#'OKRs'!A3"),
+    ("            Deeper", 3, None, "No data", "https://example.com/sheet#gid=0&range=A4"),
 )
 
 
@@ -89,7 +89,8 @@ def test_tables_are_styled_for_people(workspace: Path, backend: XlsxBackend) -> 
     widths = {c["name"]: c["width"] for c in template()["hub_tabs"]["Alignment Tree"]["columns"]}
     assert ws.column_dimensions["A"].width == widths["Tree"]
     assert ws.column_dimensions["E"].width == widths["Team"]
-    assert [ws.cell(r, 1).alignment.indent for r in (2, 3, 4)] == [0, 1, 3]
+    assert [ws.cell(r, 1).value for r in (2, 3, 4)] == ["Grow", "    Revenue", "            Deeper"]
+    assert {ws.cell(r, 1).alignment.indent for r in (2, 3, 4)} == {0}  # spaces, not a second indent
     colours = template()["status_colours"]
     assert ws["H2"].fill.fgColor.rgb == "00" + colours["On track"]
     assert ws["H3"].fill.fgColor.rgb == "00" + colours["At risk"]
@@ -151,8 +152,14 @@ def test_an_input_tab_cannot_be_replaced(backend: XlsxBackend) -> None:
             [
                 tree(
                     ("Grow", 0, 0.5, "On track", "other.xlsx#'OKRs'!A2"),
-                    ("Revenue", 1, 0.4, "At risk", "team.xlsx#'OKRs'!A3"),
-                    ("Deeper", 3, None, "No data", "https://example.com/sheet#gid=0&range=A4"),
+                    ("    Revenue", 1, 0.4, "At risk", "team.xlsx#'OKRs'!A3"),
+                    (
+                        "            Deeper",
+                        3,
+                        None,
+                        "No data",
+                        "https://example.com/sheet#gid=0&range=A4",
+                    ),
                 )
             ],
             1,
@@ -193,5 +200,5 @@ def test_a_kept_tab_keeps_its_links_when_another_is_replaced(
     ws = load_workbook(workspace / "hub.xlsx")["Alignment Tree"]
     assert (ws["J2"].hyperlink.target, ws["J2"].hyperlink.location) == ("team.xlsx", "'OKRs'!A2")
     assert ws["J4"].hyperlink.target == "https://example.com/sheet#gid=0&range=A4"
-    assert ws["J3"].style == "Hyperlink" and ws["A4"].alignment.indent == 3
+    assert ws["J3"].style == "Hyperlink" and ws["A4"].value == "            Deeper"
     assert backend.write_hub([TREE, findings("b")]) == 0

@@ -171,3 +171,14 @@ def test_hub_tabs_vouched_by_digest_need_not_be_read_back() -> None:
     assert plan_hub(first.computed, hub, first.snapshots, snapshot_history=False) == []
     hub.digests["Findings"] = "edited since"
     assert [t.name for t in plan_hub(first.computed, hub, first.snapshots, False)] == ["Findings"]
+
+
+def test_a_refused_hub_becomes_not_written_after_the_teams_are_written() -> None:
+    backend = MemoryBackend(example())
+    backend.refuse["hub"] = "it is open in an editor"
+    result = run(backend, AS_OF, write=True).computed.result
+    assert {c.team for c in backend.team_writes} == {"Co", "Eng"}
+    refused = [f for f in result.findings if f.code is Code.NOT_WRITTEN]
+    assert [(f.team, f.id) for f in refused] == [(None, None)]
+    assert "hub.xlsx was not written: it is open in an editor" in refused[0].message
+    assert result.writes_spreadsheets == 2
