@@ -81,6 +81,11 @@ def test_cron_runs_the_nightly_task_on_the_worker() -> None:
     assert job["schedule"] == "every day 02:00" and job["timezone"] == "Europe/Berlin"
 
 
+def test_long_syncs_are_dispatched_to_the_worker() -> None:
+    rules = {rule["url"]: rule["service"] for rule in load("dispatch.yaml")["dispatch"]}
+    assert rules == {"*/api/sync": "worker", "*/tasks/*": "worker"}
+
+
 def test_main_exposes_the_app() -> None:
     text = (ROOT / "main.py").read_text(encoding="utf-8")
     assert "from service import create_app" in text and "app = create_app()" in text
