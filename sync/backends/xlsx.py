@@ -27,6 +27,7 @@ from sheets_templates.builder import HUB_FILE
 
 from ..errors import SourceError
 from ..model import Team, id_key
+from ..plan import table_digest
 from ..snapshot import (
     Grid,
     HubSnapshot,
@@ -44,8 +45,11 @@ from .xlsx_safety import (
     lock_file,
     lossy_content,
 )
+from .xlsx_state import load_digests, save_digests
 
 __all__ = ["HUB_FILE", "OUTPUT_TABS", "XlsxBackend"]
+
+VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole every time
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8
@@ -65,6 +69,7 @@ class XlsxBackend:
         self._stamps: dict[str, FileStamp] = {}
         self._unwritable: dict[str, str | None] = {}
         self._hub_seen: tuple[FileStamp, dict[str, Grid]] | None = None
+        self._hub_digests: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -82,10 +87,20 @@ class XlsxBackend:
             )
         try:
             stamp = FileStamp.of(self.hub_path)
+            # History is always read: a snapshot keeps its earlier rows.
+            digests = {
+                tab: digest
+                for tab, digest in load_digests(self.workspace, stamp).items()
+                if tab in VOUCHABLE_TABS
+            }
             with capture_loss_warnings():
                 wb = load_workbook(self.hub_path, read_only=True, data_only=True)
                 try:
-                    tabs = {ws.title: read_sheet(wb, ws) for ws in wb.worksheets}
+                    tabs = {
+                        ws.title: read_sheet(wb, ws)
+                        for ws in wb.worksheets
+                        if ws.title not in digests
+                    }
                 finally:
                     wb.close()
         except UNREADABLE as err:
@@ -94,7 +109,8 @@ class XlsxBackend:
                 f"open it in Excel or LibreOffice and save it as .xlsx"
             ) from err
         self._hub_seen = (stamp, tabs)
-        return HubSnapshot(source=str(self.workspace), tabs=tabs)
+        self._hub_digests = digests
+        return HubSnapshot(source=str(self.workspace), tabs=tabs, digests=dict(digests))
 
     def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
         """Each team's OKR tab, in the given order; problems become snapshots with `error`.
@@ -180,9 +196,18 @@ class XlsxBackend:
         if reason:
             raise WriteRefused(reason)
         known = None
-        if self._hub_seen is not None and self._hub_seen[0] == FileStamp.of(self.hub_path):
+        unchanged_since_read = self._hub_seen is not None and self._hub_seen[0] == FileStamp.of(
+            self.hub_path
+        )
+        if unchanged_since_read:
+            assert self._hub_seen is not None
             known = self._hub_seen[1]
-        return write_tables(self.hub_path, tables, known)
+        changed = write_tables(self.hub_path, tables, known)
+        # Tabs not written now keep their record only if the hub was untouched since the read.
+        digests = dict(self._hub_digests) if unchanged_since_read else {}
+        digests.update({t.name: table_digest(t) for t in tables if t.name in VOUCHABLE_TABS})
+        save_digests(self.workspace, FileStamp.of(self.hub_path), digests)
+        return changed
 
 
 # -- reading helpers ---------------------------------------------------------------------------
