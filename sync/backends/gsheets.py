@@ -207,7 +207,8 @@ class GoogleBackend:
         return f"the Sheets API kept failing ({err})"
 
     def write_hub(self, tables: list[OutputTable]) -> int:
-        """Replace the given output tabs in one request; return the number of cells changed."""
+        """Replace the given output tabs in one request; return the number of cells changed.
+        `WriteRefused` (the run's `NOT_WRITTEN`) when Google will not take it."""
         if not tables:
             return 0
         tabs = self._hub_tabs
@@ -217,7 +218,7 @@ class GoogleBackend:
             self.api.batch_update(self.hub_key, requests, idempotent=not adds)
         except GoogleApiError as err:
             if not err.ambiguous:
-                raise SourceError(self._hub_write_problem(err)) from err
+                raise WriteRefused(self._write_problem(err)) from err
             # The batch may have run (a lost answer): look at the tabs again and send what
             # brings them to the wanted state from there.
             try:
@@ -225,13 +226,8 @@ class GoogleBackend:
                 requests, _ = hub_requests(tables, parse_tabs(answer), self.rng)
                 self.api.batch_update(self.hub_key, requests)
             except GoogleApiError as again:
-                raise SourceError(self._hub_write_problem(again)) from again
+                raise WriteRefused(self._write_problem(again)) from again
         return count
-
-    def _hub_write_problem(self, err: GoogleApiError) -> str:
-        if err.status == 403:
-            return f"the hub {self.hub_url} cannot be written: {self._share_hint('Editor')}"
-        return f"the hub {self.hub_url} could not be written: {err}"
 
 
 class _MissingTab(Exception):

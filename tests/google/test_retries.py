@@ -12,7 +12,6 @@ import requests
 
 from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator, make_client
-from sync.errors import SourceError
 from sync.google.api import GoogleApiError, SheetsApi
 from sync.google.ratelimit import FakeClock, Quotas
 from sync.google.retry import RetryPolicy
@@ -165,13 +164,28 @@ def test_a_failed_hub_write_that_adds_tabs_ends_with_each_tab_once(
     assert "spreadsheets.batchUpdate" not in kinds(emulator)  # and it is all in place
 
 
-def test_a_hub_that_cannot_be_written_stops_with_one_line(
+def test_a_hub_that_cannot_be_written_is_not_written_and_the_teams_stand(
     emulator: Emulator, org: Callable[[int], str], backend: Callable[[str], GoogleBackend]
 ) -> None:
     hub = org(2)
     emulator.set_access(hub, writable=False)
-    with pytest.raises(SourceError, match=f"cannot be written: share it with {ACCOUNT}"):
-        sync(backend(hub))
+    result = sync(backend(hub)).computed.result
+    refused = [f for f in result.findings if f.code == Code.NOT_WRITTEN]
+    assert [f.team for f in refused] == [None]
+    assert f"share it with {ACCOUNT} (Editor)" in refused[0].message
+    assert result.writes_spreadsheets == 2  # both teams
+
+
+def test_a_hub_write_that_keeps_failing_is_not_written(
+    emulator: Emulator, org: Callable[[int], str], backend: Callable[[str], GoogleBackend]
+) -> None:
+    hub = org(2)
+    sync(backend(hub))
+    emulator.edit_values(hub, "Findings", "A1", [["edited"]])
+    emulator.fail_next(50, status=503, kind="spreadsheets.batchUpdate", spreadsheet_id=hub)
+    result = sync(backend(hub)).computed.result
+    [refused] = [f for f in result.findings if f.code == Code.NOT_WRITTEN]
+    assert "HTTP 503 after 5 attempts" in refused.message
 
 
 @pytest.mark.parametrize(
