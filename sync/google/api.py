@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -220,5 +221,28 @@ def make_api(
     base = endpoint_from(endpoint, env)
     if base is not None:
         redirect(http.session, base, pool_size)
-    quotas = Quotas.build(reads_per_minute, writes_per_minute, env)
+    quotas = _shared_quotas(
+        (identity.account or identity.origin, base or "google"),
+        lambda: Quotas.build(reads_per_minute, writes_per_minute, env),
+    )
     return SheetsApi(http, quotas, RetryPolicy(), identity.account)
+
+
+_QUOTAS: dict[tuple[str, str], Quotas] = {}
+_QUOTAS_LOCK = threading.Lock()
+
+
+def _shared_quotas(account: tuple[str, str], build: Callable[[], Quotas]) -> Quotas:
+    """One pair of limiters per account and endpoint in this process: Google counts per
+    account, so backends opened one after another (the service opens one per request) share
+    them. Limits given again (options, environment) replace the earlier ones."""
+    fresh = build()
+    with _QUOTAS_LOCK:
+        shared = _QUOTAS.get(account)
+        if shared is None:
+            _QUOTAS[account] = fresh
+            return fresh
+    shared.reads.set_limit(fresh.reads.limit)
+    shared.writes.set_limit(fresh.writes.limit)
+    shared.fixed_reads, shared.fixed_writes = fresh.fixed_reads, fresh.fixed_writes
+    return shared

@@ -118,3 +118,26 @@ def test_no_gspread_metadata_round_trips(
     assert not {"values.get", "drive.files.get", "drive.files.list"} & set(kinds(emulator))
     reads = [info for info, _ in emulator.log if info.kind == "spreadsheets.get"]
     assert len({info.spreadsheet_id for info in reads}) == len(reads) == 17
+
+
+def test_one_team_again_costs_one_read_one_check_and_one_write(
+    emulator: Emulator, org: Callable[[int], str], backend: Callable[[str], GoogleBackend]
+) -> None:
+    from sync.engine import run_team
+
+    from .conftest import AS_OF
+
+    hub = org(3)
+    one = backend(hub)
+    first = sync(one)
+    key = team_keys(emulator, hub)["T1"]
+    emulator.edit_values(key, "OKRs", "I3", [[9]])
+    emulator.reset_stats()
+    again = run_team(one, first, "T1", AS_OF)
+    assert kinds(emulator) == {
+        "spreadsheets.get": 1,
+        "values.batchGet": 1,
+        "spreadsheets.batchUpdate": 1,
+    }
+    assert {info.spreadsheet_id for info, _ in emulator.log} == {key}
+    assert next(i for i in again.computed.result.items if i.id == "T1-2").score == 0.9

@@ -143,3 +143,17 @@ def test_a_bad_limit_stops_the_run(bad: object) -> None:
         settings_quotas([["Reads per minute", bad]])
     with pytest.raises(ConfigError, match="OKRTREE_WRITES_PER_MINUTE"):
         per_minute("writes", None, {"OKRTREE_WRITES_PER_MINUTE": str(bad)})
+
+
+def test_backends_opened_one_after_another_share_the_accounts_limiter() -> None:
+    from sync.google.api import make_api
+
+    env = {"OKRTREE_CREDENTIALS": "anonymous", "OKRTREE_SHEETS_ENDPOINT": "http://127.0.0.1:9"}
+    first, second = make_api(env=env), make_api(env=env)
+    assert first.quotas is second.quotas
+    first.quotas.reads.acquire()
+    assert len(second.quotas.reads.sent) == 1
+    elsewhere = make_api(env={**env, "OKRTREE_SHEETS_ENDPOINT": "http://127.0.0.1:10"})
+    assert elsewhere.quotas is not first.quotas
+    raised = make_api(env={**env, "OKRTREE_READS_PER_MINUTE": "500"})
+    assert raised.quotas is first.quotas and first.quotas.reads.limit == 500
