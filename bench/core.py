@@ -12,6 +12,7 @@ import random
 import resource
 import time
 
+from sheets_templates.builder import team_column_names
 from sync.compute import compute, gc_paused
 from sync.graph import build_alignment
 from sync.model import Level, Settings, Team
@@ -19,23 +20,7 @@ from sync.plan import plan_hub, plan_teams
 from sync.scoring import score_all
 from sync.snapshot import HubSnapshot, TeamSnapshot
 
-HEADER = [
-    "ID",
-    "Type",
-    "Title",
-    "Owner",
-    "Parent",
-    "Depends on",
-    "Start",
-    "Target",
-    "Current",
-    "Weight",
-    "Updated",
-    "Why now",
-    "Score",
-    "Status",
-    "Warnings",
-]
+HEADER = team_column_names()
 LEVELS = [Level.COMPANY, Level.DEPARTMENT, Level.TEAM, Level.INDIVIDUAL]
 
 

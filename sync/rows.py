@@ -7,7 +7,9 @@ IDs across teams) are judged once the whole organisation is read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, TargetKind, Team
 from .snapshot import CellValue, Grid
@@ -17,6 +19,7 @@ from .values import BadValue, cell_text, parse_date, parse_number, parse_target,
 __all__ = ["SheetRead", "read_team_sheet", "split_dependencies"]
 
 _DEPENDENCY_SEPARATORS = re.compile(r"[,;\r\n]+")
+_Parsed = TypeVar("_Parsed")
 
 
 @dataclass(slots=True)
@@ -174,49 +177,36 @@ class _RowReader:
         return weight
 
     def _measure(self, item: Item, cells: list[CellValue]) -> None:
-        row, item_id = item.row, item.id
-        value = self.cell(cells, Col.TARGET)
-        try:
-            item.target_kind, item.target = parse_target(value)
-        except BadValue as err:
-            item.has_number_error = True
-            self.bad_cell(
-                Code.INVALID_NUMBER,
-                row,
-                item_id,
-                Col.TARGET,
-                value,
-                f"{err}; until then the key result has no score",
-            )
-        value = self.cell(cells, Col.START)
-        try:
-            item.start = parse_number(value) or 0.0
-        except BadValue as err:
-            item.has_number_error = True
-            self.bad_cell(
-                Code.INVALID_NUMBER,
-                row,
-                item_id,
-                Col.START,
-                value,
-                f"{err}; until then the key result has no score",
-            )
-        value = self.cell(cells, Col.CURRENT)
+        """Start, Target, Current and Updated of a key result; the target decides how Current
+        reads (yes/no or a number). Findings come in column order."""
+        start = self._measured(item, cells, Col.START, parse_number)
+        item.start = start or 0.0
+        target = self._measured(item, cells, Col.TARGET, parse_target)
+        if target is not None:
+            item.target_kind, item.target = target
         read_current = parse_yes_no if item.target_kind is TargetKind.YES_NO else parse_number
-        try:
-            item.current = read_current(value)
-        except BadValue as err:
-            item.has_number_error = True
-            self.bad_cell(
-                Code.INVALID_NUMBER,
-                row,
-                item_id,
-                Col.CURRENT,
-                value,
-                f"{err}; until then the key result has no score",
-            )
+        item.current = self._measured(item, cells, Col.CURRENT, read_current)
         value = self.cell(cells, Col.UPDATED)
         try:
             item.updated = parse_date(value)
         except BadValue as err:
-            self.bad_cell(Code.INVALID_DATE, row, item_id, Col.UPDATED, value, str(err))
+            self.bad_cell(Code.INVALID_DATE, item.row, item.id, Col.UPDATED, value, str(err))
+
+    def _measured(
+        self, item: Item, cells: list[CellValue], column: Col, parse: Callable[[CellValue], _Parsed]
+    ) -> _Parsed | None:
+        """One measurement cell; unreadable leaves the key result without a score."""
+        value = self.cell(cells, column)
+        try:
+            return parse(value)
+        except BadValue as err:
+            item.has_number_error = True
+            self.bad_cell(
+                Code.INVALID_NUMBER,
+                item.row,
+                item.id,
+                column,
+                value,
+                f"{err}; until then the key result has no score",
+            )
+            return None

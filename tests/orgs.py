@@ -6,25 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_templates.builder import team_column_names
 from sync.compute import Computed, compute
 from sync.hub import parse_settings, parse_teams
 from sync.model import Team
 from sync.snapshot import CellValue, Grid, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
+from sync.template import OUTPUT_COLUMNS
 
-HEADER = [
-    "ID",
-    "Type",
-    "Title",
-    "Owner",
-    "Parent",
-    "Depends on",
-    "Start",
-    "Target",
-    "Current",
-    "Weight",
-    "Updated",
-    "Why now",
-]
+OUTPUTS = {c.value for c in OUTPUT_COLUMNS}
+HEADER = [name for name in team_column_names() if name not in OUTPUTS]  # inputs only
 AS_OF = dt.date(2026, 11, 21)
 CYCLE = (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 

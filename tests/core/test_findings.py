@@ -356,3 +356,10 @@ def test_duplicate_keeps_the_first_in_teams_order_then_row_order() -> None:
         ("Co", 4),
         ("Eng", 3),
     ]
+
+
+def test_bad_cells_of_one_row_are_reported_in_column_order() -> None:
+    org = Org({"Co": [obj("O"), kr("K", start="a", target="b", current="c", updated="d")]})
+    messages = [f.message for f in org.compute().result.findings if f.id == "K"]
+    columns = [m.split("column ")[1].split(":")[0] for m in messages]
+    assert columns == ["Start", "Target", "Current", "Updated"]
