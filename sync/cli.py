@@ -232,6 +232,8 @@ def init(
 
         made = create_organisation(make_api(credentials), title, share=list(share), example=example)
         click.echo(f"Created {len(made.teams)} team spreadsheets and the hub: {made.hub_url}")
+        if not share:
+            click.echo("Only okrtree's account can open them; run again with --share EMAIL.")
         click.echo(f"Next: okrtree sync {made.hub_url}")
         return
     if directory is None:

@@ -4,3 +4,5 @@ The Google backend (`sync.backends.gsheets`) and provisioning (`provision`) send
 through `api.SheetsApi`, so the rate limiter, the retry policy and the JSON checks apply to all
 of them in one place.
 """
+
+__all__: list[str] = []  # the modules are the public surface: api, credentials, ...
