@@ -108,3 +108,23 @@ def test_a_hub_that_cannot_be_opened_stops_the_run(
     emulator.set_access(hub, exists=False)
     with pytest.raises(SourceError, match="does not exist; check the URL or key"):
         sync(backend(hub), write=False)
+
+
+@pytest.mark.parametrize("tab", ["Équipe's OKRs", "Q4: OKRs!", "A1", "2026/Q4 (draft)"])
+def test_awkward_tab_titles_are_read_checked_and_written(
+    emulator: Emulator, backend: Callable[[str], GoogleBackend], tab: str
+) -> None:
+    okrs = [
+        HEADER,
+        ["A-1", "Objective", "Go", "o@x.example", "", "", "", "", "", "", "", "now"],
+        ["A-2", "Key Result", "Count", "o@x.example", "", "", 0, 10, 5, "", "2026-11-20"],
+    ]
+    key = emulator.create_spreadsheet("team", {"Notes": [["x"]], tab: okrs})
+    url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    outcome = sync(backend(_hub(emulator, [(url, tab)])))
+    result = outcome.computed.result
+    assert not findings(outcome, Code.SPREADSHEET_UNREADABLE)
+    assert not findings(outcome, Code.NOT_WRITTEN)
+    assert result.writes_spreadsheets == 2
+    assert emulator.values(key, tab, render="UNFORMATTED_VALUE")[2][12] == 0.5
+    assert emulator.values(key, "Notes") == [["x"]]
