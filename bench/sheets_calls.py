@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gspread  # noqa: E402
 
+from sheets_templates.builder import team_column_names  # noqa: E402
 from sync.backends.gsheets import GoogleBackend  # noqa: E402
 from sync.emulator import Emulator, make_client  # noqa: E402
 from sync.engine import run  # noqa: E402
@@ -35,8 +36,7 @@ from sync.plan import plan_hub, plan_teams  # noqa: E402
 from sync.snapshot import Link  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 21)
-HEADER = ["ID", "Type", "Title", "Owner", "Parent", "Depends on", "Start", "Target", "Current"]
-HEADER += ["Weight", "Updated", "Why now", "Score", "Status", "Warnings"]
+HEADER = team_column_names()
 UNLIMITED = 10**9
 
 

@@ -12,7 +12,12 @@ import gspread
 import pytest
 from gspread.http_client import HTTPClient
 
-from sheets_templates.builder import create_workspace, new_hub_workbook, new_team_workbook
+from sheets_templates.builder import (
+    create_workspace,
+    new_hub_workbook,
+    new_team_workbook,
+    team_column_names,
+)
 from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator, make_client, seed_workspace
 from sync.engine import Run, run
@@ -159,8 +164,7 @@ def team_keys(emulator: Emulator, hub: str) -> dict[str, str]:
     return {row[0]: row[column].split("/d/")[1].split("/")[0] for row in rows[1:] if row}
 
 
-HEADER = ["ID", "Type", "Title", "Owner", "Parent", "Depends on", "Start", "Target", "Current"]
-HEADER += ["Weight", "Updated", "Why now", "Score", "Status", "Warnings"]
+HEADER = team_column_names()
 
 
 def fast_org(emulator: Emulator, teams: int, settings: dict[str, Any] | None = None) -> str:
