@@ -145,7 +145,7 @@ def new_team_workbook(
     return path
 
 
-def _settings_rows(settings: Mapping[str, Any]) -> list[list[Any]]:
+def settings_rows(settings: Mapping[str, Any]) -> list[list[Any]]:
     """Template default rows with `settings` applied (keys case-insensitive), extras appended."""
     rows = [list(row) for row in template()["hub_tabs"][SETTINGS_TAB]["rows"]]
     index = {str(row[0]).casefold(): row for row in rows}
@@ -176,7 +176,7 @@ def new_hub_workbook(
         if col.get("validation"):
             _dropdown(ws, c, col["validation"], max(DATA_ROWS, written + 1))
     sheet = wb.create_sheet(SETTINGS_TAB)
-    for r, (key, value) in enumerate(_settings_rows(settings or {}), start=1):
+    for r, (key, value) in enumerate(settings_rows(settings or {}), start=1):
         sheet.cell(row=r, column=1, value=key)
         cell = sheet.cell(row=r, column=2, value=value)
         if isinstance(value, dt.date):

@@ -23,7 +23,7 @@ from typing import Any
 from sheets_templates import template
 from sheets_templates.styles import HEADER_FILL, band_colours, hub_columns
 
-from ..google.cells import extended_value, hyperlink_formula, rgb, serial
+from ..google.cells import extended_value, hyperlink_formula, rgb, serial, width_requests
 from ..plan import table_digest
 from ..snapshot import CellValue, Link, OutputTable
 from ..values import cell_text
@@ -40,7 +40,6 @@ __all__ = [
 
 INPUT_TABS = ("Teams", "Settings")
 OUTPUT_TABS = ("Alignment Tree", "Findings", "History")
-PIXELS_PER_CHARACTER = 7
 _HEADER_COLOUR = str(HEADER_FILL.fgColor.rgb)[-6:]
 _FORMATS = {
     "0.00": {"type": "NUMBER", "pattern": "0.00"},
@@ -196,25 +195,7 @@ def _new_index(order: list[str], name: str) -> int:
 
 def _widths(table: OutputTable, sheet_id: int) -> list[dict[str, Any]]:
     spec = hub_columns(table.name)
-    requests = []
-    for i, name in enumerate(table.header):
-        width = spec.get(name, {}).get("width")
-        if width:
-            requests.append(
-                {
-                    "updateDimensionProperties": {
-                        "range": {
-                            "sheetId": sheet_id,
-                            "dimension": "COLUMNS",
-                            "startIndex": i,
-                            "endIndex": i + 1,
-                        },
-                        "properties": {"pixelSize": int(width * PIXELS_PER_CHARACTER)},
-                        "fields": "pixelSize",
-                    }
-                }
-            )
-    return requests
+    return width_requests(sheet_id, [spec.get(name, {}).get("width") for name in table.header])
 
 
 def hub_requests(

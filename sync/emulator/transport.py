@@ -24,10 +24,11 @@ import gspread
 import requests
 from google.auth.credentials import AnonymousCredentials
 from google.auth.transport.requests import AuthorizedSession
-from requests.adapters import BaseAdapter, HTTPAdapter
+from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
+from ..google.endpoint import GOOGLE_PREFIXES, RedirectAdapter
 from .app import EmulatorApp
 from .emulator import Emulator
 
@@ -41,8 +42,6 @@ __all__ = [
     "mount_emulator",
     "mount_endpoint",
 ]
-
-GOOGLE_PREFIXES = ("https://sheets.googleapis.com/", "https://www.googleapis.com/")
 
 
 class NoNetworkAdapter(BaseAdapter):
@@ -144,23 +143,8 @@ class WsgiAdapter(BaseAdapter):
         """Nothing to release."""
 
 
-class EndpointAdapter(HTTPAdapter):
-    """Sends Google-bound requests to another base URL (the loopback server) instead."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__()
-        self.base_url = base_url.rstrip("/")
-
-    def send(
-        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-    ) -> requests.Response:
-        url = request.url or ""
-        for prefix in GOOGLE_PREFIXES:
-            if url.startswith(prefix):
-                request = request.copy()
-                request.url = f"{self.base_url}/{url[len(prefix) :]}"
-                break
-        return super().send(request, *args, **kwargs)
+# Sending Google-bound traffic to another base URL is the library's own redirect.
+EndpointAdapter = RedirectAdapter
 
 
 def mount_emulator(session: requests.Session, emulator: Emulator) -> requests.Session:

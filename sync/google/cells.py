@@ -21,6 +21,8 @@ from ..snapshot import CellValue
 from ..values import SERIAL_EPOCH
 
 __all__ = [
+    "PIXELS_PER_CHARACTER",
+    "width_requests",
     "ERROR_TEXT",
     "a1_range",
     "cell_value",
@@ -119,3 +121,26 @@ def quote_tab(title: str) -> str:
 def a1_range(title: str, cells: str | None = None) -> str:
     """`'Tab'!A1:B2`, or just the quoted tab for all of it."""
     return quote_tab(title) + (f"!{cells}" if cells else "")
+
+
+PIXELS_PER_CHARACTER = 7  # the template's widths are in characters, as in Excel
+
+
+def width_requests(sheet_id: int, widths: list[int | float | None]) -> list[dict[str, Any]]:
+    """Column widths (template characters) as `updateDimensionProperties` requests."""
+    return [
+        {
+            "updateDimensionProperties": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "dimension": "COLUMNS",
+                    "startIndex": i,
+                    "endIndex": i + 1,
+                },
+                "properties": {"pixelSize": int(width * PIXELS_PER_CHARACTER)},
+                "fields": "pixelSize",
+            }
+        }
+        for i, width in enumerate(widths)
+        if width
+    ]

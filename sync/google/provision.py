@@ -14,17 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_templates import template
-from sheets_templates.builder import DATA_ROWS, SETTINGS_TAB, TEAMS_TAB, quarter
+from sheets_templates.builder import DATA_ROWS, SETTINGS_TAB, TEAMS_TAB, quarter, settings_rows
 from sheets_templates.styles import HEADER_FILL, OUTPUT_HEADER_FILL, OUTPUT_NOTE, band_colours
 
 from .api import SheetsApi
-from .cells import column_letter, extended_value, rgb
+from .cells import column_letter, extended_value, rgb, width_requests
 from .keys import spreadsheet_url
 
 __all__ = ["Provisioned", "TeamPlan", "create_organisation", "team_tab_requests"]
 
 OUTPUT = "output"
-PIXELS_PER_CHARACTER = 7
 _NUMBER_FORMATS = {
     "@": {"type": "TEXT", "pattern": "@"},
     "0.00": {"type": "NUMBER", "pattern": "0.00"},
@@ -81,25 +80,6 @@ def _size(sheet_id: int, title: str, rows: int, columns: int) -> dict[str, Any]:
             "gridProperties.frozenRowCount",
         }
     }
-
-
-def _widths(sheet_id: int, widths: list[int | float | None]) -> list[dict[str, Any]]:
-    return [
-        {
-            "updateDimensionProperties": {
-                "range": {
-                    "sheetId": sheet_id,
-                    "dimension": "COLUMNS",
-                    "startIndex": i,
-                    "endIndex": i + 1,
-                },
-                "properties": {"pixelSize": int(width * PIXELS_PER_CHARACTER)},
-                "fields": "pixelSize",
-            }
-        }
-        for i, width in enumerate(widths)
-        if width
-    ]
 
 
 def _header(
@@ -209,7 +189,7 @@ def team_tab_requests(
         )
     last_row = max(DATA_ROWS, len(rows)) + 1
     requests = [_size(sheet_id, template()["team_tab"], last_row, len(names))]
-    requests += _widths(sheet_id, [col.get("width") for col in columns])
+    requests += width_requests(sheet_id, [col.get("width") for col in columns])
     for index, col in enumerate(columns):
         number_format = _NUMBER_FORMATS.get(col.get("number_format", "General"))
         if number_format:
@@ -246,17 +226,6 @@ def team_tab_requests(
     return requests
 
 
-def _settings_rows(settings: Mapping[str, Any]) -> list[list[Any]]:
-    rows = [list(row) for row in template()["hub_tabs"][SETTINGS_TAB]["rows"]]
-    index = {str(row[0]).casefold(): row for row in rows}
-    for key, value in settings.items():
-        if key.casefold() in index:
-            index[key.casefold()][1] = value
-        else:
-            rows.append([key, value])
-    return rows
-
-
 def hub_requests(
     teams_id: int, settings_id: int, teams: list[dict[str, Any]], settings: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
@@ -265,7 +234,7 @@ def hub_requests(
     names = [col["name"] for col in columns]
     last_row = max(DATA_ROWS, len(teams)) + 1
     requests = [_size(teams_id, TEAMS_TAB, last_row, len(names))]
-    requests += _widths(teams_id, [col.get("width") for col in columns])
+    requests += width_requests(teams_id, [col.get("width") for col in columns])
     for index, col in enumerate(columns):
         requests.append(
             {
@@ -280,7 +249,7 @@ def hub_requests(
             requests.append(_dropdown(teams_id, index, col["validation"], last_row))
     requests.append(_header(teams_id, names, set(), {}))
     requests += _data(teams_id, [_values(row, names) for row in teams])
-    rows = _settings_rows(settings)
+    rows = settings_rows(settings)
     settings_cells = []
     for key, value in rows:
         cell = _cell(value)
@@ -304,7 +273,7 @@ def hub_requests(
             }
         }
     )
-    requests += _widths(settings_id, [30, 14])
+    requests += width_requests(settings_id, [30, 14])
     return requests
 
 
