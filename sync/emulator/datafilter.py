@@ -114,18 +114,8 @@ def batch_update_by_filter(spreadsheet: Spreadsheet, body: dict[str, Any]) -> di
     except ApiError:
         spreadsheet.sheets = saved
         raise
-    totals = {
-        "spreadsheetId": spreadsheet.spreadsheet_id,
-        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-        "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in responses), default=0),
-        "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-        "totalUpdatedSheets": len(touched),
-    }
-    answer = {k: v for k, v in totals.items() if v}
-    if responses:
-        answer["responses"] = responses
     spreadsheet.touch()
-    return answer
+    return values.batch_update_answer(spreadsheet, responses, touched)
 
 
 def batch_clear_by_filter(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:

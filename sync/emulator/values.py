@@ -21,6 +21,7 @@ from .state import Sheet, Spreadsheet
 __all__ = [
     "append",
     "batch_clear",
+    "batch_update_answer",
     "batch_get",
     "batch_update",
     "clear",
@@ -250,18 +251,8 @@ def batch_update(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, An
     except ApiError:
         spreadsheet.sheets = saved
         raise
-    totals = {
-        "spreadsheetId": spreadsheet.spreadsheet_id,
-        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-        "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in responses), default=0),
-        "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-        "totalUpdatedSheets": len(touched),
-    }
-    answer = {k: v for k, v in totals.items() if v}
-    if responses:
-        answer["responses"] = responses
     spreadsheet.touch()
-    return answer
+    return batch_update_answer(spreadsheet, responses, touched)
 
 
 def _table(sheet: Sheet, box: CellBox) -> CellBox | None:
@@ -347,4 +338,21 @@ def batch_clear(spreadsheet: Spreadsheet, body: dict[str, Any]) -> dict[str, Any
     answer: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
     if cleared:
         answer["clearedRanges"] = cleared
+    return answer
+
+
+def batch_update_answer(
+    spreadsheet: Spreadsheet, responses: list[dict[str, Any]], touched: set[int]
+) -> dict[str, Any]:
+    """A values batch update's answer: totals over its responses, zeros left out as Google does."""
+    totals = {
+        "spreadsheetId": spreadsheet.spreadsheet_id,
+        "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
+        "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in responses), default=0),
+        "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+        "totalUpdatedSheets": len(touched),
+    }
+    answer: dict[str, Any] = {k: v for k, v in totals.items() if v}
+    if responses:
+        answer["responses"] = responses
     return answer
