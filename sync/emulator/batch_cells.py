@@ -69,13 +69,7 @@ def _linked_colors(tree: dict[str, Any]) -> dict[str, Any]:
 
 def _open_box(spreadsheet: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
     """A request's GridRange as a box, open sides kept open, checked against the grid."""
-    sheet = spreadsheet.sheet_by_id(int(rng.get("sheetId", 0)))
-    box = CellBox(
-        int(rng.get("startRowIndex", 0)),
-        int(rng.get("startColumnIndex", 0)),
-        rng.get("endRowIndex"),
-        rng.get("endColumnIndex"),
-    )
+    sheet, box = spreadsheet.grid_range(rng)
     sheet.clamp_grid_range(box)
     return sheet, box
 

@@ -48,14 +48,7 @@ def resolve(spreadsheet: Spreadsheet, data_filter: dict[str, Any]) -> list[tuple
         sheet, box = spreadsheet.resolve(str(data_filter["a1Range"]))
         return [(sheet, sheet.check_box(box))]
     if "gridRange" in data_filter:
-        rng = data_filter["gridRange"]
-        sheet = spreadsheet.sheet_by_id(int(rng.get("sheetId", 0)))
-        box = CellBox(
-            int(rng.get("startRowIndex", 0)),
-            int(rng.get("startColumnIndex", 0)),
-            rng.get("endRowIndex"),
-            rng.get("endColumnIndex"),
-        )
+        sheet, box = spreadsheet.grid_range(data_filter["gridRange"])
         return [(sheet, sheet.clamp_grid_range(box))]
     if "developerMetadataLookup" in data_filter:
         return _metadata_ranges(spreadsheet, data_filter["developerMetadataLookup"])

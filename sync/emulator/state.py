@@ -314,6 +314,16 @@ class Spreadsheet:
                 return sheet
         raise bad_request(f"No grid with id: {sheet_id}")
 
+    def grid_range(self, rng: dict[str, Any]) -> tuple[Sheet, CellBox]:
+        """A request's ``GridRange`` as its tab and a box, open sides left open."""
+        box = CellBox(
+            int(rng.get("startRowIndex", 0)),
+            int(rng.get("startColumnIndex", 0)),
+            rng.get("endRowIndex"),
+            rng.get("endColumnIndex"),
+        )
+        return self.sheet_by_id(int(rng.get("sheetId", 0))), box
+
     def sheet_by_title(self, title: str) -> Sheet | None:
         """The tab with that title, compared case-insensitively as Sheets does."""
         for sheet in self.sheets:
