@@ -12,14 +12,6 @@ from sync.emulator import Emulator, emulator_session, make_client
 
 
 @pytest.fixture
-def emulator() -> Emulator:
-    """A fresh, empty emulator whose injected latency does not really sleep."""
-    emu = Emulator()
-    emu.sleep = lambda seconds: None
-    return emu
-
-
-@pytest.fixture
 def gc(emulator: Emulator) -> gspread.Client:
     """gspread's real client, its HTTP answered by the emulator in process."""
     return make_client(emulator)

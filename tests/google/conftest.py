@@ -47,13 +47,6 @@ class RecordingHTTPClient(HTTPClient):
 
 
 @pytest.fixture
-def emulator() -> Emulator:
-    emu = Emulator()
-    emu.sleep = lambda seconds: None
-    return emu
-
-
-@pytest.fixture
 def clock(emulator: Emulator) -> FakeClock:
     """One fake clock for okrtree's limiter and retries and for the emulator's quotas."""
     fake = FakeClock(1000.0)
