@@ -15,11 +15,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo judges the example on its own date (sheets_templates/example.py AS_OF), so what it
+# shows matches the README whatever today is. An existing demo-org keeps its edits.
+DEMO_AS_OF = $(BIN)/python -c 'from sheets_templates.example import AS_OF; print(AS_OF)'
+
 demo: setup
-	rm -rf $(DEMO_DIR)
-	$(BIN)/okrtree init $(DEMO_DIR) --example
-	$(BIN)/okrtree sync $(DEMO_DIR)
-	$(BIN)/okrtree tree $(DEMO_DIR)
+	@if [ -d $(DEMO_DIR) ]; then \
+	  echo "Keeping $(DEMO_DIR) (your edits); to start afresh: rm -rf $(DEMO_DIR) && make demo"; \
+	else \
+	  $(BIN)/okrtree init $(DEMO_DIR) --example; \
+	fi
+	@as_of=$$($(DEMO_AS_OF)) && \
+	echo "Judged as of $$as_of, the example's date (okrtree's default is today)." && \
+	$(BIN)/okrtree sync $(DEMO_DIR) --as-of $$as_of && \
+	$(BIN)/okrtree tree $(DEMO_DIR) --as-of $$as_of --depth 3
 
 lint: setup
 	$(BIN)/ruff check .

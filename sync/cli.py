@@ -20,9 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .engine import Run, run
 from .errors import OkrError
-from .render import print_summary, print_tree
+from .model import Status, id_key
+from .render import print_tree
 from .report import result_json
 from .sources import open_backend
+from .suggest import did_you_mean
+from .summary import print_summary
+from .tree_export import tree_csv, tree_html, tree_json
+from .treefilter import TreeFilter, parse_status, shown_rows
 
 __all__ = ["cli", "main"]
 
@@ -50,7 +55,10 @@ json_option = click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print one JSON object on stdout (SPEC §6) instead of a summary.",
+    help="Print one JSON object on stdout (described in the README) instead of a summary.",
+)
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="List every finding, not only the first ten."
 )
 
 
@@ -99,12 +107,12 @@ def _execute(
         return run(backend, as_of, write=write, snapshot=snapshot, progress=progress)  # type: ignore[arg-type]
 
 
-def _finish(outcome: Run, as_json: bool) -> None:
+def _finish(outcome: Run, as_json: bool, *, verbose: bool, wrote: bool) -> None:
     result = outcome.computed.result
     if as_json:
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=1))
     else:
-        print_summary(Console(), result)
+        print_summary(Console(), result, show_writes=wrote, verbose=verbose)
     sys.exit(EXIT_ERRORS if result.has_errors else 0)
 
 
@@ -118,7 +126,8 @@ class OkrGroup(click.Group):
         except click.ClickException as err:
             message = err.format_message()
             if isinstance(err, click.UsageError) and err.ctx is not None:
-                message = f"{err.ctx.command_path}: {message} (see --help)"
+                command = " ".join(["okrtree", *err.ctx.command_path.split()[1:]])
+                message = f"{message} (see {command} --help)"
             click.echo(f"okrtree: {message}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
         except click.exceptions.Abort:
@@ -145,15 +154,18 @@ def cli() -> None:
 @click.argument("source")
 @as_of_option
 @json_option
+@verbose_option
 @credentials_option
-def validate(source: str, as_of: dt.date, as_json: bool, credentials: str | None) -> None:
+def validate(
+    source: str, as_of: dt.date, as_json: bool, verbose: bool, credentials: str | None
+) -> None:
     """Read and check SOURCE (a workspace folder, or a Google hub URL or key); writes nothing.
 
     \b
     Example:
       okrtree validate my-org --as-of 2026-11-21 --json
     """
-    _finish(_execute(source, as_of, credentials=credentials), as_json)
+    _finish(_execute(source, as_of, credentials=credentials), as_json, verbose=verbose, wrote=False)
 
 
 @cli.command()
@@ -163,9 +175,15 @@ def validate(source: str, as_of: dt.date, as_json: bool, credentials: str | None
 @click.option(
     "--snapshot", is_flag=True, help="Also record today's scores in the hub's History tab."
 )
+@verbose_option
 @credentials_option
 def sync(
-    source: str, as_of: dt.date, as_json: bool, snapshot: bool, credentials: str | None
+    source: str,
+    as_of: dt.date,
+    as_json: bool,
+    snapshot: bool,
+    verbose: bool,
+    credentials: str | None,
 ) -> None:
     """Validate SOURCE, write Score/Status/Warnings back and rebuild the hub tabs.
 
@@ -174,23 +192,90 @@ def sync(
       okrtree sync my-org --snapshot
     """
     outcome = _execute(source, as_of, write=True, snapshot=snapshot, credentials=credentials)
-    _finish(outcome, as_json)
+    _finish(outcome, as_json, verbose=verbose, wrote=True)
+
+
+def _status(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Status | None:
+    if value is None:
+        return None
+    status = parse_status(value)
+    if status is None:
+        names = ", ".join(s.value for s in Status)
+        raise click.BadParameter(f"'{value}' is not a status; use one of {names}")
+    return status
+
+
+def _depth(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter("give 1 or more (1 shows only the top objectives)")
+    return value
 
 
 @cli.command()
 @click.argument("source")
 @as_of_option
+@click.option("--team", metavar="NAME", default="", help="Only this team's items (with context).")
+@click.option(
+    "--status",
+    metavar="STATUS",
+    callback=_status,
+    help="Only items with this status: done, on_track, at_risk, off_track, no_data.",
+)
+@click.option("--owner", metavar="WHO", default="", help="Only items this person owns.")
+@click.option(
+    "--depth", type=int, metavar="N", callback=_depth, help="Show N levels; counts what is below."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="The shown rows as JSON (same as --format json)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv", "html"]),
+    default="text",
+    show_default=True,
+    help="html: one standalone page anyone can open or print.",
+)
 @credentials_option
-def tree(source: str, as_of: dt.date, credentials: str | None) -> None:
-    """Draw SOURCE's alignment tree in the terminal.
+def tree(
+    source: str,
+    as_of: dt.date,
+    team: str,
+    status: Status | None,
+    owner: str,
+    depth: int | None,
+    as_json: bool,
+    output_format: str,
+    credentials: str | None,
+) -> None:
+    """Draw SOURCE's alignment tree; filters keep the rows above a match as dimmed context.
 
     \b
     Example:
-      okrtree tree my-org
+      okrtree tree my-org --team Sales --status at_risk
+      okrtree tree my-org --format html > tree.html
     """
     outcome = _execute(source, as_of, credentials=credentials)
-    print_tree(Console(), outcome.computed)
-    sys.exit(EXIT_ERRORS if outcome.computed.result.has_errors else 0)
+    computed = outcome.computed
+    if team:
+        known = {state.team.name for state in computed.result.teams}
+        if id_key(team) not in {id_key(name) for name in known}:
+            raise click.BadParameter(
+                f"no team '{team}'{did_you_mean(team, known)}", param_hint="--team"
+            )
+    wanted = TreeFilter(team, status, owner, depth)
+    chosen = "json" if as_json else output_format
+    if chosen == "text":
+        print_tree(Console(), computed, wanted)
+    else:
+        rows = shown_rows(computed.tree, wanted)
+        if chosen == "json":
+            click.echo(tree_json(computed.result, rows))
+        elif chosen == "csv":
+            click.echo(tree_csv(rows), nl=False)
+        else:
+            click.echo(tree_html(computed.result, rows), nl=False)
+    sys.exit(EXIT_ERRORS if computed.result.has_errors else 0)
 
 
 @cli.command()

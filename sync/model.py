@@ -270,3 +270,8 @@ class Result:
     @property
     def has_errors(self) -> bool:
         return any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def cycle_ended(self) -> bool:
+        """The run looks back at a finished cycle: its statuses are final, not a forecast."""
+        return self.as_of > self.cycle.end

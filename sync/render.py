@@ -1,20 +1,23 @@
-"""Terminal output: the alignment tree with colours, score bars and warning marks, and a run
-summary (rich). Only the CLI calls this."""
+"""Terminal output: the alignment tree with colours, score bars and warning marks (rich). Only
+the CLI calls this. Each row stays on one line: at narrow widths the title is shortened, then the
+bar and the team name left out."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from .compute import Computed
-from .model import STATUS_LABELS, Item, Result, Severity, Status
+from .model import STATUS_LABELS, Item, Result, Status
 from .tree import UNREACHABLE_LABEL
+from .treefilter import ShownRow, TreeFilter, shown_rows
+from .wording import cycle_phrase, plural
 
-__all__ = ["print_summary", "print_tree", "score_bar"]
+__all__ = ["STATUS_STYLES", "print_tree", "score_bar"]
 
 STATUS_STYLES = {
     Status.DONE: "bold green",
@@ -23,8 +26,9 @@ STATUS_STYLES = {
     Status.OFF_TRACK: "red",
     Status.NO_DATA: "dim",
 }
-SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 BAR_WIDTH = 10
+GUIDE_WIDTH = 4  # rich's tree guides ("├── ") take four cells per level
+MIN_TITLE = 16  # below this many cells for the title, leave out the bar, then the team
 
 
 def score_bar(score: float | None, width: int = BAR_WIDTH) -> str:
@@ -39,80 +43,75 @@ def score_bar(score: float | None, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _label(item: Item, marks: Counter[tuple[str | None, int | None]]) -> Text:
-    style = STATUS_STYLES[item.status]
-    text = Text()
-    text.append(f"{item.id} ", style="bold")
-    text.append(item.title or "(no title)")
-    text.append(f"  {item.team}", style="dim")
-    text.append("  ")
-    text.append(score_bar(item.score), style=style)
-    text.append(f" {item.score:.2f}" if item.score is not None else "   —", style=style)
-    text.append(f"  {STATUS_LABELS[item.status]}", style=style)
-    count = marks[(item.team, item.row)]
-    if count:
-        text.append(f"  ⚠ {count}", style="yellow")
+def _shorten(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) > width - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _label(item: Item, marks: int, shown: ShownRow, width: int) -> Text:
+    """One row; `width` is what is left of the line after the tree's guides."""
+    style = "dim" if shown.context else STATUS_STYLES[item.status]
+    score = f" {item.score:.2f}" if item.score is not None else "   —"
+    extras = [
+        (f"  {STATUS_LABELS[item.status]}", style),
+        (f"  ⚠ {marks}" if marks else "", "yellow"),
+        (f"  (+{shown.hidden} below)" if shown.hidden else "", "dim"),
+    ]
+    parts = [("  ", ""), (score_bar(item.score), style), (score, style), *extras]
+    team = (f"  {item.team}", "dim")
+    head = f"{item.id} "
+    title = item.title or "(no title)"
+
+    def room(pieces: list[tuple[str, str]]) -> int:
+        return width - cell_len(head) - sum(cell_len(text) for text, _ in pieces)
+
+    if room([team, *parts]) < MIN_TITLE:
+        parts = [("  ", ""), (score.strip(), style), *extras]
+    if room([team, *parts]) < MIN_TITLE:
+        team = ("", "")
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(head, style="dim bold" if shown.context else "bold")
+    title_style = "dim" if shown.context else ""
+    text.append(_shorten(title, max(room([team, *parts]), MIN_TITLE)), style=title_style)
+    for piece, piece_style in [team, *parts]:
+        text.append(piece, style=piece_style)
     return text
 
 
-def print_tree(console: Console, computed: Computed) -> None:
+def _title(result: Result, shown: int, wanted: TreeFilter) -> Text:
+    title = Text(f"{result.cycle.name or 'OKRs'}  ", style="bold")
+    title.append(f"as of {result.as_of.isoformat()}, {cycle_phrase(result)}", style="dim")
+    if wanted.active:
+        title.append(f"; {shown} of {plural(len(result.items), 'item')} match", style="dim")
+    return title
+
+
+def print_tree(console: Console, computed: Computed, wanted: TreeFilter | None = None) -> None:
     """The combined tree, one branch per root; items on cycles under their own heading."""
+    wanted = wanted or TreeFilter()
     marks: Counter[tuple[str | None, int | None]] = Counter(
         (f.team, f.row) for f in computed.result.findings if f.row is not None
     )
-    result = computed.result
-    title = Text(f"{result.cycle.name or 'OKRs'}  ", style="bold")
-    title.append(
-        f"as of {result.as_of.isoformat()}, {result.cycle.expected:.0%} of the cycle elapsed",
-        style="dim",
-    )
-    root = Tree(title)
-    branches: list[Tree] = [root]
-    holder = root
-    for entry in computed.tree:
-        if entry.item is None:
-            holder = root.add(Text(UNREACHABLE_LABEL, style="bold red"))
-            branches = [holder]
+    rows = shown_rows(computed.tree, wanted)
+    matching = sum(1 for item in computed.result.items if wanted.matches(item))
+    root = Tree(_title(computed.result, matching, wanted))
+    branches: list[Tree] = [root]  # branches[d] holds the rows of depth d
+    nesting = 1  # guide levels in front of a depth-0 row: one more under the cycle marker
+    for shown in rows:
+        item = shown.row.item
+        if item is None:
+            branches = [root.add(Text(UNREACHABLE_LABEL, style="bold red"))]
+            nesting = 2
             continue
-        depth = entry.depth
+        depth = shown.row.depth
         del branches[depth + 1 :]
-        parent = branches[depth] if depth < len(branches) else branches[-1]
-        node = parent.add(_label(entry.item, marks))
+        width = console.width - GUIDE_WIDTH * (depth + nesting)
+        node = branches[-1].add(_label(item, marks[(item.team, item.row)], shown, width))
         branches.append(node)
     console.print(root)
-
-
-def print_summary(console: Console, result: Result, *, show: int = 40) -> None:
-    """Counts by status and severity, then the first findings."""
-    statuses = Counter(item.status for item in result.items)
-    severities = Counter(f.severity for f in result.findings)
-    ok_teams = sum(state.ok for state in result.teams)
-    console.print(
-        f"[bold]{len(result.teams)}[/] teams ({ok_teams} read), "
-        f"[bold]{len(result.items)}[/] items; "
-        + ", ".join(
-            f"[{STATUS_STYLES[s]}]{statuses[s]} {STATUS_LABELS[s].lower()}[/]"
-            for s in Status
-            if statuses[s]
-        )
-    )
-    console.print(
-        ", ".join(f"[{SEVERITY_STYLES[s]}]{severities[s]} {s.value}s[/]" for s in Severity)
-        + f"; wrote {result.writes_cells} cells in {result.writes_spreadsheets} spreadsheets"
-    )
-    if not result.findings:
-        return
-    table = Table(show_header=True, header_style="bold", expand=False)
-    for column in ("Severity", "Code", "ID", "Team", "Message"):
-        table.add_column(column, overflow="fold")
-    for finding in result.findings[:show]:
-        table.add_row(
-            Text(finding.severity.value, style=SEVERITY_STYLES[finding.severity]),
-            finding.code.value,
-            finding.id or "",
-            finding.team or "",
-            finding.message,
-        )
-    console.print(table)
-    if len(result.findings) > show:
-        console.print(f"… and {len(result.findings) - show} more (use --json for all)")
+    hidden = sum(shown.hidden for shown in rows)
+    if hidden:
+        console.print(f"{plural(hidden, 'more item')} below; leave out --depth to see every level.")

@@ -19,6 +19,7 @@ def result_json(result: Result) -> dict[str, Any]:
             "start": result.cycle.start.isoformat(),
             "end": result.cycle.end.isoformat(),
             "expected": round(result.cycle.expected, 4),
+            "ended": result.cycle_ended,
         },
         "teams": [
             {

@@ -27,7 +27,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return outcome.exit_code, outcome.stdout, outcome.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["sync"], ["tree"], ["init"]])
+@pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.commands))])
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     code, out, _ = invoke(*command, "--help")
     assert code == 0
@@ -45,6 +45,7 @@ def test_validate_json_follows_the_contract(example: Path) -> None:
         "start": "2026-10-01",
         "end": "2026-12-31",
         "expected": 0.5604,
+        "ended": False,
     }
     assert len(data["teams"]) >= 15
     assert {t["level"] for t in data["teams"]} == {"company", "department", "team", "individual"}
