@@ -261,7 +261,7 @@ def tree(
         known = {state.team.name for state in computed.result.teams}
         if id_key(team) not in {id_key(name) for name in known}:
             raise click.BadParameter(
-                f"no team '{team}'{did_you_mean(team, known)}", param_hint="--team"
+                f"no team '{team}'.{did_you_mean(team, known)}", param_hint="--team"
             )
     wanted = TreeFilter(team, status, owner, depth)
     chosen = "json" if as_json else output_format

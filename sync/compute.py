@@ -55,8 +55,17 @@ def _unreadable(team: Team, reason: str) -> Finding:
         code,
         None,
         team.name,
-        f"Team {team.name}: {reason}. This team was skipped.",
+        f"Team {team.name}: {reason}. This team was skipped.{_path_hint(team.source)}",
     )
+
+
+def _path_hint(source: str) -> str:
+    """A hint for Windows-style separators in a workspace path, which would be part of a name
+    on other systems."""
+    if "\\" not in source or "://" in source:
+        return ""
+    fixed = source.replace("\\", "/")
+    return f" In the Spreadsheet column, separate folders with / ({fixed})."
 
 
 @contextmanager

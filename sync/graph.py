@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, id_key
+from .suggest import did_you_mean
 
 __all__ = [
     "TEAM_PREFIX",
@@ -75,7 +76,8 @@ def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
                     Code.UNKNOWN_PARENT,
                     item,
                     f"{where}: Parent '{item.parent_text}' is no ID in the organisation; type the "
-                    "ID of the objective or key result this aligns to, or leave it blank.",
+                    "ID of the objective or key result this aligns to, or leave it blank."
+                    + did_you_mean(item.parent_text, (i.id for i in index.values())),
                 )
             )
         elif item.type is ItemType.KEY_RESULT and target.type is ItemType.KEY_RESULT:
@@ -173,7 +175,8 @@ def build_dependencies(
                             Code.UNKNOWN_DEPENDENCY,
                             item,
                             f"{where}: '{token}' names no team in the Teams tab; type team:<Team> "
-                            "with a listed team's name.",
+                            "with a listed team's name."
+                            + did_you_mean(token[len(TEAM_PREFIX) :], team_names.values()),
                         )
                     )
                 continue
@@ -184,7 +187,7 @@ def build_dependencies(
                         Code.UNKNOWN_DEPENDENCY,
                         item,
                         f"{where}: '{token}' is no ID in the organisation; type an existing ID or "
-                        "team:<Team>.",
+                        "team:<Team>." + did_you_mean(token, (i.id for i in index.values())),
                     )
                 )
             else:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from .errors import SourceError
 from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
 from .snapshot import CellValue, Grid, HubSnapshot
+from .suggest import did_you_mean
 from .values import BadValue, cell_text, parse_date, parse_number
 
 __all__ = ["HubTab", "TeamsTable", "parse_settings", "parse_teams"]
@@ -112,7 +113,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
                     team.name,
                     f"Teams row {team.row}: team '{team.name}' has Parent team '{team.parent}', "
                     "which is not in the Teams tab. Type the name of a listed team or leave it "
-                    "blank.",
+                    "blank." + did_you_mean(team.parent, (t.name for t in teams)),
                 )
             )
     return TeamsTable(teams, findings)

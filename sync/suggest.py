@@ -10,6 +10,7 @@ from .model import id_key
 __all__ = ["closest", "did_you_mean"]
 
 CUTOFF = 0.6  # difflib's ratio below which two names are not worth suggesting
+MAX_CANDIDATES = 2000  # above this, compare only names sharing the first two characters
 
 
 def closest(typed: str, known: Iterable[str]) -> str | None:
@@ -25,15 +26,19 @@ def closest(typed: str, known: Iterable[str]) -> str | None:
     by_key: dict[str, str] = {}
     for name in known:
         by_key.setdefault(id_key(name), name)
-    found = difflib.get_close_matches(id_key(typed), list(by_key), n=1, cutoff=CUTOFF)
+    wanted = id_key(typed)
+    candidates = list(by_key)
+    if len(candidates) > MAX_CANDIDATES:  # keeps a run over 100,000 IDs fast
+        candidates = [key for key in candidates if key[:2] == wanted[:2]][:MAX_CANDIDATES]
+    found = difflib.get_close_matches(wanted, candidates, n=1, cutoff=CUTOFF)
     return by_key[found[0]] if found else None
 
 
 def did_you_mean(typed: str, known: Iterable[str]) -> str:
-    """`; did you mean X?` to append to a message, or nothing.
+    """` Did you mean X?` to end a message with, or nothing.
 
     >>> did_you_mean("sles", ["Sales"])
-    '; did you mean Sales?'
+    ' Did you mean Sales?'
     """
     found = closest(typed, known)
-    return f"; did you mean {found}?" if found else ""
+    return f" Did you mean {found}?" if found else ""

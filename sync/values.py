@@ -38,6 +38,8 @@ _THRESHOLD_KINDS = {
     ">": TargetKind.ABOVE,
     "<": TargetKind.BELOW,
 }
+_NUMBER_WITH_WORDS = re.compile(r"([^A-Za-z]*\d[^A-Za-z]*?)\s+[^\W\d][\w\s.]*")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
@@ -113,9 +115,28 @@ def _parse_numeric_text(text: str) -> float:
     if _GROUPED_NUMBER.fullmatch(body):
         body = body.replace(",", "")
     if not _PLAIN_NUMBER.fullmatch(body):
+        suggestion = _unit_hint(text)
+        if suggestion:
+            raise BadValue(f"is not a number; did you mean {suggestion} (the number alone)")
         raise BadValue("is not a number; type digits like 1200, 1,200, 45% or $3.5")
     number = float(body) / (100 if percent else 1)
     return -number if negative else number
+
+
+def _unit_hint(text: str) -> str:
+    """For a number typed with words after it, the number alone; else nothing.
+
+    >>> _unit_hint("120 customers"), _unit_hint("lots")
+    ('120', '')
+    """
+    match = _NUMBER_WITH_WORDS.fullmatch(text)
+    if match is None:
+        return ""
+    try:
+        number = _parse_numeric_text(match.group(1))
+    except BadValue:
+        return ""
+    return match.group(1).strip() if math.isfinite(number) else ""
 
 
 def parse_yes_no(value: object) -> float | None:
@@ -124,7 +145,12 @@ def parse_yes_no(value: object) -> float | None:
     >>> parse_yes_no("Yes"), parse_yes_no(0.5), parse_yes_no(None)
     (1.0, 0.0, None)
     """
-    number = parse_number(value)
+    try:
+        number = parse_number(value)
+    except BadValue:
+        raise BadValue(
+            "is not yes or no; this key result's target is yes/no, so type yes or no"
+        ) from None
     if number is None:
         return None
     return 1.0 if number >= 1 else 0.0
@@ -186,4 +212,30 @@ def parse_date(value: object) -> dt.date | None:
             return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             pass
+    match = _DAY_MONTH_YEAR.fullmatch(text)
+    if match:
+        return _unambiguous_date(*(int(part) for part in match.groups()))
+    raise BadValue("is not a date; type it as YYYY-MM-DD (for example 2026-11-05)")
+
+
+def _unambiguous_date(first: int, second: int, year: int) -> dt.date:
+    """`21/11/2026` or `11/21/2026`: read when only one of day-month and month-day is a date
+    (or both give the same day); otherwise refused as ambiguous.
+
+    >>> _unambiguous_date(21, 11, 2026), _unambiguous_date(11, 21, 2026)
+    (datetime.date(2026, 11, 21), datetime.date(2026, 11, 21))
+    """
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.add(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if len(readings) == 1:
+        return readings.pop()
+    if readings:
+        day_first, month_first = sorted(readings)
+        raise BadValue(
+            f"could be {day_first.isoformat()} or {month_first.isoformat()}; type it as YYYY-MM-DD"
+        )
     raise BadValue("is not a date; type it as YYYY-MM-DD (for example 2026-11-05)")

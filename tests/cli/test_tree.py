@@ -75,7 +75,7 @@ def test_text_tree_with_filters_says_how_many_match(example: Path, invoke: Invok
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--team", "Salse"], "no team 'Salse'; did you mean Sales?"),
+        (["--team", "Salse"], "no team 'Salse'. Did you mean Sales?"),
         (["--status", "green"], "'green' is not a status; use one of done, on_track"),
         (["--depth", "0"], "give 1 or more"),
         (["--format", "pdf"], "'pdf' is not one of"),
