@@ -303,6 +303,10 @@ const OKRTREE_TEMPLATE = {
           "width": 20
         },
         {
+          "name": "Owner",
+          "width": 28
+        },
+        {
           "name": "Message",
           "width": 90
         },

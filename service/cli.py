@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from sync.ports import check_port_free
+
 __all__ = ["LocalServer", "make_local_server", "serve"]
 
 
@@ -73,6 +75,7 @@ def make_local_server(
             "CREDENTIALS": credentials,
         }
     )
+    check_port_free(host, port)
     server = make_server(host, port, app, threaded=True)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_port}/tree"

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .engine import Run, run
 from .errors import OkrError
 from .model import Status, id_key
+from .ports import check_port_free
 from .render import print_tree
 from .report import result_json
 from .sources import open_backend
@@ -353,15 +354,17 @@ def emulator(port: int, workspace: Path | None) -> None:
       OKRTREE_SHEETS_ENDPOINT=http://127.0.0.1:8765 okrtree sync HUBKEY --credentials anonymous
     """
     from .emulator import Emulator, seed_workspace, start
+    from .emulator.server import HOST
 
     if workspace is not None and not (workspace / "hub.xlsx").is_file():
         raise click.UsageError(f"{workspace} holds no hub.xlsx; make one with `okrtree init`")
+    check_port_free(HOST, port)
     fake = Emulator()
     hub = seed_workspace(fake, workspace) if workspace is not None else None
     try:
         server = start(fake, port)
     except OSError as err:
-        raise click.UsageError(f"cannot serve on 127.0.0.1:{port} ({err.strerror})") from err
+        raise click.UsageError(f"cannot serve on {HOST}:{port} ({err.strerror})") from err
     click.echo(f"Sheets API emulator on {server.url}")
     click.echo(f"Request counts: {server.url}/_emulator/stats")
     if hub is not None:

@@ -142,24 +142,23 @@ def parse_settings(hub: HubSnapshot) -> Settings:
             raw[_SETTING_KEYS[key]] = (number, row[1] if len(row) > 1 else None)
 
     def where(field: str) -> str:
-        return (
-            f"{hub.source}: Settings row {raw[field][0]}"
-            if field in raw
-            else f"{hub.source}: Settings"
-        )
+        return f"Settings row {raw[field][0]}" if field in raw else "Settings"
 
+    problems: list[str] = []  # every bad setting, reported together
     dates: dict[str, dt.date] = {}
     for field, label in (("cycle_start", "Cycle start"), ("cycle_end", "Cycle end")):
         try:
             day = parse_date(raw.get(field, (0, None))[1])
         except BadValue as err:
-            raise SourceError(f"{where(field)}: '{label}' {err}") from None
+            problems.append(f"{where(field)}: '{label}' {err}")
+            continue
         if day is None:
-            raise SourceError(f"{where(field)}: '{label}' is missing; type a date like 2026-10-01")
+            problems.append(f"{where(field)}: '{label}' is missing; type a date like 2026-10-01")
+            continue
         dates[field] = day
-    if dates["cycle_end"] <= dates["cycle_start"]:
-        raise SourceError(
-            f"{hub.source}: Settings 'Cycle end' ({dates['cycle_end']}) must be after "
+    if len(dates) == 2 and dates["cycle_end"] <= dates["cycle_start"]:
+        problems.append(
+            f"Settings 'Cycle end' ({dates['cycle_end']}) must be after "
             f"'Cycle start' ({dates['cycle_start']})"
         )
     numbers: dict[str, float | int] = {}
@@ -176,16 +175,20 @@ def parse_settings(hub: HubSnapshot) -> Settings:
         try:
             value = parse_number(raw[field][1])
         except BadValue as err:
-            raise SourceError(f"{where(field)}: '{label}' {err}") from None
+            problems.append(f"{where(field)}: '{label}' {err}")
+            continue
         if value is None:
             continue
         if value < 0 or (field in _WHOLE_NUMBERS and not value.is_integer()):
-            raise SourceError(
+            problems.append(
                 f"{where(field)}: '{label}' must be a whole number >= 0"
                 if field in _WHOLE_NUMBERS
                 else f"{where(field)}: '{label}' must be a number >= 0"
             )
+            continue
         numbers[field] = int(value) if field in _WHOLE_NUMBERS else value
+    if problems:
+        raise SourceError(f"{hub.source}: " + "; ".join(problems))
     cycle = cell_text(raw["cycle"][1]) if "cycle" in raw else ""
     start, end = dates["cycle_start"], dates["cycle_end"]
     return Settings(cycle_start=start, cycle_end=end, cycle=cycle, **numbers)  # type: ignore[arg-type]

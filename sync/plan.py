@@ -18,6 +18,7 @@ from sheets_templates import template
 from .compute import Computed
 from .hub import HubTab
 from .model import STATUS_LABELS, Finding, Item, ItemType, Team
+from .owners import finding_owners
 from .rows import SheetRead
 from .snapshot import (
     CellChange,
@@ -214,16 +215,18 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
 
 
 def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
+    owners = finding_owners(computed.result)
     rows: list[list[CellValue | Link]] = [
         [
             f.severity.value,
             f.code.value,
             f.id,
             f.team,
+            owner,
             f.message,
             _link(snapshots.get(f.team or ""), f.row),
         ]
-        for f in computed.result.findings
+        for f, owner in zip(computed.result.findings, owners, strict=True)
     ]
     return OutputTable(HubTab.FINDINGS.value, _columns(HubTab.FINDINGS), rows)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import Result
+from .owners import finding_owners
 
 __all__ = ["result_json"]
 
@@ -47,6 +48,9 @@ def result_json(result: Result) -> dict[str, Any]:
             }
             for item in result.items
         ],
-        "findings": [finding.as_json() for finding in result.findings],
+        "findings": [
+            {**finding.as_json(), "owner": owner}
+            for finding, owner in zip(result.findings, finding_owners(result), strict=True)
+        ],
         "writes": {"spreadsheets": result.writes_spreadsheets, "cells": result.writes_cells},
     }

@@ -14,7 +14,7 @@ from .conftest import EXAMPLE_AS_OF, Invoke
 
 
 def set_cells(org: Path, workbook: str, item_id: str, **cells: Any) -> None:
-    """Type values into the row of `item_id`, columns by header name (`Depends_on` = `Depends on`)."""
+    """Type values into the row of `item_id`; columns by header name, `_` for a space."""
     path = org / "teams" / workbook
     book = load_workbook(path)
     sheet = book["OKRs"]
