@@ -19,16 +19,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .engine import Run, run
-from .errors import OkrError
+from .errors import OkrError, SourceError
+from .google.share import ROLES, share_organisation
 from .model import Status, id_key
 from .ports import check_port_free
 from .render import print_tree
 from .report import result_json
-from .sources import open_backend
+from .sources import open_backend, taken_as_key
 from .suggest import did_you_mean
 from .summary import print_summary
 from .tree_export import tree_csv, tree_html, tree_json
 from .treefilter import TreeFilter, parse_status, shown_rows
+from .wording import plural
 
 __all__ = ["cli", "main"]
 
@@ -103,9 +105,15 @@ def _execute(
     snapshot: bool = False,
     credentials: str | None = None,
 ) -> Run:
-    backend = open_backend(source, credentials=credentials)
-    with _progress(sys.stderr.isatty()) as progress:
-        return run(backend, as_of, write=write, snapshot=snapshot, progress=progress)  # type: ignore[arg-type]
+    try:
+        backend = open_backend(source, credentials=credentials)
+        with _progress(sys.stderr.isatty()) as progress:
+            return run(backend, as_of, write=write, snapshot=snapshot, progress=progress)  # type: ignore[arg-type]
+    except OkrError as err:
+        if taken_as_key(source):  # say which reading was taken, in case a folder was meant
+            note = f"{source} was read as a Google spreadsheet key: no folder of that name is here"
+            raise SourceError(f"{err} ({note})") from err
+        raise
 
 
 def _finish(outcome: Run, as_json: bool, *, verbose: bool, wrote: bool) -> None:
@@ -319,7 +327,10 @@ def init(
         made = create_organisation(make_api(credentials), title, share=list(share), example=example)
         click.echo(f"Created {len(made.teams)} team spreadsheets and the hub: {made.hub_url}")
         if not share:
-            click.echo("Only okrtree's account can open them; run again with --share EMAIL.")
+            click.echo(
+                "Only okrtree's account can open them; give people access with "
+                f"okrtree share {made.hub_url} --with EMAIL"
+            )
         click.echo(f"Next: okrtree sync {made.hub_url}")
         return
     if directory is None:
@@ -330,6 +341,45 @@ def init(
 
     hub = create_workspace(directory, example=example)
     click.echo(f"Created {hub.parent} (hub: {hub}). Next: okrtree sync {directory}")
+
+
+@cli.command()
+@click.argument("source")
+@click.option(
+    "--with", "emails", metavar="EMAIL", multiple=True, required=True, help="Who (repeatable)."
+)
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="writer",
+    show_default=True,
+    help="reader sees, commenter comments, writer keeps OKRs.",
+)
+@credentials_option
+def share(source: str, emails: tuple[str, ...], role: str, credentials: str | None) -> None:
+    """Give people access to a Google hub SOURCE and every team spreadsheet in its Teams tab.
+
+    \b
+    Example:
+      okrtree share https://docs.google.com/spreadsheets/d/KEY/edit --with ana@example.com
+      okrtree share KEY --with raj@example.com --role reader
+    """
+    from .google.api import make_api
+    from .google.keys import is_google_source
+
+    if not is_google_source(source):
+        raise click.UsageError(
+            f"{source} is no Google hub; share a workspace folder the way you share files"
+        )
+    api = make_api(credentials)
+    failed = False
+    for email in emails:
+        done = share_organisation(api, source, email, role)
+        click.echo(f"Shared {plural(len(done.keys), 'spreadsheet')} with {email} as {role}.")
+        for team, reason in done.failed.items():
+            click.echo(f"  not shared: {team}: {reason}", err=True)
+            failed = True
+    sys.exit(EXIT_ERRORS if failed else 0)
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -9,7 +10,9 @@ from .errors import SourceError
 from .google.keys import is_google_source, looks_like_key
 from .snapshot import Backend
 
-__all__ = ["open_backend"]
+__all__ = ["open_backend", "taken_as_key"]
+
+KEYISH_LENGTH = 12  # letters and digits mixed, this long, with no folder of that name: a key
 
 
 def open_backend(
@@ -27,9 +30,7 @@ def open_backend(
     `endpoint` (else `OKRTREE_SHEETS_ENDPOINT`) when given.
     """
     path = Path(source)
-    if source.strip().lower().startswith(("http://", "https://")) or (
-        not path.exists() and looks_like_key(source)
-    ):
+    if source.strip().lower().startswith(("http://", "https://")) or taken_as_key(source):
         if not is_google_source(source):
             raise SourceError(
                 f"{source}: not a Google Sheets URL; use the hub's address "
@@ -42,9 +43,40 @@ def open_backend(
     from .backends.xlsx import XlsxBackend
 
     if not path.exists():
-        raise SourceError(
-            f"{source}: no such workspace folder; create one with `okrtree init {source}`"
-        )
+        raise SourceError(_missing(source))
     if not path.is_dir():
         raise SourceError(f"{source}: not a folder; SOURCE is a workspace folder holding hub.xlsx")
     return XlsxBackend(path)
+
+
+def taken_as_key(source: str) -> bool:
+    """A bare spreadsheet key: key-shaped, and no file or folder of that name is here."""
+    return looks_like_key(source) and not Path(source).exists()
+
+
+_KEYISH = re.compile(r"[A-Za-z0-9_-]{3,}(\.\.\.|…)?")
+_ELLIPSIS = ("...", "…")
+
+
+def _missing(source: str) -> str:
+    """Why SOURCE is neither a folder nor a Google hub, guessing which one was meant.
+
+    >>> _missing("1X1f...").split(": ", 1)[1][:51]
+    'no such folder, and no whole Google spreadsheet key'
+    >>> _missing("my-org")
+    'my-org: no such workspace folder; create one with `okrtree init my-org`'
+    """
+    text = source.strip()
+    key_shaped = _KEYISH.fullmatch(text) is not None
+    mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+    if key_shaped and (text.endswith(_ELLIPSIS) or (mixed and len(text) >= KEYISH_LENGTH)):
+        why = (
+            f"it ends in '{next(e for e in _ELLIPSIS if text.endswith(e))}'"
+            if text.endswith(_ELLIPSIS)
+            else f"it has {len(text)} characters"
+        )
+        return (
+            f"{source}: no such folder, and no whole Google spreadsheet key: {why}; "
+            "copy the whole key (44 characters) or the hub's URL"
+        )
+    return f"{source}: no such workspace folder; create one with `okrtree init {source}`"
