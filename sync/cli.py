@@ -25,7 +25,7 @@ from .model import Status, id_key
 from .ports import check_port_free
 from .render import print_tree
 from .report import result_json
-from .sources import open_backend, taken_as_key
+from .sources import maybe_a_folder, open_backend
 from .suggest import did_you_mean
 from .summary import print_summary
 from .tree_export import tree_csv, tree_html, tree_json
@@ -110,7 +110,7 @@ def _execute(
         with _progress(sys.stderr.isatty()) as progress:
             return run(backend, as_of, write=write, snapshot=snapshot, progress=progress)  # type: ignore[arg-type]
     except OkrError as err:
-        if taken_as_key(source):  # say which reading was taken, in case a folder was meant
+        if maybe_a_folder(source):  # say which reading was taken, in case a folder was meant
             note = f"{source} was read as a Google spreadsheet key: no folder of that name is here"
             raise SourceError(f"{err} ({note})") from err
         raise

@@ -10,8 +10,9 @@ from .errors import SourceError
 from .google.keys import is_google_source, looks_like_key
 from .snapshot import Backend
 
-__all__ = ["open_backend", "taken_as_key"]
+__all__ = ["maybe_a_folder", "open_backend", "taken_as_key"]
 
+GOOGLE_KEY_LENGTH = 44  # the keys of spreadsheets Google makes today
 KEYISH_LENGTH = 12  # letters and digits mixed, this long, with no folder of that name: a key
 
 
@@ -52,6 +53,15 @@ def open_backend(
 def taken_as_key(source: str) -> bool:
     """A bare spreadsheet key: key-shaped, and no file or folder of that name is here."""
     return looks_like_key(source) and not Path(source).exists()
+
+
+def maybe_a_folder(source: str) -> bool:
+    """Taken as a key, but not the length of one Google made: perhaps a folder was meant.
+
+    >>> maybe_a_folder("northwind-okrs-2026-q4"), maybe_a_folder("1" + "a" * 43)
+    (True, False)
+    """
+    return taken_as_key(source) and len(source.strip()) != GOOGLE_KEY_LENGTH
 
 
 _KEYISH = re.compile(r"[A-Za-z0-9_-]{3,}(\.\.\.|…)?")

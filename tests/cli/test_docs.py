@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from sync import render, suggest, summary, treefilter, wording
+from sync import render, sources, suggest, summary, treefilter, wording
 
 
-@pytest.mark.parametrize("module", [render, suggest, summary, treefilter, wording])
+@pytest.mark.parametrize("module", [render, sources, suggest, summary, treefilter, wording])
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
