@@ -21,7 +21,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .engine import Run, run
 from .errors import OkrError, SourceError
 from .google.share import ROLES, share_organisation
-from .model import Status, id_key
+from .model import Level, Status, id_key
+from .newteam import LEVEL_LABELS, parse_level
 from .ports import check_port_free
 from .render import print_tree
 from .report import result_json
@@ -341,6 +342,76 @@ def init(
 
     hub = create_workspace(directory, example=example)
     click.echo(f"Created {hub.parent} (hub: {hub}). Next: okrtree sync {directory}")
+
+
+def _level(_ctx: click.Context, _param: click.Parameter, value: str) -> Level:
+    level = parse_level(value)
+    if level is None:
+        names = ", ".join(LEVEL_LABELS.values())
+        raise click.BadParameter(f"'{value}' is no level; use {names}")
+    return level
+
+
+@cli.command("add-team")
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--team", "name", metavar="NAME", required=True, help="The new team's name.")
+@click.option(
+    "--level",
+    metavar="LEVEL",
+    required=True,
+    callback=_level,
+    help="Company, Department, Team or Individual.",
+)
+@click.option("--parent", metavar="TEAM", default="", help="The team it belongs to.")
+@click.option("--owner", metavar="EMAIL", default="", help="Who answers for the team.")
+@click.option(
+    "--from",
+    "source_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The team's own OKR workbook (.xlsx): copied in, template columns and IDs added.",
+)
+def add_team(
+    workspace: Path, name: str, level: Level, parent: str, owner: str, source_file: Path | None
+) -> None:
+    """Register a team in WORKSPACE's hub and give it a workbook under teams/.
+
+    Without --from the workbook is a blank one from the template. With --from the file is
+    copied (registered in place when it is already inside WORKSPACE), the template columns it
+    lacks are added after its last column, and rows with no ID get the team's prefix and a
+    number. Nothing is written when that cannot be done without losing part of a workbook.
+
+    \b
+    Example:
+      okrtree add-team my-org --team Mobile --level Team --parent Engineering
+      okrtree add-team my-org --team Data --level Team --parent Engineering --from data.xlsx
+    """
+    from .addteam import add_team as register
+
+    if not (workspace / "hub.xlsx").is_file():
+        raise click.UsageError(f"{workspace} holds no hub.xlsx; make one with `okrtree init`")
+    added = register(workspace, name, level, parent, owner=owner, source_file=source_file)
+    under = f", under {added.parent}" if added.parent else ""
+    click.echo(
+        f"Added {added.team} ({LEVEL_LABELS[added.level]}{under}) to {workspace}/hub.xlsx, "
+        f"Teams row {added.hub_row}."
+    )
+    how = (
+        "new from the template"
+        if added.created
+        else (f"copied from {added.copied_from}" if added.copied_from else "registered in place")
+    )
+    click.echo(f"Workbook: {added.source} ({how}), tab {added.tab}.")
+    if added.added_columns:
+        click.echo(f"Added columns: {', '.join(added.added_columns)}.")
+    if added.new_ids:
+        filled = ", ".join(f"row {row} {new_id}" for row, new_id in added.new_ids.items())
+        click.echo(f"Filled {plural(len(added.new_ids), 'missing ID')}: {filled}.")
+    if added.findings:
+        click.echo(
+            f"{plural(len(added.findings), 'finding')} on the new team; "
+            f"see them with okrtree validate {workspace}."
+        )
+    click.echo(f"Next: okrtree sync {workspace}")
 
 
 @cli.command()

@@ -7,10 +7,12 @@ from types import ModuleType
 
 import pytest
 
-from sync import render, sources, suggest, summary, treefilter, wording
+from sync import newteam, render, sources, suggest, summary, treefilter, wording
 
 
-@pytest.mark.parametrize("module", [render, sources, suggest, summary, treefilter, wording])
+@pytest.mark.parametrize(
+    "module", [newteam, render, sources, suggest, summary, treefilter, wording]
+)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
