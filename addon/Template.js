@@ -57,7 +57,7 @@ const OKRTREE_TEMPLATE = {
       ],
       "on": "both",
       "required": false,
-      "width": 22,
+      "width": 30,
       "number_format": "@"
     },
     {
@@ -158,8 +158,9 @@ const OKRTREE_TEMPLATE = {
       "aliases": [],
       "on": "output",
       "required": false,
-      "width": 60,
-      "number_format": "@"
+      "width": 50,
+      "number_format": "@",
+      "wrap": true
     }
   ],
   "hub_tabs": {

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sync.errors import SourceError
 
 from . import template
-from .styles import band_colours, solid_fill, style_header
+from .styles import WRAPPED, set_print_layout, solid_fill, style_header
 
 __all__ = [
     "DATA_ROWS",
@@ -89,7 +89,8 @@ def _dropdown(ws: Worksheet, column: int, choices: list[str], last_row: int) -> 
 
 
 def _colour_rules(ws: Worksheet, names: list[str], last_row: int) -> None:
-    """Status cells coloured by label, Score cells by band (blank cells stay white)."""
+    """Status cells coloured by label, Score cells by their row's Status (blank cells stay
+    white), so a 0.59 beside "On track" is green, not the amber of a score band."""
     if "Status" in names:
         letter = get_column_letter(names.index("Status") + 1)
         for label, colour in template()["status_colours"].items():
@@ -97,17 +98,17 @@ def _colour_rules(ws: Worksheet, names: list[str], last_row: int) -> None:
                 f"{letter}2:{letter}{last_row}",
                 CellIsRule(operator="equal", formula=[f'"{label}"'], fill=solid_fill(colour)),
             )
-    if "Score" in names:
+    if "Score" in names and "Status" in names:  # the score wears its row's status colour
         letter = get_column_letter(names.index("Score") + 1)
         first = f"{letter}2"
-        upper: float | None = None
-        for lower, colour in band_colours():
-            test = f"{first}>={lower}" + (f",{first}<{upper}" if upper is not None else "")
+        status = f"${get_column_letter(names.index('Status') + 1)}2"
+        for label, colour in template()["status_colours"].items():
             ws.conditional_formatting.add(
                 f"{first}:{letter}{last_row}",
-                FormulaRule(formula=[f"AND(ISNUMBER({first}),{test})"], fill=solid_fill(colour)),
+                FormulaRule(
+                    formula=[f'AND(ISNUMBER({first}),{status}="{label}")'], fill=solid_fill(colour)
+                ),
             )
-            upper = lower
 
 
 def new_team_workbook(
@@ -140,6 +141,10 @@ def new_team_workbook(
         if col.get("validation"):
             _dropdown(ws, c, col["validation"], last_row)
     _colour_rules(ws, names, last_row)
+    for c, col in enumerate(columns, start=1):
+        if col.get("wrap"):
+            ws.column_dimensions[get_column_letter(c)].alignment = WRAPPED
+    set_print_layout(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

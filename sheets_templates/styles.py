@@ -9,8 +9,9 @@ from functools import cache
 from typing import Any
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import template
@@ -20,8 +21,10 @@ __all__ = [
     "HEADER_FONT",
     "OUTPUT_HEADER_FILL",
     "OUTPUT_NOTE",
+    "WRAPPED",
     "band_colours",
     "hub_columns",
+    "set_print_layout",
     "solid_fill",
     "status_fill",
     "style_header",
@@ -32,6 +35,7 @@ HEADER_FILL = PatternFill(fill_type="solid", start_color="CFE2F3", end_color="CF
 OUTPUT_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9D9D9", end_color="D9D9D9")
 OUTPUT_NOTE = "Written by okrtree on every sync; changes typed here are replaced."
 DEFAULT_WIDTH = 14
+WRAPPED = Alignment(wrap_text=True, vertical="top")  # long text grows the row, not the column
 
 
 def solid_fill(colour: str) -> PatternFill:
@@ -87,3 +91,15 @@ def style_header(
         width = widths.get(name, DEFAULT_WIDTH)
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+
+
+def set_print_layout(ws: Worksheet, header_row: int = 1) -> None:
+    """Landscape, every column on one page width (as many pages tall as it takes), and the
+    header row repeated at the top of each page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: no limit on the number of pages tall
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"

@@ -15,7 +15,7 @@ from typing import Any
 
 from sheets_templates import template
 from sheets_templates.builder import DATA_ROWS, SETTINGS_TAB, TEAMS_TAB, quarter, settings_rows
-from sheets_templates.styles import HEADER_FILL, OUTPUT_HEADER_FILL, OUTPUT_NOTE, band_colours
+from sheets_templates.styles import HEADER_FILL, OUTPUT_HEADER_FILL, OUTPUT_NOTE
 
 from .api import SheetsApi
 from .cells import column_letter, extended_value, rgb, width_requests
@@ -148,24 +148,22 @@ def _dropdown(sheet_id: int, index: int, choices: list[str], last_row: int) -> d
 
 
 def _colour_rules(sheet_id: int, names: list[str], last_row: int) -> list[dict[str, Any]]:
-    """Status cells coloured by label, Score cells by Google's grade bands (blanks stay white)."""
+    """Status cells coloured by label, Score cells by their row's Status (blanks stay white)."""
     rules: list[dict[str, Any]] = []
     if "Status" in names:
         where = _column(sheet_id, names.index("Status"), last_row)
         for label, colour in template()["status_colours"].items():
             condition = {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]}
             rules.append({"ranges": [where], "booleanRule": _boolean(condition, colour)})
-    if "Score" in names:
+    if "Score" in names and "Status" in names:  # the score wears its row's status colour
         index = names.index("Score")
         where = _column(sheet_id, index, last_row)
         first = f"{column_letter(index + 1)}2"
-        upper: float | None = None
-        for lower, colour in band_colours():
-            test = f"{first}>={lower}" + (f",{first}<{upper}" if upper is not None else "")
-            formula = f"=AND(ISNUMBER({first}),{test})"
+        status = f"${column_letter(names.index('Status') + 1)}2"
+        for label, colour in template()["status_colours"].items():
+            formula = f'=AND(ISNUMBER({first}),{status}="{label}")'
             condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]}
             rules.append({"ranges": [where], "booleanRule": _boolean(condition, colour)})
-            upper = lower
     return [
         {"addConditionalFormatRule": {"rule": rule, "index": i}} for i, rule in enumerate(rules)
     ]

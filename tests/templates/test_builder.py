@@ -74,12 +74,12 @@ def test_status_and_score_are_coloured_by_rules(tmp_path: Path) -> None:
     assert sorted(r.formula[0] for r in status) == sorted(
         f'"{label}"' for label in template()["status_colours"]
     )
-    score = [r.formula[0] for r in rules[f"M2:M{DATA_ROWS}"]]
-    assert score == [
-        "AND(ISNUMBER(M2),M2>=0.7)",
-        "AND(ISNUMBER(M2),M2>=0.4,M2<0.7)",
-        "AND(ISNUMBER(M2),M2>=0.0,M2<0.4)",
-    ]
+    # Score follows its row's Status: the same colour for the same label
+    score = {r.formula[0]: r.dxf.fill.fgColor.rgb[-6:] for r in rules[f"M2:M{DATA_ROWS}"]}
+    assert score == {
+        f'AND(ISNUMBER(M2),$N2="{label}")': colour
+        for label, colour in template()["status_colours"].items()
+    }
 
 
 @pytest.mark.parametrize(
