@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .engine import Run, run
 from .errors import OkrError, SourceError
+from .google.keys import is_google_source
 from .google.share import ROLES, share_organisation
 from .model import Level, Status, id_key
 from .newteam import LEVEL_LABELS, parse_level
@@ -353,7 +354,7 @@ def _level(_ctx: click.Context, _param: click.Parameter, value: str) -> Level:
 
 
 @cli.command("add-team")
-@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("workspace")
 @click.option("--team", "name", metavar="NAME", required=True, help="The new team's name.")
 @click.option(
     "--level",
@@ -367,32 +368,53 @@ def _level(_ctx: click.Context, _param: click.Parameter, value: str) -> Level:
 @click.option(
     "--from",
     "source_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The team's own OKR workbook (.xlsx): copied in, template columns and IDs added.",
+    metavar="FILE",
+    help="The team's own OKRs: an .xlsx file (a Google spreadsheet URL or key for a Google hub).",
 )
+@credentials_option
 def add_team(
-    workspace: Path, name: str, level: Level, parent: str, owner: str, source_file: Path | None
+    workspace: str,
+    name: str,
+    level: Level,
+    parent: str,
+    owner: str,
+    source_file: str | None,
+    credentials: str | None,
 ) -> None:
-    """Register a team in WORKSPACE's hub and give it a workbook under teams/.
+    """Register a team in WORKSPACE's hub (a folder, or a Google hub URL or key) and give it a
+    workbook.
 
-    Without --from the workbook is a blank one from the template. With --from the file is
-    copied (registered in place when it is already inside WORKSPACE), the template columns it
-    lacks are added after its last column, and rows with no ID get the team's prefix and a
-    number. Nothing is written when that cannot be done without losing part of a workbook.
+    Without --from the team gets a blank workbook from the template (teams/NAME.xlsx, or a new
+    spreadsheet). With --from the team's own workbook is copied in (registered where it is when
+    it is already inside WORKSPACE, or on Google), the template columns it lacks are added after
+    its last column, and rows with no ID get the team's prefix and a number. Nothing is written
+    when that cannot be done without losing part of a workbook.
 
     \b
     Example:
       okrtree add-team my-org --team Mobile --level Team --parent Engineering
       okrtree add-team my-org --team Data --level Team --parent Engineering --from data.xlsx
     """
-    from .addteam import add_team as register
+    folder = Path(workspace)
+    if not folder.exists() and is_google_source(workspace):
+        from .google.addteam import add_google_team
+        from .google.api import make_api
 
-    if not (workspace / "hub.xlsx").is_file():
-        raise click.UsageError(f"{workspace} holds no hub.xlsx; make one with `okrtree init`")
-    added = register(workspace, name, level, parent, owner=owner, source_file=source_file)
+        added = add_google_team(
+            make_api(credentials), workspace, name, level, parent, owner=owner, source=source_file
+        )
+        where = "the hub"
+    else:
+        from .addteam import add_team as register
+
+        if not (folder / "hub.xlsx").is_file():
+            raise click.UsageError(f"{workspace} holds no hub.xlsx; make one with `okrtree init`")
+        mine = Path(source_file) if source_file else None
+        added = register(folder, name, level, parent, owner=owner, source_file=mine)
+        where = f"{workspace}/hub.xlsx"
     under = f", under {added.parent}" if added.parent else ""
     click.echo(
-        f"Added {added.team} ({LEVEL_LABELS[added.level]}{under}) to {workspace}/hub.xlsx, "
+        f"Added {added.team} ({LEVEL_LABELS[added.level]}{under}) to {where}, "
         f"Teams row {added.hub_row}."
     )
     how = (
@@ -411,6 +433,8 @@ def add_team(
             f"{plural(len(added.findings), 'finding')} on the new team; "
             f"see them with okrtree validate {workspace}."
         )
+    if added.created and where == "the hub":
+        click.echo(f"Only okrtree's account can open it: okrtree share {workspace} --with EMAIL")
     click.echo(f"Next: okrtree sync {workspace}")
 
 
@@ -436,7 +460,6 @@ def share(source: str, emails: tuple[str, ...], role: str, credentials: str | No
       okrtree share KEY --with raj@example.com --role reader
     """
     from .google.api import make_api
-    from .google.keys import is_google_source
 
     if not is_google_source(source):
         raise click.UsageError(

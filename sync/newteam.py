@@ -11,8 +11,6 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from sheets_templates.builder import team_column_names
-
 from .model import Level, id_key
 from .suggest import did_you_mean
 from .template import Col, find_header
@@ -97,6 +95,8 @@ def plan_sheet(
     `org_ids` are the IDs already used in the organisation (compared as `id_key`); new IDs
     continue after the highest number in use with the prefix and never repeat one.
     """
+    from sheets_templates.builder import team_column_names  # openpyxl: only when planning
+
     header = find_header(grid)
     if header is None:
         return None

@@ -202,6 +202,16 @@ def team_tab_requests(
             )
         if col.get("validation"):
             requests.append(_dropdown(sheet_id, index, col["validation"], last_row))
+        if col.get("wrap"):
+            requests.append(
+                {
+                    "repeatCell": {
+                        "range": _column(sheet_id, index, last_row),
+                        "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
+                        "fields": "userEnteredFormat.wrapStrategy",
+                    }
+                }
+            )
     requests.append(_header(sheet_id, names, output, notes))
     requests += _data(sheet_id, [_values(row, names) for row in rows])
     first, last = names.index("Score"), names.index("Warnings")

@@ -125,3 +125,9 @@ def test_a_blank_organisation_has_one_team(emulator: Emulator, api: SheetsApi) -
     cycle = dict((r[0], r[1]) for r in emulator.values(made.hub_key, "Settings"))["Cycle"]
     assert cycle.startswith("20") and "-Q" in cycle
     assert "drive.permissions.create" not in kinds(emulator)
+
+
+def test_warnings_wrap_in_new_team_tabs(looked_at: Emulator, example: Provisioned) -> None:
+    sheet = looked_at.sheet(example.teams["Sales"], "OKRs")
+    warnings = sheet.cells[(3, NAMES.index("Warnings"))]
+    assert warnings["userEnteredFormat"]["wrapStrategy"] == "WRAP"

@@ -3,6 +3,7 @@ against the emulator on a loopback port."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_templates.builder import create_workspace
+from sheets_templates.builder import create_workspace, team_column_names
 from sync.cli import cli
 from sync.emulator import Emulator, seed_workspace, start
 
@@ -136,3 +137,66 @@ def test_the_readme_offline_section_runs_after_make_demo(
             args = [hub if word == "$HUB" else word for word in command]
             outcome = CliRunner(env=env).invoke(cli, args)
             assert outcome.exit_code == 0, (args, outcome.stderr)
+
+
+ADD_MOBILE = ["--team", "Mobile Apps", "--level", "Team", "--parent", "Engineering"]
+
+
+def test_add_team_on_a_google_hub_makes_a_template_spreadsheet(
+    emulator: Emulator, served: tuple[dict[str, str], str]
+) -> None:
+    env, hub = served
+    outcome = CliRunner(env=env).invoke(cli, ["add-team", hub, *ADD_MOBILE, "--owner", "m@x.ex"])
+    assert outcome.exit_code == 0, outcome.stderr
+    lines = outcome.stdout.splitlines()
+    assert lines[0] == "Added Mobile Apps (Team, under Engineering) to the hub, Teams row 18."
+    assert f"okrtree share {hub} --with EMAIL" in outcome.stdout
+    teams = emulator.values(hub, "Teams")
+    row = dict(zip(teams[0], teams[-1], strict=False))
+    assert (row["Team"], row["Level"], row["Parent team"], row["Owner"]) == (
+        "Mobile Apps", "Team", "Engineering", "m@x.ex"
+    )  # fmt: skip
+    key = team_keys(emulator, hub)["Mobile Apps"]
+    assert emulator.values(key, "OKRs")[0] == team_column_names()
+    synced = CliRunner(env=env).invoke(cli, ["sync", hub, "--as-of", "2026-11-21", "--json"])
+    teams_seen = json.loads(synced.stdout)["teams"]
+    assert teams_seen[-1]["name"] == "Mobile Apps" and teams_seen[-1]["ok"] is True
+
+
+def test_add_team_on_a_google_hub_completes_the_team_s_own_spreadsheet(
+    emulator: Emulator, served: tuple[dict[str, str], str]
+) -> None:
+    env, hub = served
+    own = emulator.create_spreadsheet(
+        "Mobile OKRs",
+        {
+            "Q4": [
+                ["Mobile OKRs, Q4"],
+                ["ID", "Type", "Title", "Target", "Current"],
+                ["", "Objective", "Ship the app"],
+                ["", "KR", "Store rating", 4.5, 4.1],
+                ["APP-2", "KR", "Crash-free sessions", ">= 99.5", 99.7],
+            ]
+        },
+    )
+    outcome = CliRunner(env=env).invoke(cli, ["add-team", hub, *ADD_MOBILE, "--from", own])
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "Filled 2 missing IDs: row 3 APP-3, row 4 APP-4." in outcome.stdout
+    values = emulator.values(own, "Q4")
+    missing = [n for n in team_column_names() if n not in values[1][:5]]
+    assert values[1] == ["ID", "Type", "Title", "Target", "Current", *missing]
+    assert [r[0] for r in values[2:5]] == ["APP-3", "APP-4", "APP-2"]
+    assert team_keys(emulator, hub)["Mobile Apps"] == own
+    assert emulator.values(hub, "Teams")[-1][4] == "Q4"
+
+
+def test_add_team_on_a_google_hub_refuses_a_taken_name_and_writes_nothing(
+    emulator: Emulator, served: tuple[dict[str, str], str]
+) -> None:
+    env, hub = served
+    before = emulator.values(hub, "Teams")
+    outcome = CliRunner(env=env).invoke(
+        cli, ["add-team", hub, "--team", "sales", "--level", "Team", "--parent", "Northwind"]
+    )
+    assert outcome.exit_code == 2 and "team 'Sales' is already in the Teams tab" in outcome.stderr
+    assert emulator.values(hub, "Teams") == before
