@@ -21,10 +21,8 @@ SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Sever
 DEFAULT_SHOWN = 10  # findings listed without --verbose
 TOP_TEAMS = 3
 INDENT = 2  # a finding's message, under its code and place
-# "Team Sales, row 7 (SAL-3), column Current: " — the place a message starts with
-_PLACE = re.compile(
-    r"^Team .+?(?:, row \d+(?: \([^)]*\))?)?(?:, column [^:]+)?(?:, tab '[^']*')?: "
-)
+# After "Team Sales": ", row 7 (SAL-3), column Current: ", the rest of the place a message names
+_PLACE = re.compile(r"(?:, row \d+(?: \([^)]*\))?)?(?:, column [^:]+)?(?:, tab '[^']*')?: ")
 
 
 def finding_place(finding: Finding) -> tuple[str, str]:
@@ -35,10 +33,11 @@ def finding_place(finding: Finding) -> tuple[str, str]:
     ...     "Team Support, row 5 (S-4): this key result has no Owner; type who drives it."))
     ('Support, row 5 (S-4)', 'this key result has no Owner; type who drives it.')
     """
-    match = _PLACE.match(finding.message)
-    if match is None:
+    lead = f"Team {finding.team}"
+    match = _PLACE.match(finding.message, len(lead))
+    if finding.team is None or not finding.message.startswith(lead) or match is None:
         return (finding.team or "the hub", finding.message)
-    return (match.group(0)[len("Team ") : -2], finding.message[match.end() :])
+    return (finding.message[len("Team ") : match.end() - 2], finding.message[match.end() :])
 
 
 def _counts(result: Result, show_writes: bool) -> list[Text | str]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sync.summary import DEFAULT_SHOWN
+from sync.model import Code, Finding, Severity
+from sync.summary import DEFAULT_SHOWN, finding_place
 
 from .conftest import EXAMPLE_AS_OF, Invoke
 
@@ -65,3 +66,25 @@ def test_sync_says_what_it_wrote_then_that_nothing_was_left(org: Path, invoke: I
     assert "Wrote " in out and " cells in 17 spreadsheets" in out
     _, out, _ = invoke("sync", str(org), "--as-of", EXAMPLE_AS_OF)
     assert "Nothing to write: up to date" in out and "0 cells" not in out
+
+
+@pytest.mark.parametrize(
+    ("team", "message", "place", "rest"),
+    [
+        ("Sales", "Team Sales, row 7 (SAL-3), column Current: 'lots' is no number.",
+         "Sales, row 7 (SAL-3), column Current", "'lots' is no number."),
+        ("Data", "Team Data, tab 'OKRs': no ID column in row 1; add it.",
+         "Data, tab 'OKRs'", "no ID column in row 1; add it."),
+        ("Ops", "Team Ops: teams/ops.xlsx not found. This team was skipped.",
+         "Ops", "teams/ops.xlsx not found. This team was skipped."),
+        ("Ops", "Team Ops has 6 objectives, more than 5; note: keep few.",
+         "Ops", "Team Ops has 6 objectives, more than 5; note: keep few."),
+        (None, "Teams row 4: team 'X' is listed twice.", "the hub",
+         "Teams row 4: team 'X' is listed twice."),
+    ],
+)  # fmt: skip
+def test_a_finding_block_names_its_place_once(
+    team: str | None, message: str, place: str, rest: str
+) -> None:
+    finding = Finding(Severity.WARNING, Code.STALE, None, team, message)
+    assert finding_place(finding) == (place, rest)
