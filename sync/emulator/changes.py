@@ -101,10 +101,13 @@ def _entries(store: Store, since: int) -> list[tuple[int, dict[str, Any]]]:
 
 def list_changes(store: Store, params: dict[str, Any]) -> dict[str, Any]:
     """``changes.list`` from ``pageToken``: a page of changes, then ``nextPageToken`` while
-    more remain or ``newStartPageToken`` at the end; ``fields`` masks the answer."""
+    more remain or ``newStartPageToken`` at the end; ``includeRemoved=false`` leaves out files
+    that are gone; ``fields`` masks the answer."""
     since = _token(params, store)
     size = page_size(params)
     entries = _entries(store, since)
+    if str(params.get("includeRemoved", "true")).lower() == "false":
+        entries = [(number, change) for number, change in entries if not change["removed"]]
     page, rest = entries[:size], entries[size:]
     answer: dict[str, Any] = {"kind": "drive#changeList"}
     if rest:

@@ -221,6 +221,8 @@ def test_losing_a_file_is_a_removed_change(
     changes = feed(session, token, fields="*")["changes"]
     assert [(c["fileId"], c["removed"]) for c in changes] == [(key, removed)]
     assert ("file" in changes[0]) is not removed
+    kept = feed(session, token, includeRemoved="false")["changes"]
+    assert [c["fileId"] for c in kept] == ([] if removed else [key])
 
 
 @pytest.mark.parametrize(
