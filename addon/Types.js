@@ -10,6 +10,7 @@
  * @property {string} number_format
  * @property {string[]} [validation]
  * @property {string} [note]
+ * @property {boolean} [wrap]  the column wraps its text (Warnings)
  */
 
 /**
