@@ -143,7 +143,7 @@ function protectOutputColumns_(sheet, headerRow, columns) {
 }
 
 /**
- * Colours Status by label (status_colours) and Score by band (score_bands), replacing the
+ * Colours Status by label (status_colours) and Score by its row's Status, replacing the
  * rules that apply to those columns alone.
  * @param {GoogleAppsScript.Spreadsheet.Sheet} sheet
  * @param {number} headerRow
@@ -168,24 +168,17 @@ function colourOutputColumns_(sheet, headerRow, dataRows, columns) {
       .setRanges([statusRange])
       .build();
   });
-  const bands = OKRTREE_TEMPLATE.score_bands;
-  const topLeft = scoreRange.getCell(1, 1).getA1Notation();
-  rules.push(
-    SpreadsheetApp.newConditionalFormatRule()
-      .whenNumberGreaterThanOrEqualTo(bands.green_from)
-      .setBackground('#' + colours['On track'])
-      .setRanges([scoreRange])
-      .build(),
-    SpreadsheetApp.newConditionalFormatRule()
-      .whenNumberGreaterThanOrEqualTo(bands.yellow_from)
-      .setBackground('#' + colours['At risk'])
-      .setRanges([scoreRange])
-      .build(),
-    SpreadsheetApp.newConditionalFormatRule()
-      .whenFormulaSatisfied('=AND(ISNUMBER(' + topLeft + '),' + topLeft + '<' + bands.yellow_from + ')')
-      .setBackground('#' + colours['Off track'])
-      .setRanges([scoreRange])
-      .build()
-  );
+  // Score wears its row's Status colour, as in the workbooks okrtree makes.
+  const scoreCell = scoreRange.getCell(1, 1).getA1Notation();
+  const statusCell = '$' + statusRange.getCell(1, 1).getA1Notation();
+  Object.keys(colours).forEach(function (label) {
+    rules.push(
+      SpreadsheetApp.newConditionalFormatRule()
+        .whenFormulaSatisfied('=AND(ISNUMBER(' + scoreCell + '),' + statusCell + '="' + label + '")')
+        .setBackground('#' + colours[label])
+        .setRanges([scoreRange])
+        .build()
+    );
+  });
   sheet.setConditionalFormatRules(kept.concat(rules));
 }

@@ -48,10 +48,9 @@ function assertSetUp(sheet, headerRow) {
   const ours = rules.filter((r) => r.ranges.length === 1 && [statusA1, scoreA1].includes(r.ranges[0].getA1Notation()));
   assert.deepEqual(ours.map((r) => [r.ranges[0].getA1Notation(), r.condition, r.values, r.background]), [
     ...Object.entries(TEMPLATE.status_colours).map(([label, hex]) => [statusA1, 'TEXT_EQ', [label], `#${hex}`]),
-    [scoreA1, 'NUMBER_GREATER_THAN_OR_EQUAL_TO', [0.7], `#${TEMPLATE.status_colours['On track']}`],
-    [scoreA1, 'NUMBER_GREATER_THAN_OR_EQUAL_TO', [0.4], `#${TEMPLATE.status_colours['At risk']}`],
-    [scoreA1, 'CUSTOM_FORMULA', [`=AND(ISNUMBER(${scoreLetter}${headerRow + 1}),${scoreLetter}${headerRow + 1}<0.4)`],
-      `#${TEMPLATE.status_colours['Off track']}`],
+    ...Object.entries(TEMPLATE.status_colours).map(([label, hex]) => [scoreA1, 'CUSTOM_FORMULA',
+      [`=AND(ISNUMBER(${scoreLetter}${headerRow + 1}),$${columnLetter(colOf('Status'))}${headerRow + 1}="${label}")`],
+      `#${hex}`]),
   ]);
   assert.ok(sheet.getFrozenRows() >= headerRow);
   assert.equal(sheet.getRange(headerRow, 1).getFontWeight(), 'bold');
@@ -119,7 +118,7 @@ test('Set up twice changes nothing more and keeps other conditional formats', ()
   w.call('setUpSheet');
   assert.deepEqual(headerOf(sheet, 1), header);
   const { rules } = assertSetUp(sheet, 1);
-  assert.equal(rules.length, 1 + Object.keys(TEMPLATE.status_colours).length + 3);
+  assert.equal(rules.length, 1 + 2 * Object.keys(TEMPLATE.status_colours).length);
   assert.equal(sheet.getConditionalFormatRules()[0], userRule);
   assert.equal(sheet.getProtections('RANGE').length, 3);
   assert.match(w.alerts[1].message, /All template columns were there/);
