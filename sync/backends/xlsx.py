@@ -7,21 +7,17 @@ replace the file atomically.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import os
 import sys
 import threading
-import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from copy import copy
 from itertools import repeat
 from pathlib import Path
-from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_templates.builder import HUB_FILE
 
@@ -31,19 +27,20 @@ from ..plan import table_digest
 from ..snapshot import (
     Grid,
     HubSnapshot,
+    Link,
     OutputTable,
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
 )
-from .xlsx_cells import UNREADABLE, load_for_write, read_sheet, save_keeping_results, set_value, why
+from .xlsx_cells import UNREADABLE, read_sheet, why
 from .xlsx_hub import OUTPUT_TABS, write_tables
+from .xlsx_patch import patch_cells
 from .xlsx_safety import (
-    ChangedMeanwhile,
     FileStamp,
     capture_loss_warnings,
-    lock_file,
-    lossy_content,
+    unwritable_reason,
+    write_through,
 )
 from .xlsx_state import load_digests, save_digests
 
@@ -136,7 +133,11 @@ class XlsxBackend:
     # -- writing -------------------------------------------------------------------------------
 
     def write_team(self, changes: SheetChanges) -> None:
-        """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing."""
+        """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing.
+
+        Only the changed cells' rows are patched in the tab's XML; every other part of the
+        workbook is copied as it is (see `xlsx_patch`).
+        """
         if not changes.changes:
             return
         source = changes.source.strip()
@@ -147,67 +148,47 @@ class XlsxBackend:
             raise WriteRefused(reason)
         if not path.is_file():
             raise WriteRefused(f"{source} no longer exists; run again")
-        reason = _unwritable_reason(path, source, [], [])  # opened in an editor since the read?
+        reason = unwritable_reason(path, source)  # opened in an editor since the read?
         if reason:
             raise WriteRefused(reason)
         expected = self._stamps.get(key)
-        stale = _changed_since_read(source)
         if expected is not None and FileStamp.of(path) != expected:
-            raise WriteRefused(stale)
-        wb = load_for_write(path, source)
-        tab = _find_tab(wb.sheetnames, changes.tab)
-        if tab is None:
-            raise WriteRefused(stale)
-        ws = wb[tab]
-        _check_rows(ws, changes, stale)
-        for change in changes.changes:
-            cell = ws.cell(row=change.row, column=change.column)
-            if _is_merged(ws, cell):
-                raise WriteRefused(
-                    f"cell {cell.coordinate} of {source} (tab {tab}) is merged with other cells, "
-                    f"so okrtree cannot write it; unmerge it"
-                )
-            if not cell.has_style:
-                _take_column_style(ws, cell)
-            set_value(cell, change.value)
-        try:
-            save_keeping_results(wb, path, expected)
-        except ChangedMeanwhile as err:
-            raise WriteRefused(stale) from err
-        except OSError as err:
-            raise WriteRefused(
-                f"{source} could not be saved ({why(err)}); it was left as it was"
-            ) from err
+            raise WriteRefused(_changed_since_read(source))
+        cells = {(c.row, c.column): c.value for c in changes.changes}
+        ids = {(row, changes.id_column): text for row, text in changes.expected_ids.items()}
+
+        def patch(target: Path) -> None:
+            patch_cells(path, changes.tab, cells, target, expected=ids)
+
+        write_through(path, source, patch, expected)
         self._stamps[key] = FileStamp.of(path)
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given output tabs of hub.xlsx; return how many cells changed.
 
-        Nothing is saved when no cell changed. `Teams`, `Settings` and other tabs are untouched.
+        The hub must be the file read at the start of the run (a person's save since then is
+        kept, and the run says `NOT_WRITTEN`); any failure is a `WriteRefused`.
         """
         if not tables:
             return 0
-        try:
-            with zipfile.ZipFile(self.hub_path) as archive:
-                members = archive.namelist()
-        except (OSError, zipfile.BadZipFile) as err:
-            raise SourceError(f"{self.hub_path} cannot be written ({why(err)})") from err
-        reason = _unwritable_reason(self.hub_path, HUB_FILE, members, [])
+        reason = unwritable_reason(self.hub_path, HUB_FILE)
         if reason:
             raise WriteRefused(reason)
-        known = None
-        unchanged_since_read = self._hub_seen is not None and self._hub_seen[0] == FileStamp.of(
-            self.hub_path
-        )
-        if unchanged_since_read:
-            assert self._hub_seen is not None
-            known = self._hub_seen[1]
-        changed = write_tables(self.hub_path, tables, known)
-        # Tabs not written now keep their record only if the hub was untouched since the read.
-        digests = dict(self._hub_digests) if unchanged_since_read else {}
+        read_stamp, known = self._hub_seen or (None, {})
+        if read_stamp is not None and FileStamp.of(self.hub_path) != read_stamp:
+            raise WriteRefused(_changed_since_read(HUB_FILE))
+
+        def replace(target: Path) -> None:
+            write_tables(self.hub_path, tables, target)
+
+        write_through(self.hub_path, HUB_FILE, replace, read_stamp)
+        stamp = FileStamp.of(self.hub_path)
+        self._hub_seen = (stamp, {**known, **{t.name: _as_grid(t) for t in tables}})
+        digests = dict(self._hub_digests)
         digests.update({t.name: table_digest(t) for t in tables if t.name in VOUCHABLE_TABS})
-        save_digests(self.workspace, FileStamp.of(self.hub_path), digests)
-        return changed
+        self._hub_digests = digests
+        save_digests(self.workspace, stamp, digests)
+        return sum(_count_changes(known.get(t.name), t) for t in tables)
 
 
 # -- reading helpers ---------------------------------------------------------------------------
@@ -230,9 +211,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
         return snap, None
     try:
         stamp = FileStamp.of(path)
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
-        with capture_loss_warnings() as losses:
+        with capture_loss_warnings():
             wb = load_workbook(path, read_only=True, data_only=True)
             try:
                 tab = _find_tab(wb.sheetnames, team.tab)
@@ -250,7 +229,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
         return snap, None
     snap.grid = grid
     snap.link_template = _link_template(source, tab)
-    snap.unwritable = _unwritable_reason(path, source, members, losses)
+    snap.unwritable = unwritable_reason(path, source)
     return snap, stamp
 
 
@@ -299,54 +278,41 @@ def _link_template(source: str, tab: str) -> str:
     return target.replace("{", "{{").replace("}", "}}") + "{row}"
 
 
-def _unwritable_reason(
-    path: Path, source: str, members: list[str], losses: list[str]
-) -> str | None:
-    lock = lock_file(path)
-    if lock is not None:
-        return (
-            f"{source} is open in a spreadsheet editor (lock file {lock.name}); "
-            f"close it and run again"
-        )
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"{source} is read-only for okrtree (no write permission); allow writing it"
-    lossy = lossy_content(members, path.name)
-    if lossy:
-        return f"{source}: {lossy}"
-    if losses:
-        return f"{source}: saving would lose content okrtree cannot keep ({losses[0]})"
-    return None
-
-
 # -- writing helpers ---------------------------------------------------------------------------
+
+
+def _as_grid(table: OutputTable) -> Grid:
+    """A table's cells as reading the written tab gives them back (links as their text)."""
+    return [
+        list(table.header),
+        *([v.text if isinstance(v, Link) else v for v in row] for row in table.rows),
+    ]
+
+
+def _count_changes(old: Grid | None, table: OutputTable) -> int:
+    """Cells whose shown value differs between the tab as read and the table (at least one:
+    a table is only written when something in it, a link target perhaps, changed)."""
+    new = _as_grid(table)
+    old = old or []
+    changed = 0
+    for r in range(max(len(old), len(new))):
+        before = old[r] if r < len(old) else []
+        after = new[r] if r < len(new) else []
+        for c in range(max(len(before), len(after))):
+            a = before[c] if c < len(before) else None
+            b = after[c] if c < len(after) else None
+            if _shown(a) != _shown(b):
+                changed += 1
+    return max(changed, 1)
+
+
+def _shown(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    return value
 
 
 def _changed_since_read(source: str) -> str:
     return f"{source} changed since it was read; run again"
-
-
-def _check_rows(ws: Worksheet, changes: SheetChanges, stale: str) -> None:
-    """Every row about to be written still holds the ID seen at read time."""
-    for row, expected_id in changes.expected_ids.items():
-        value = ws.cell(row=row, column=changes.id_column).value
-        if isinstance(value, str) and value.startswith("="):
-            continue  # a formula: its cached result was checked through the file stamp
-        text = "" if value is None else str(value)
-        if id_key(text) != id_key(expected_id):
-            raise WriteRefused(stale)
-
-
-def _take_column_style(ws: Worksheet, cell: Any) -> None:
-    """A new cell gets its column's style (e.g. the 0.00 of Score), as when typed in Excel."""
-    dim: Any
-    for dim in ws.column_dimensions.values():
-        if dim.min is not None and dim.max is not None and dim.min <= cell.column <= dim.max:
-            if dim.has_style:
-                cell._style = copy(dim._style)
-            return
-
-
-def _is_merged(ws: Worksheet, cell: Cell | MergedCell) -> bool:
-    if isinstance(cell, MergedCell):
-        return True
-    return any(cell.coordinate in rng for rng in ws.merged_cells.ranges)

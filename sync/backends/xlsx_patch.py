@@ -47,6 +47,7 @@ __all__ = [
     "MAX_ROW",
     "CellRefused",
     "RowsMoved",
+    "drop_calc_chain",
     "full_calc_on_load",
     "patch_cells",
 ]
@@ -105,7 +106,7 @@ def patch_cells(
                 replaced[workbook] = calc
             removed: frozenset[str] = frozenset()
             if dropped_formula:
-                removed = _drop_calc_chain(archive, workbook, replaced)
+                removed = drop_calc_chain(archive, workbook, replaced)
             copy_package(archive, target, replaced, removed)
     except (zipfile.BadZipFile, KeyError, ValueError) as err:
         raise PackageRefused(f"it cannot be read as a workbook ({err})") from err
@@ -411,13 +412,13 @@ def full_calc_on_load(workbook_xml: bytes) -> bytes | None:
     return (text[: later.start()] + element + text[later.start() :]).encode("utf-8")
 
 
-def _drop_calc_chain(
+def drop_calc_chain(
     archive: zipfile.ZipFile, workbook: str, replaced: dict[str, bytes]
 ) -> frozenset[str]:
     """Remove the calculation chain (it lists formula cells; a stale one makes Excel repair the
     file) with its relationship and content type; spreadsheet programs rebuild it."""
     rels_name = rels_part(workbook)
-    rels = parse_part(archive.read(rels_name), rels_name)
+    rels = parse_part(replaced.get(rels_name) or archive.read(rels_name), rels_name)
     chains = [
         rel for rel in rels.iter(f"{{{REL_NS}}}Relationship") if rel.get("Type") == _CALC_CHAIN
     ]
@@ -427,7 +428,7 @@ def _drop_calc_chain(
     for rel in chains:
         rel.getparent().remove(rel)
     replaced[rels_name] = serialize(rels)
-    types = parse_part(archive.read(CONTENT_TYPES), CONTENT_TYPES)
+    types = parse_part(replaced.get(CONTENT_TYPES) or archive.read(CONTENT_TYPES), CONTENT_TYPES)
     for override in list(types):
         if str(override.get("PartName", "")).lstrip("/") in parts:
             types.remove(override)
