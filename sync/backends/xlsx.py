@@ -25,6 +25,7 @@ from ..errors import SourceError
 from ..model import Team, id_key
 from ..plan import table_digest
 from ..snapshot import (
+    CellValue,
     Grid,
     HubSnapshot,
     Link,
@@ -169,12 +170,13 @@ class XlsxBackend:
         The hub must be the file read at the start of the run (a person's save since then is
         kept, and the run says `NOT_WRITTEN`); any failure is a `WriteRefused`.
         """
+        read_stamp, known = self._hub_seen or (None, {})
+        tables = [t for t in tables if not self._unchanged(t, known)]
         if not tables:
             return 0
         reason = unwritable_reason(self.hub_path, HUB_FILE)
         if reason:
             raise WriteRefused(reason)
-        read_stamp, known = self._hub_seen or (None, {})
         if read_stamp is not None and FileStamp.of(self.hub_path) != read_stamp:
             raise WriteRefused(_changed_since_read(HUB_FILE))
 
@@ -184,11 +186,22 @@ class XlsxBackend:
         write_through(self.hub_path, HUB_FILE, replace, read_stamp)
         stamp = FileStamp.of(self.hub_path)
         self._hub_seen = (stamp, {**known, **{t.name: _as_grid(t) for t in tables}})
-        digests = dict(self._hub_digests)
-        digests.update({t.name: table_digest(t) for t in tables if t.name in VOUCHABLE_TABS})
-        self._hub_digests = digests
-        save_digests(self.workspace, stamp, digests)
+        self._hub_digests.update({t.name: table_digest(t) for t in tables})
+        vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
+        save_digests(self.workspace, stamp, vouched)
         return sum(_count_changes(known.get(t.name), t) for t in tables)
+
+    def _unchanged(self, table: OutputTable, known: dict[str, Grid]) -> bool:
+        """The tab already shows `table`: as okrtree last wrote it, or as read (no links)."""
+        digest = table_digest(table)
+        if self._hub_digests.get(table.name) == digest:
+            return True
+        grid = known.get(table.name)
+        if not grid:
+            return False
+        header = ["" if v is None else str(v) for v in grid[0]]
+        rows: list[list[CellValue | Link]] = [list(row) for row in grid[1:]]
+        return table_digest(OutputTable(table.name, header, rows)) == digest
 
 
 # -- reading helpers ---------------------------------------------------------------------------

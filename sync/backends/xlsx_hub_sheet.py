@@ -29,6 +29,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HYPERLINK_TYPE = f"{REL_NS}/hyperlink"
 DEFAULT_WIDTH = 14
+HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
 
 
 @dataclass(slots=True)
@@ -59,7 +60,10 @@ class _Styles:
         columns = hub_columns(table.name)
         header_fill = str(HEADER_FILL.fgColor.rgb)[-6:]
         self.header = book.cell_format(font=book.font(bold=True), fill=book.fill(header_fill))
-        self.link = book.cell_format(font=book.font(link=True))
+        link_font = book.font(link=True)
+        self.link = book.cell_format(
+            font=link_font, style=book.named_style("Hyperlink", HYPERLINK_STYLE_ID, link_font)
+        )
         self.by_column: dict[int, int] = {}
         for index, name in enumerate(table.header):
             code = columns.get(name, {}).get("number_format") or ("0.00" if name == "Score" else "")

@@ -101,19 +101,40 @@ class StyleSheet:
         """A solid fill; both colours set so Excel and LibreOffice agree."""
         fill = etree.Element(self._q("fill"))
         pattern = etree.SubElement(fill, self._q("patternFill"), patternType="solid")
-        argb = colour if len(colour) == 8 else f"FF{colour}"
+        argb = colour if len(colour) == 8 else f"00{colour}"  # as openpyxl has always written
         etree.SubElement(pattern, self._q("fgColor"), rgb=argb)
         etree.SubElement(pattern, self._q("bgColor"), rgb=argb)
         return self._index_of(self._list("fills"), fill, "fill")
 
-    def cell_format(self, *, number_format: int = 0, font: int = 0, fill: int = 0) -> int:
+    def named_style(self, name: str, builtin_id: int, font: int) -> int:
+        """The index of a named cell style (e.g. `Hyperlink`), added with `font` if missing."""
+        names = self._list("cellStyles", before=("dxfs", "tableStyles", "colors", "extLst"))
+        for style in names.iterchildren(self._q("cellStyle")):
+            if style.get("name") == name:
+                return int(style.get("xfId", "0"))
+        bases = self._list("cellStyleXfs", before=("cellXfs",))
+        index = len(list(bases.iterchildren(self._q("xf"))))
+        etree.SubElement(
+            bases, self._q("xf"), numFmtId="0", fontId=str(font), fillId="0", borderId="0"
+        )
+        bases.set("count", str(index + 1))
+        etree.SubElement(
+            names, self._q("cellStyle"), name=name, xfId=str(index), builtinId=str(builtin_id)
+        )
+        names.set("count", str(len(names)))
+        self.changed = True
+        return index
+
+    def cell_format(
+        self, *, number_format: int = 0, font: int = 0, fill: int = 0, style: int = 0
+    ) -> int:
         xf = etree.Element(
             self._q("xf"),
             numFmtId=str(number_format),
             fontId=str(font),
             fillId=str(fill),
             borderId="0",
-            xfId="0",
+            xfId=str(style),
         )
         for flag, used in (
             ("applyNumberFormat", number_format),
