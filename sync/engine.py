@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from .compute import Computed, compute, gc_paused, sort_findings
-from .errors import SourceError
+from .errors import OkrError, SourceError
 from .hub import parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
@@ -97,7 +98,8 @@ def run_team(
     current = Run(computed, previous.hub, table.teams, snapshots)
     if write:
         plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
-        _write_teams(backend, current, plans, None)
+        with _exclusive(backend, write):
+            _write_teams(backend, current, plans, None)
     return current
 
 
@@ -126,8 +128,15 @@ def run(
     progress: Progress | None = None,
 ) -> Run:
     """Validate (and with `write`, sync) the organisation behind `backend`."""
-    with gc_paused():
+    with gc_paused(), _exclusive(backend, write):
         return _run(backend, as_of, write, snapshot, progress)
+
+
+def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
+    """A writing run holds the backend's lock, if it has one (a local workspace does), from
+    its first read to its last write, so two runs never interleave and lose each other's rows."""
+    hold = getattr(backend, "exclusive", None) if write else None
+    return hold() if callable(hold) else nullcontext()
 
 
 def _run(
@@ -144,7 +153,7 @@ def _run(
         try:
             result.writes_cells += backend.write_hub(tables)
             result.writes_spreadsheets += 1
-        except WriteRefused as err:  # said in the run's findings; the team sheets stand
+        except (WriteRefused, OkrError) as err:  # in the run's findings; the team sheets stand
             code = Code.NOT_WRITTEN
             refused = Finding(
                 CODE_SEVERITY[code],

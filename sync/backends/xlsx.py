@@ -7,12 +7,13 @@ replace the file atomically.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing as mp
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
@@ -36,10 +37,12 @@ from ..snapshot import (
 )
 from .xlsx_cells import UNREADABLE, read_sheet, why
 from .xlsx_hub import OUTPUT_TABS, write_tables
+from .xlsx_lock import workspace_lock
 from .xlsx_patch import patch_cells
 from .xlsx_safety import (
     FileStamp,
     capture_loss_warnings,
+    remove_leftovers,
     unwritable_reason,
     write_through,
 )
@@ -132,6 +135,14 @@ class XlsxBackend:
         return [snap for snap, _ in reads]
 
     # -- writing -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the workspace's sync lock for a whole read-and-write run, and first remove the
+        temporary files a killed run left behind (only a lock holder may)."""
+        with workspace_lock(self.workspace):
+            remove_leftovers(self.workspace)
+            yield
 
     def write_team(self, changes: SheetChanges) -> None:
         """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing.
