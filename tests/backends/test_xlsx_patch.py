@@ -27,6 +27,8 @@ from sync.backends.xlsx_patch import (
 from .conftest import rezip, sheet_xml
 
 SHEET = "xl/worksheets/sheet1.xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 OTHER_SHEET = "xl/worksheets/sheet2.xml"
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
@@ -294,17 +296,23 @@ def test_ids_in_shared_strings_are_checked(book: Path, tmp_path: Path) -> None:
 
 
 def test_overwriting_a_formula_drops_the_calculation_chain(book: Path, tmp_path: Path) -> None:
-    chain = b'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B2" i="1"/></calcChain>'
-    rel = '<Relationship Id="rIdChain" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/>'
+    chain = f'<calcChain xmlns="{MAIN}"><c r="B2" i="1"/></calcChain>'.encode()
+    rel = f'<Relationship Id="rIdC" Type="{OFFICE}/calcChain" Target="calcChain.xml"/>'
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"
+    override = f'<Override PartName="/xl/calcChain.xml" ContentType="{kind}"/>'
     rezip(
         book,
         {
             SHEET: sheet_xml(lambda t: t.replace("<v>0.5</v>", "<f>1/2</f><v>0.5</v>")),
             "xl/calcChain.xml": chain,
-            "xl/_rels/workbook.xml.rels": lambda b: b.replace(b"</Relationships>", rel.encode() + b"</Relationships>"),
-            "[Content_Types].xml": lambda b: b.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>'),
+            "xl/_rels/workbook.xml.rels": lambda b: b.replace(
+                b"</Relationships>", rel.encode() + b"</Relationships>"
+            ),
+            "[Content_Types].xml": lambda b: b.replace(
+                b"</Types>", override.encode() + b"</Types>"
+            ),
         },
-    )  # fmt: skip
+    )
     target = tmp_path / "out.xlsx"
     patch_cells(book, "OKRs", {(2, 2): 0.75}, target)
     with zipfile.ZipFile(target) as archive:
@@ -322,12 +330,13 @@ def test_overwriting_a_formula_drops_the_calculation_chain(book: Path, tmp_path:
             '<workbook xmlns="m"><sheets/><calcPr calcId="1" fullCalcOnLoad="1"/></workbook>',
         ),
         (
-            "<x:workbook xmlns:x='m'><x:sheets/><x:calcPr fullCalcOnLoad='0'></x:calcPr></x:workbook>",
-            "<x:workbook xmlns:x='m'><x:sheets/><x:calcPr fullCalcOnLoad=\"1\"></x:calcPr></x:workbook>",
+            "<x:workbook xmlns:x='m'><x:calcPr fullCalcOnLoad='0'></x:calcPr></x:workbook>",
+            "<x:workbook xmlns:x='m'><x:calcPr fullCalcOnLoad=\"1\"></x:calcPr></x:workbook>",
         ),
         (
             '<workbook xmlns="m"><sheets/><definedNames/><extLst/></workbook>',
-            '<workbook xmlns="m"><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>',
+            '<workbook xmlns="m"><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/>'
+            "</workbook>",
         ),
         ('<workbook xmlns="m"><sheets/><calcPr fullCalcOnLoad="1"/></workbook>', None),
     ],  # fmt: skip
