@@ -25,7 +25,7 @@ def org(tmp_path: Path) -> Path:
 
 
 def _history_dates(org: Path) -> set[dt.date]:
-    ws = load_workbook(org / "hub.xlsx", read_only=True)["History"]
+    ws = load_workbook(org / "hub.xlsx")["History"]
     return {row[0].date() for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
 
 
@@ -66,5 +66,5 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(org: Path) -> None:
     lock.write_text("999999 2026-01-01T00:00:00+00:00\n")
     outcome = CliRunner().invoke(cli, ["sync", str(org), "--as-of", "2026-11-21"])
     assert outcome.exit_code in (0, 1), outcome.stderr
-    assert "Alignment Tree" in load_workbook(org / "hub.xlsx", read_only=True).sheetnames
+    assert "Alignment Tree" in load_workbook(org / "hub.xlsx").sheetnames
     assert lock.read_text() == ""  # released
