@@ -197,17 +197,23 @@ class XlsxBackend:
         write_through(self.hub_path, HUB_FILE, replace, read_stamp)
         stamp = FileStamp.of(self.hub_path)
         self._hub_seen = (stamp, {**known, **{t.name: _as_grid(t) for t in tables}})
-        self._hub_digests.update({t.name: table_digest(t) for t in tables})
+        self._hub_digests.update(
+            {t.name: table_digest(t) for t in tables if t.name in VOUCHABLE_TABS}
+        )
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
         return sum(_count_changes(known.get(t.name), t) for t in tables)
 
     def _unchanged(self, table: OutputTable, known: dict[str, Grid]) -> bool:
-        """The tab already shows `table`: as okrtree last wrote it, or as read (no links)."""
-        digest = table_digest(table)
-        if self._hub_digests.get(table.name) == digest:
-            return True
+        """The tab already shows `table`: as okrtree last wrote it, or as read (no links).
+        The digest is only computed when there is something to compare it with."""
+        recorded = self._hub_digests.get(table.name)
         grid = known.get(table.name)
+        if recorded is None and not grid:
+            return False
+        digest = table_digest(table)
+        if recorded == digest:
+            return True
         if not grid:
             return False
         header = ["" if v is None else str(v) for v in grid[0]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -42,7 +43,17 @@ class SheetXml:
 
 
 def _text(value: str) -> str:
-    return escape(ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")))
+    """A string item: `<t>` with the text escaped, keeping its spaces and line ends."""
+    if _NEEDS_WORK.search(value):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if value[:1] in _SPACES or value[-1:] in _SPACES or "\n" in value:
+        return f'<t xml:space="preserve">{value}</t>'
+    return f"<t>{value}</t>"
+
+
+_SPACES = (" ", "\t", "\n")
+_NEEDS_WORK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r&<>]")
 
 
 def _split_link(target: str) -> tuple[str | None, str | None]:
@@ -70,18 +81,19 @@ class _Styles:
             if code:
                 self.by_column[index] = book.cell_format(number_format=book.number_format(code))
         self.status_column = table.header.index("Status") if "Status" in table.header else -1
-        self.status: dict[str, int] = {}
+        self.status: dict[str, str] = {}
         self.book = book
 
-    def status_style(self, label: str) -> int | None:
+    def status_attribute(self, label: str) -> str:
+        """` s="N"` for a status label's coloured format, "" for a label without a colour."""
         if label not in self.status:
             fill = status_fill(label)
             self.status[label] = (
-                self.book.cell_format(fill=self.book.fill(str(fill.fgColor.rgb)[-6:]))
+                f' s="{self.book.cell_format(fill=self.book.fill(str(fill.fgColor.rgb)[-6:]))}"'
                 if fill is not None
-                else 0
+                else ""
             )
-        return self.status[label] or None
+        return self.status[label]
 
 
 def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
@@ -92,26 +104,43 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
     rows: list[str] = []
     links: list[tuple[str, str]] = []  # (cell, target)
     header = "".join(
-        f'<c r="{letters[i]}1" s="{styles.header}" t="inlineStr"><is>'
-        f'<t xml:space="preserve">{_text(name)}</t></is></c>'
+        f'<c r="{letters[i]}1" s="{styles.header}" t="inlineStr"><is>{_text(name)}</is></c>'
         for i, name in enumerate(table.header)
     )
     rows.append(f'<row r="1">{header}</row>')
+    column_style = [
+        f' s="{styles.by_column[c]}"' if c in styles.by_column else "" for c in range(width)
+    ]
+    link_style = f' s="{styles.link}"'
+    status_column = styles.status_column
+    text = _text
     for r, values in enumerate(table.rows, start=2):
-        cells = []
+        number = str(r)
+        cells: list[str] = []
+        add = cells.append
         for c, value in enumerate(values):
-            ref = f"{letters[c]}{r}"
-            if isinstance(value, Link):
-                links.append((ref, value.target))
-                cells.append(_string(ref, value.text, styles.link))
+            if value is None:
                 continue
-            if value is None or value == "":
-                continue
-            style = styles.by_column.get(c)
-            if c == styles.status_column and isinstance(value, str):
-                style = styles.status_style(value) or style
-            cells.append(_cell(ref, value, style))
-        rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                style = column_style[c]
+                if c == status_column:
+                    style = styles.status_attribute(value) or style  # type: ignore[arg-type]
+                add(f'<c r="{letters[c]}{number}"{style} t="inlineStr"><is>{text(value)}</is></c>')  # type: ignore[arg-type]
+            elif kind is int or kind is float:
+                if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+                    continue
+                add(f'<c r="{letters[c]}{number}"{column_style[c]}><v>{value!r}</v></c>')
+            elif kind is Link:
+                link: Link = value  # type: ignore[assignment]
+                links.append((f"{letters[c]}{number}", link.target))
+                shown = text(link.text)
+                add(f'<c r="{letters[c]}{number}"{link_style} t="inlineStr"><is>{shown}</is></c>')
+            else:
+                add(_cell(f"{letters[c]}{number}", value, column_style[c]))
+        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
     last = f"{letters[max(width, 1) - 1]}{len(table.rows) + 1}"
     hyperlinks, rels, targets = _hyperlinks(links)
     cols = "".join(
@@ -143,13 +172,8 @@ def _width(tab: str, name: str) -> object:
     return hub_columns(tab).get(name, {}).get("width") or DEFAULT_WIDTH
 
 
-def _string(ref: str, text: str, style: int | None) -> str:
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
-
-
-def _cell(ref: str, value: object, style: int | None) -> str:
-    s = f' s="{style}"' if style else ""
+def _cell(ref: str, value: object, s: str) -> str:
+    """Any other cell: booleans, dates, and whatever else as text."""
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
@@ -158,7 +182,7 @@ def _cell(ref: str, value: object, style: int | None) -> str:
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
         return f'<c r="{ref}"{s}><v>{to_excel(value)!r}</v></c>'
-    return _string(ref, str(value), style)
+    return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
 
 
 def _hyperlinks(links: list[tuple[str, str]]) -> tuple[str, bytes | None, dict[str, str]]:
@@ -169,13 +193,14 @@ def _hyperlinks(links: list[tuple[str, str]]) -> tuple[str, bytes | None, dict[s
     out = []
     for ref, target in links:
         file, location = _split_link(target)
-        attributes = f' ref="{ref}"'
+        rel = ""
         if file is not None:
-            rel_id = ids.setdefault(file, f"rId{len(ids) + 1}")
-            attributes += f' r:id="{rel_id}"'
-        if location is not None:
-            attributes += f" location={quoteattr(location)}"
-        out.append(f"<hyperlink{attributes}/>")
+            rel_id = ids.get(file)
+            if rel_id is None:
+                rel_id = ids[file] = f"rId{len(ids) + 1}"
+            rel = f' r:id="{rel_id}"'
+        place = f" location={quoteattr(location)}" if location is not None else ""
+        out.append(f'<hyperlink ref="{ref}"{rel}{place}/>')
     relations = "".join(
         f'<Relationship Id="{rel_id}" Type="{HYPERLINK_TYPE}" Target={quoteattr(file)} '
         f'TargetMode="External"/>'

@@ -11,6 +11,7 @@ formula drops `xl/calcChain.xml`, which the spreadsheet program rebuilds.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 import zipfile
@@ -21,7 +22,6 @@ from lxml import etree
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import (
     column_index_from_string,
-    coordinate_from_string,
     get_column_letter,
     range_boundaries,
 )
@@ -123,6 +123,7 @@ class _SheetPatch:
         if data is None:
             raise PackageRefused(f"tab {tab!r} is not a worksheet")
         self.data = data
+        self.cell_maps: dict[str | None, dict[int, etree._Element]] = {}
         self.row_numbers: list[int] = []
         self.rows: list[etree._Element] = []
         previous = 0
@@ -166,14 +167,19 @@ class _SheetPatch:
 
     def _cells(self, row: etree._Element) -> dict[int, etree._Element]:
         """The row's cells by column, each given an explicit `r` (some writers leave it out)."""
-        found: dict[int, etree._Element] = {}
+        number = row.get("r")
+        found = self.cell_maps.get(number)
+        if found is not None:
+            return found
+        found = {}
         column = 0
         for cell in row.iterchildren(self._q("c")):
             ref = cell.get("r")
-            column = column_index_from_string(coordinate_from_string(ref)[0]) if ref else column + 1
+            column = _column_of(ref) if ref else column + 1
             if not ref:
-                cell.set("r", f"{get_column_letter(column)}{row.get('r')}")
+                cell.set("r", f"{get_column_letter(column)}{number}")
             found[column] = cell
+        self.cell_maps[number] = found
         return found
 
     def check(self, expected: Mapping[tuple[int, int], str], strings: _SharedStrings) -> None:
@@ -234,6 +240,7 @@ class _SheetPatch:
                 if value is None:
                     if cell.get("s") in (None, "0"):
                         row.remove(cell)
+                        del existing[c]
                     continue
                 _set_value(cell, value, self._q)
                 written.append((r, c))
@@ -300,6 +307,16 @@ class _SheetPatch:
         first = f"{get_column_letter(box[0])}{box[1]}"
         last = f"{get_column_letter(box[2])}{box[3]}"
         dimension.set("ref", first if first == last else f"{first}:{last}")
+
+
+@functools.cache
+def _column_index(letters: str) -> int:
+    return column_index_from_string(letters)
+
+
+def _column_of(ref: str) -> int:
+    """The column of a cell reference such as `AB12`."""
+    return _column_index(ref.rstrip("0123456789").lstrip("$").replace("$", "").upper())
 
 
 def _widen_spans(row: etree._Element, columns: list[int]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +106,10 @@ def test_disk_full_while_writing_leaves_the_workbook_and_no_temporary_file(
     before = path.read_bytes()
     backend.read_teams([team()])
 
-    def fsync(fd: int) -> None:
+    def disk_full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlsx_safety.os, "fsync", fsync)
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", disk_full)
     with pytest.raises(WriteRefused, match=r"could not be saved \(No space left on device\)"):
         backend.write_team(_score(0.5))
     assert path.read_bytes() == before
