@@ -44,22 +44,41 @@ def _write_teams(
     """Write each planned team; a refusal becomes NOT_WRITTEN and the others go on."""
     result = current.computed.result
     refused: list[Finding] = []
-    for done, (team_snapshot, changes) in enumerate(plans, start=1):
-        reason = team_snapshot.unwritable
-        if reason is None:
-            try:
-                backend.write_team(changes)
-            except WriteRefused as err:
-                reason = str(err)
+    for (_, changes), reason in zip(plans, _write_all(backend, plans, progress), strict=True):
         if reason is None:
             result.writes_spreadsheets += 1
             result.writes_cells += changes.cell_count
         else:
             refused.append(_not_written(changes.team, changes.source, reason))
-        if progress:
-            progress("write", done, len(plans))
     if refused:
         result.findings = sort_findings([*result.findings, *refused])
+
+
+def _write_all(
+    backend: Backend, plans: list[tuple[TeamSnapshot, SheetChanges]], progress: Progress | None
+) -> list[str | None]:
+    """Why each plan was not written (None: written). A backend that writes many sheets at
+    once (`write_teams`, the local one in parallel) gets them in one call."""
+    many = getattr(backend, "write_teams", None)
+    if callable(many):
+        writable = [changes for snapshot, changes in plans if snapshot.unwritable is None]
+        answers = iter(many(writable))
+        reasons = [s.unwritable if s.unwritable is not None else next(answers) for s, _ in plans]
+        if progress:
+            progress("write", len(plans), len(plans))
+        return reasons
+    reasons = []
+    for done, (snapshot, changes) in enumerate(plans, start=1):
+        reason = snapshot.unwritable
+        if reason is None:
+            try:
+                backend.write_team(changes)
+            except WriteRefused as err:
+                reason = str(err)
+        reasons.append(reason)
+        if progress:
+            progress("write", done, len(plans))
+    return reasons
 
 
 def read_and_compute(backend: Backend, as_of: dt.date, progress: Progress | None = None) -> Run:

@@ -144,6 +144,36 @@ class XlsxBackend:
             remove_leftovers(self.workspace)
             yield
 
+    def write_teams(self, batch: list[SheetChanges]) -> list[str | None]:
+        """Write many team tabs; for each, None or why it was not written (`NOT_WRITTEN`).
+
+        Workbooks are patched by forked worker processes, as they are read; the tabs of one
+        workbook are written one after the other by the same worker.
+        """
+        groups: dict[str, list[int]] = {}
+        for index, changes in enumerate(batch):
+            key = _file_key(self.workspace / changes.source.strip())
+            groups.setdefault(key, []).append(index)
+        keys = list(groups)
+        jobs = [[batch[i] for i in groups[key]] for key in keys]
+        stamps = [self._stamps.get(key) for key in keys]
+        refusals = [self._unwritable.get(key) for key in keys]
+        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(jobs) // PARALLEL_FROM)
+        args = (repeat(self.workspace), stamps, refusals, jobs)
+        if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+                chunk = max(1, len(jobs) // (workers * 8))
+                done = list(pool.map(_write_workbook, *args, chunksize=chunk))
+        else:
+            done = list(map(_write_workbook, *args))
+        reasons: list[str | None] = [None] * len(batch)
+        for key, (group_reasons, stamp) in zip(keys, done, strict=True):
+            for index, reason in zip(groups[key], group_reasons, strict=True):
+                reasons[index] = reason
+            if stamp is not None:
+                self._stamps[key] = stamp
+        return reasons
+
     def write_team(self, changes: SheetChanges) -> None:
         """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing.
 
@@ -219,6 +249,28 @@ class XlsxBackend:
         header = ["" if v is None else str(v) for v in grid[0]]
         rows: list[list[CellValue | Link]] = [list(row) for row in grid[1:]]
         return table_digest(OutputTable(table.name, header, rows)) == digest
+
+
+def _write_workbook(
+    workspace: Path,
+    stamp: FileStamp | None,
+    unwritable: str | None,
+    batch: list[SheetChanges],
+) -> tuple[list[str | None], FileStamp | None]:
+    """Write the tabs of one workbook in order: why each was not written, and the new stamp."""
+    backend = XlsxBackend(workspace)
+    key = _file_key(workspace / batch[0].source.strip())
+    if stamp is not None:
+        backend._stamps[key] = stamp
+    backend._unwritable[key] = unwritable
+    reasons: list[str | None] = []
+    for changes in batch:
+        try:
+            backend.write_team(changes)
+            reasons.append(None)
+        except WriteRefused as err:
+            reasons.append(str(err))
+    return reasons, backend._stamps.get(key)
 
 
 # -- reading helpers ---------------------------------------------------------------------------

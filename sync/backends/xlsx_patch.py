@@ -11,7 +11,6 @@ formula drops `xl/calcChain.xml`, which the spreadsheet program rebuilds.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import re
 import zipfile
@@ -119,6 +118,7 @@ class _SheetPatch:
         self.root = root
         self.tab = tab
         self.ns = etree.QName(root).namespace or ""
+        self.tags: dict[str, str] = {}
         data = root.find(self._q("sheetData"))
         if data is None:
             raise PackageRefused(f"tab {tab!r} is not a worksheet")
@@ -148,7 +148,10 @@ class _SheetPatch:
         ]
 
     def _q(self, name: str) -> str:
-        return f"{{{self.ns}}}{name}" if self.ns else name
+        tag = self.tags.get(name)
+        if tag is None:
+            tag = self.tags[name] = f"{{{self.ns}}}{name}" if self.ns else name
+        return tag
 
     def _row(self, number: int, create: bool) -> etree._Element | None:
         index = bisect.bisect_left(self.row_numbers, number)
@@ -276,15 +279,13 @@ class _SheetPatch:
         style = next((s for lo, hi, s in self.column_styles if lo <= c <= hi), None)
         if style is not None:
             cell.set("s", style)
-        after = [k for k in existing if k > c]
+        after = [k for k in existing if k > c] if existing and c < max(existing) else []
         if after:
             existing[min(after)].addprevious(cell)
+        elif existing:
+            existing[max(existing)].addnext(cell)
         else:
-            last = list(row.iterchildren(self._q("c")))
-            if last:
-                last[-1].addnext(cell)
-            else:
-                row.insert(0, cell)
+            row.insert(0, cell)
         existing[c] = cell
         return cell
 
@@ -309,14 +310,16 @@ class _SheetPatch:
         dimension.set("ref", first if first == last else f"{first}:{last}")
 
 
-@functools.cache
-def _column_index(letters: str) -> int:
-    return column_index_from_string(letters)
+_COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met (at most 16,384)
 
 
 def _column_of(ref: str) -> int:
     """The column of a cell reference such as `AB12`."""
-    return _column_index(ref.rstrip("0123456789").lstrip("$").replace("$", "").upper())
+    letters = ref.rstrip("0123456789")
+    column = _COLUMNS.get(letters)
+    if column is None:
+        column = _COLUMNS[letters] = column_index_from_string(letters.replace("$", "").upper())
+    return column
 
 
 def _widen_spans(row: etree._Element, columns: list[int]) -> None:
@@ -335,7 +338,10 @@ def _widen_spans(row: etree._Element, columns: list[int]) -> None:
 def _clean(value: CellValue) -> CellValue:
     """Text with line ends as reading gives them back and no characters XML cannot hold."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         return value or None
     if isinstance(value, float) and not math.isfinite(value):
         raise CellRefused(f"{value} is not a number a spreadsheet can hold")
