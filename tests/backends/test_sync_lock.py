@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,24 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(org: Path) -> None:
     assert outcome.exit_code in (0, 1), outcome.stderr
     assert "Alignment Tree" in load_workbook(org / "hub.xlsx").sheetnames
     assert lock.read_text() == ""  # released
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.9, 1.6])
+def test_a_sync_killed_at_any_point_leaves_openable_workbooks_and_a_clean_next_run(
+    org: Path, delay: float
+) -> None:
+    running = subprocess.Popen(
+        [sys.executable, "-m", "sync", "sync", str(org), "--snapshot", "--as-of", "2026-11-21"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    running.kill()
+    running.wait()
+    for workbook in org.rglob("*.xlsx"):
+        with zipfile.ZipFile(workbook) as archive:
+            assert archive.testzip() is None
+        load_workbook(workbook).close()
+    outcome = CliRunner().invoke(cli, ["sync", str(org), "--as-of", "2026-11-21"])
+    assert outcome.exit_code in (0, 1), outcome.stderr
+    assert [p for p in org.rglob("*") if ".okrtree-" in p.name] == []

@@ -347,3 +347,14 @@ def test_a_read_only_workbook_is_flagged_and_refused(
     )
     with pytest.raises(WriteRefused, match="read-only"):
         backend.write_team(changes((2, SCORE, 0.5)))
+
+
+def test_an_output_column_past_xfd_is_refused_saying_so(
+    workspace: Path, backend: XlsxBackend
+) -> None:
+    path = workspace / "team.xlsx"
+    before = path.read_bytes()
+    backend.read_teams([team()])
+    with pytest.raises(WriteRefused, match=r"team.xlsx: .*no free column left before column XFD"):
+        backend.write_team(changes((1, 16_385, "Score"), (2, 16_385, 0.5)))
+    assert path.read_bytes() == before
