@@ -71,6 +71,7 @@ class XlsxBackend:
         self._unwritable: dict[str, str | None] = {}
         self._hub_seen: tuple[FileStamp, dict[str, Grid]] | None = None
         self._hub_digests: dict[str, str] = {}
+        self._hub_written: dict[str, OutputTable] = {}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -226,13 +227,20 @@ class XlsxBackend:
 
         write_through(self.hub_path, HUB_FILE, replace, read_stamp)
         stamp = FileStamp.of(self.hub_path)
-        self._hub_seen = (stamp, {**known, **{t.name: _as_grid(t) for t in tables}})
-        self._hub_digests.update(
-            {t.name: table_digest(t) for t in tables if t.name in VOUCHABLE_TABS}
-        )
+        before = {t.name: self._before(t.name, known) for t in tables}
+        self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
+        self._hub_written.update({t.name: t for t in tables})
+        self._hub_digests.update({t.name: table_digest(t) for t in tables})  # this run's record
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
-        return sum(_count_changes(known.get(t.name), t) for t in tables)
+        return sum(_count_changes(before[t.name], t) for t in tables)
+
+    def _before(self, name: str, known: dict[str, Grid]) -> Grid | None:
+        """A tab's cells before this write: as read, or as this backend last wrote them."""
+        if name in known:
+            return known[name]
+        written = self._hub_written.get(name)
+        return _as_grid(written) if written is not None else None
 
     def _unchanged(self, table: OutputTable, known: dict[str, Grid]) -> bool:
         """The tab already shows `table`: as okrtree last wrote it, or as read (no links).
@@ -374,6 +382,9 @@ def _as_grid(table: OutputTable) -> Grid:
 def _count_changes(old: Grid | None, table: OutputTable) -> int:
     """Cells whose shown value differs between the tab as read and the table (at least one:
     a table is only written when something in it, a link target perhaps, changed)."""
+    if not old:
+        filled = sum(1 for row in table.rows for value in row if value is not None and value != "")
+        return max(len(table.header) + filled, 1)
     new = _as_grid(table)
     old = old or []
     changed = 0
