@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from .compute import Computed, compute, gc_paused, sort_findings
-from .errors import SourceError
+from .errors import OkrError, SourceError
 from .hub import parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
@@ -43,22 +44,41 @@ def _write_teams(
     """Write each planned team; a refusal becomes NOT_WRITTEN and the others go on."""
     result = current.computed.result
     refused: list[Finding] = []
-    for done, (team_snapshot, changes) in enumerate(plans, start=1):
-        reason = team_snapshot.unwritable
-        if reason is None:
-            try:
-                backend.write_team(changes)
-            except WriteRefused as err:
-                reason = str(err)
+    for (_, changes), reason in zip(plans, _write_all(backend, plans, progress), strict=True):
         if reason is None:
             result.writes_spreadsheets += 1
             result.writes_cells += changes.cell_count
         else:
             refused.append(_not_written(changes.team, changes.source, reason))
-        if progress:
-            progress("write", done, len(plans))
     if refused:
         result.findings = sort_findings([*result.findings, *refused])
+
+
+def _write_all(
+    backend: Backend, plans: list[tuple[TeamSnapshot, SheetChanges]], progress: Progress | None
+) -> list[str | None]:
+    """Why each plan was not written (None: written). A backend that writes many sheets at
+    once (`write_teams`, the local one in parallel) gets them in one call."""
+    many = getattr(backend, "write_teams", None)
+    if callable(many):
+        writable = [changes for snapshot, changes in plans if snapshot.unwritable is None]
+        answers = iter(many(writable))
+        reasons = [s.unwritable if s.unwritable is not None else next(answers) for s, _ in plans]
+        if progress:
+            progress("write", len(plans), len(plans))
+        return reasons
+    reasons = []
+    for done, (snapshot, changes) in enumerate(plans, start=1):
+        reason = snapshot.unwritable
+        if reason is None:
+            try:
+                backend.write_team(changes)
+            except WriteRefused as err:
+                reason = str(err)
+        reasons.append(reason)
+        if progress:
+            progress("write", done, len(plans))
+    return reasons
 
 
 def read_and_compute(backend: Backend, as_of: dt.date, progress: Progress | None = None) -> Run:
@@ -97,7 +117,8 @@ def run_team(
     current = Run(computed, previous.hub, table.teams, snapshots)
     if write:
         plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
-        _write_teams(backend, current, plans, None)
+        with _exclusive(backend, write):
+            _write_teams(backend, current, plans, None)
     return current
 
 
@@ -126,8 +147,15 @@ def run(
     progress: Progress | None = None,
 ) -> Run:
     """Validate (and with `write`, sync) the organisation behind `backend`."""
-    with gc_paused():
+    with gc_paused(), _exclusive(backend, write):
         return _run(backend, as_of, write, snapshot, progress)
+
+
+def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
+    """A writing run holds the backend's lock, if it has one (a local workspace does), from
+    its first read to its last write, so two runs never interleave and lose each other's rows."""
+    hold = getattr(backend, "exclusive", None) if write else None
+    return hold() if callable(hold) else nullcontext()
 
 
 def _run(
@@ -144,7 +172,7 @@ def _run(
         try:
             result.writes_cells += backend.write_hub(tables)
             result.writes_spreadsheets += 1
-        except WriteRefused as err:  # said in the run's findings; the team sheets stand
+        except (WriteRefused, OkrError) as err:  # in the run's findings; the team sheets stand
             code = Code.NOT_WRITTEN
             refused = Finding(
                 CODE_SEVERITY[code],

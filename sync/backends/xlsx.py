@@ -7,21 +7,18 @@ replace the file atomically.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import multiprocessing as mp
 import os
 import sys
 import threading
-import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from copy import copy
 from itertools import repeat
 from pathlib import Path
-from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_templates.builder import HUB_FILE
 
@@ -29,21 +26,25 @@ from ..errors import SourceError
 from ..model import Team, id_key
 from ..plan import table_digest
 from ..snapshot import (
+    CellValue,
     Grid,
     HubSnapshot,
+    Link,
     OutputTable,
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
 )
-from .xlsx_cells import UNREADABLE, load_for_write, read_sheet, save_keeping_results, set_value, why
+from .xlsx_cells import UNREADABLE, read_sheet, why
 from .xlsx_hub import OUTPUT_TABS, write_tables
+from .xlsx_lock import workspace_lock
+from .xlsx_patch import patch_cells
 from .xlsx_safety import (
-    ChangedMeanwhile,
     FileStamp,
     capture_loss_warnings,
-    lock_file,
-    lossy_content,
+    remove_leftovers,
+    unwritable_reason,
+    write_through,
 )
 from .xlsx_state import load_digests, save_digests
 
@@ -70,6 +71,7 @@ class XlsxBackend:
         self._unwritable: dict[str, str | None] = {}
         self._hub_seen: tuple[FileStamp, dict[str, Grid]] | None = None
         self._hub_digests: dict[str, str] = {}
+        self._hub_written: dict[str, OutputTable] = {}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -135,8 +137,50 @@ class XlsxBackend:
 
     # -- writing -------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the workspace's sync lock for a whole read-and-write run, and first remove the
+        temporary files a killed run left behind (only a lock holder may)."""
+        with workspace_lock(self.workspace):
+            remove_leftovers(self.workspace)
+            yield
+
+    def write_teams(self, batch: list[SheetChanges]) -> list[str | None]:
+        """Write many team tabs; for each, None or why it was not written (`NOT_WRITTEN`).
+
+        Workbooks are patched by forked worker processes, as they are read; the tabs of one
+        workbook are written one after the other by the same worker.
+        """
+        groups: dict[str, list[int]] = {}
+        for index, changes in enumerate(batch):
+            key = _file_key(self.workspace / changes.source.strip())
+            groups.setdefault(key, []).append(index)
+        keys = list(groups)
+        jobs = [[batch[i] for i in groups[key]] for key in keys]
+        stamps = [self._stamps.get(key) for key in keys]
+        refusals = [self._unwritable.get(key) for key in keys]
+        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(jobs) // PARALLEL_FROM)
+        args = (repeat(self.workspace), stamps, refusals, jobs)
+        if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+                chunk = max(1, len(jobs) // (workers * 8))
+                done = list(pool.map(_write_workbook, *args, chunksize=chunk))
+        else:
+            done = list(map(_write_workbook, *args))
+        reasons: list[str | None] = [None] * len(batch)
+        for key, (group_reasons, stamp) in zip(keys, done, strict=True):
+            for index, reason in zip(groups[key], group_reasons, strict=True):
+                reasons[index] = reason
+            if stamp is not None:
+                self._stamps[key] = stamp
+        return reasons
+
     def write_team(self, changes: SheetChanges) -> None:
-        """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing."""
+        """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing.
+
+        Only the changed cells' rows are patched in the tab's XML; every other part of the
+        workbook is copied as it is (see `xlsx_patch`).
+        """
         if not changes.changes:
             return
         source = changes.source.strip()
@@ -147,67 +191,94 @@ class XlsxBackend:
             raise WriteRefused(reason)
         if not path.is_file():
             raise WriteRefused(f"{source} no longer exists; run again")
-        reason = _unwritable_reason(path, source, [], [])  # opened in an editor since the read?
+        reason = unwritable_reason(path, source)  # opened in an editor since the read?
         if reason:
             raise WriteRefused(reason)
         expected = self._stamps.get(key)
-        stale = _changed_since_read(source)
         if expected is not None and FileStamp.of(path) != expected:
-            raise WriteRefused(stale)
-        wb = load_for_write(path, source)
-        tab = _find_tab(wb.sheetnames, changes.tab)
-        if tab is None:
-            raise WriteRefused(stale)
-        ws = wb[tab]
-        _check_rows(ws, changes, stale)
-        for change in changes.changes:
-            cell = ws.cell(row=change.row, column=change.column)
-            if _is_merged(ws, cell):
-                raise WriteRefused(
-                    f"cell {cell.coordinate} of {source} (tab {tab}) is merged with other cells, "
-                    f"so okrtree cannot write it; unmerge it"
-                )
-            if not cell.has_style:
-                _take_column_style(ws, cell)
-            set_value(cell, change.value)
-        try:
-            save_keeping_results(wb, path, expected)
-        except ChangedMeanwhile as err:
-            raise WriteRefused(stale) from err
-        except OSError as err:
-            raise WriteRefused(
-                f"{source} could not be saved ({why(err)}); it was left as it was"
-            ) from err
+            raise WriteRefused(_changed_since_read(source))
+        cells = {(c.row, c.column): c.value for c in changes.changes}
+        ids = {(row, changes.id_column): text for row, text in changes.expected_ids.items()}
+
+        def patch(target: Path) -> None:
+            patch_cells(path, changes.tab, cells, target, expected=ids)
+
+        write_through(path, source, patch, expected)
         self._stamps[key] = FileStamp.of(path)
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given output tabs of hub.xlsx; return how many cells changed.
 
-        Nothing is saved when no cell changed. `Teams`, `Settings` and other tabs are untouched.
+        The hub must be the file read at the start of the run (a person's save since then is
+        kept, and the run says `NOT_WRITTEN`); any failure is a `WriteRefused`.
         """
+        read_stamp, known = self._hub_seen or (None, {})
+        tables = [t for t in tables if not self._unchanged(t, known)]
         if not tables:
             return 0
-        try:
-            with zipfile.ZipFile(self.hub_path) as archive:
-                members = archive.namelist()
-        except (OSError, zipfile.BadZipFile) as err:
-            raise SourceError(f"{self.hub_path} cannot be written ({why(err)})") from err
-        reason = _unwritable_reason(self.hub_path, HUB_FILE, members, [])
+        reason = unwritable_reason(self.hub_path, HUB_FILE)
         if reason:
             raise WriteRefused(reason)
-        known = None
-        unchanged_since_read = self._hub_seen is not None and self._hub_seen[0] == FileStamp.of(
-            self.hub_path
-        )
-        if unchanged_since_read:
-            assert self._hub_seen is not None
-            known = self._hub_seen[1]
-        changed = write_tables(self.hub_path, tables, known)
-        # Tabs not written now keep their record only if the hub was untouched since the read.
-        digests = dict(self._hub_digests) if unchanged_since_read else {}
-        digests.update({t.name: table_digest(t) for t in tables if t.name in VOUCHABLE_TABS})
-        save_digests(self.workspace, FileStamp.of(self.hub_path), digests)
-        return changed
+        if read_stamp is not None and FileStamp.of(self.hub_path) != read_stamp:
+            raise WriteRefused(_changed_since_read(HUB_FILE))
+
+        def replace(target: Path) -> None:
+            write_tables(self.hub_path, tables, target)
+
+        write_through(self.hub_path, HUB_FILE, replace, read_stamp)
+        stamp = FileStamp.of(self.hub_path)
+        before = {t.name: self._before(t.name, known) for t in tables}
+        self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
+        self._hub_written.update({t.name: t for t in tables})
+        self._hub_digests.update({t.name: table_digest(t) for t in tables})  # this run's record
+        vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
+        save_digests(self.workspace, stamp, vouched)
+        return sum(_count_changes(before[t.name], t) for t in tables)
+
+    def _before(self, name: str, known: dict[str, Grid]) -> Grid | None:
+        """A tab's cells before this write: as read, or as this backend last wrote them."""
+        if name in known:
+            return known[name]
+        written = self._hub_written.get(name)
+        return _as_grid(written) if written is not None else None
+
+    def _unchanged(self, table: OutputTable, known: dict[str, Grid]) -> bool:
+        """The tab already shows `table`: as okrtree last wrote it, or as read (no links).
+        The digest is only computed when there is something to compare it with."""
+        recorded = self._hub_digests.get(table.name)
+        grid = known.get(table.name)
+        if recorded is None and not grid:
+            return False
+        digest = table_digest(table)
+        if recorded == digest:
+            return True
+        if not grid:
+            return False
+        header = ["" if v is None else str(v) for v in grid[0]]
+        rows: list[list[CellValue | Link]] = [list(row) for row in grid[1:]]
+        return table_digest(OutputTable(table.name, header, rows)) == digest
+
+
+def _write_workbook(
+    workspace: Path,
+    stamp: FileStamp | None,
+    unwritable: str | None,
+    batch: list[SheetChanges],
+) -> tuple[list[str | None], FileStamp | None]:
+    """Write the tabs of one workbook in order: why each was not written, and the new stamp."""
+    backend = XlsxBackend(workspace)
+    key = _file_key(workspace / batch[0].source.strip())
+    if stamp is not None:
+        backend._stamps[key] = stamp
+    backend._unwritable[key] = unwritable
+    reasons: list[str | None] = []
+    for changes in batch:
+        try:
+            backend.write_team(changes)
+            reasons.append(None)
+        except WriteRefused as err:
+            reasons.append(str(err))
+    return reasons, backend._stamps.get(key)
 
 
 # -- reading helpers ---------------------------------------------------------------------------
@@ -230,9 +301,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
         return snap, None
     try:
         stamp = FileStamp.of(path)
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
-        with capture_loss_warnings() as losses:
+        with capture_loss_warnings():
             wb = load_workbook(path, read_only=True, data_only=True)
             try:
                 tab = _find_tab(wb.sheetnames, team.tab)
@@ -250,7 +319,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
         return snap, None
     snap.grid = grid
     snap.link_template = _link_template(source, tab)
-    snap.unwritable = _unwritable_reason(path, source, members, losses)
+    snap.unwritable = unwritable_reason(path, source)
     return snap, stamp
 
 
@@ -299,54 +368,44 @@ def _link_template(source: str, tab: str) -> str:
     return target.replace("{", "{{").replace("}", "}}") + "{row}"
 
 
-def _unwritable_reason(
-    path: Path, source: str, members: list[str], losses: list[str]
-) -> str | None:
-    lock = lock_file(path)
-    if lock is not None:
-        return (
-            f"{source} is open in a spreadsheet editor (lock file {lock.name}); "
-            f"close it and run again"
-        )
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"{source} is read-only for okrtree (no write permission); allow writing it"
-    lossy = lossy_content(members, path.name)
-    if lossy:
-        return f"{source}: {lossy}"
-    if losses:
-        return f"{source}: saving would lose content okrtree cannot keep ({losses[0]})"
-    return None
-
-
 # -- writing helpers ---------------------------------------------------------------------------
+
+
+def _as_grid(table: OutputTable) -> Grid:
+    """A table's cells as reading the written tab gives them back (links as their text)."""
+    return [
+        list(table.header),
+        *([v.text if isinstance(v, Link) else v for v in row] for row in table.rows),
+    ]
+
+
+def _count_changes(old: Grid | None, table: OutputTable) -> int:
+    """Cells whose shown value differs between the tab as read and the table (at least one:
+    a table is only written when something in it, a link target perhaps, changed)."""
+    if not old:
+        filled = sum(1 for row in table.rows for value in row if value is not None and value != "")
+        return max(len(table.header) + filled, 1)
+    new = _as_grid(table)
+    old = old or []
+    changed = 0
+    for r in range(max(len(old), len(new))):
+        before = old[r] if r < len(old) else []
+        after = new[r] if r < len(new) else []
+        for c in range(max(len(before), len(after))):
+            a = before[c] if c < len(before) else None
+            b = after[c] if c < len(after) else None
+            if _shown(a) != _shown(b):
+                changed += 1
+    return max(changed, 1)
+
+
+def _shown(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    return value
 
 
 def _changed_since_read(source: str) -> str:
     return f"{source} changed since it was read; run again"
-
-
-def _check_rows(ws: Worksheet, changes: SheetChanges, stale: str) -> None:
-    """Every row about to be written still holds the ID seen at read time."""
-    for row, expected_id in changes.expected_ids.items():
-        value = ws.cell(row=row, column=changes.id_column).value
-        if isinstance(value, str) and value.startswith("="):
-            continue  # a formula: its cached result was checked through the file stamp
-        text = "" if value is None else str(value)
-        if id_key(text) != id_key(expected_id):
-            raise WriteRefused(stale)
-
-
-def _take_column_style(ws: Worksheet, cell: Any) -> None:
-    """A new cell gets its column's style (e.g. the 0.00 of Score), as when typed in Excel."""
-    dim: Any
-    for dim in ws.column_dimensions.values():
-        if dim.min is not None and dim.max is not None and dim.min <= cell.column <= dim.max:
-            if dim.has_style:
-                cell._style = copy(dim._style)
-            return
-
-
-def _is_merged(ws: Worksheet, cell: Cell | MergedCell) -> bool:
-    if isinstance(cell, MergedCell):
-        return True
-    return any(cell.coordinate in rng for rng in ws.merged_cells.ranges)

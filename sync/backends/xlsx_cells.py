@@ -1,31 +1,18 @@
-"""Cell-level reading and writing shared by the team and hub sides of the local backend."""
+"""Cell-level reading shared by the team and hub sides of the local backend (writing is
+`xlsx_patch` and `xlsx_hub`)."""
 
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 
-from ..snapshot import CellValue, Grid, WriteRefused
-from .xlsx_formulas import FormulaCache, formula_coordinates, restore_cached_values
-from .xlsx_safety import FileStamp, capture_loss_warnings, save_atomically
+from ..snapshot import CellValue, Grid
 
-__all__ = [
-    "UNREADABLE",
-    "load_for_write",
-    "read_sheet",
-    "save_keeping_results",
-    "set_value",
-    "why",
-]
+__all__ = ["UNREADABLE", "read_sheet", "why"]
 
 # What openpyxl raises for a file that is not a readable workbook.
 UNREADABLE = (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError)
@@ -85,60 +72,3 @@ def why(err: BaseException) -> str:
     if isinstance(err, PermissionError):
         return "permission denied"
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-
-
-def load_for_write(source: Path | IO[bytes], name: str) -> Workbook:
-    """Load the whole workbook, formulas and styles included; refuse if a save would lose data."""
-    try:
-        with capture_loss_warnings() as losses:
-            wb = load_workbook(source, keep_vba=False, data_only=False, rich_text=True)
-    except UNREADABLE as err:
-        raise WriteRefused(f"{name} cannot be opened for writing ({why(err)})") from err
-    if losses:
-        raise WriteRefused(f"{name}: saving would lose content okrtree cannot keep ({losses[0]})")
-    return wb
-
-
-def save_keeping_results(wb: Workbook, path: Path, expected: FileStamp | None = None) -> None:
-    """Save atomically, with the formula results the file had (openpyxl would drop them)."""
-    cache = _formula_results(path, wb)
-    finish = (lambda saved: restore_cached_values(saved, wb, cache)) if cache else None
-    save_atomically(wb, path, expected, finish)
-
-
-def _formula_results(path: Path, wb: Workbook) -> FormulaCache:
-    """The cached results in `path` of the cells that are formulas in `wb`."""
-    where = formula_coordinates(wb)
-    if not where:
-        return {}
-    cache: FormulaCache = {}
-    source = load_workbook(path, read_only=True, data_only=True)
-    try:
-        for title, cells in where.items():
-            if title not in source.sheetnames:
-                continue
-            grid = read_sheet(source, source[title])
-            values: dict[str, object] = {}
-            for r, c in cells:
-                row = grid[r - 1] if r <= len(grid) else []
-                if c <= len(row) and row[c - 1] is not None:
-                    values[f"{get_column_letter(c)}{r}"] = row[c - 1]
-            cache[title] = values
-    finally:
-        source.close()
-    return cache
-
-
-def set_value(cell: Cell | MergedCell, value: Any) -> None:
-    """Write a plain value: text is never taken for a formula and illegal characters go.
-
-    Line ends become `\n`, which is what reading the file gives back (XML turns a bare `\r`
-    into `\n`), so the next run sees the value it wrote and has nothing to change.
-    """
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-        if value == "":
-            value = None
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"

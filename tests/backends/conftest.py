@@ -62,7 +62,7 @@ def sheet_xml(edit: Callable[[str], str]) -> Callable[[bytes], bytes]:
 
 def cached(cell: str, value: str, kind: str = "") -> Callable[[str], str]:
     """An edit giving formula `cell` a cached result, as Excel leaves it after a save."""
-    pattern = re.compile(rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>')
+    pattern = re.compile(rf'<c r="{cell}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)')
     kind_attr = f' t="{kind}"' if kind else ""
     return lambda text: pattern.sub(rf'<c r="{cell}"\1{kind_attr}><f>\2</f><v>{value}</v>', text)
 

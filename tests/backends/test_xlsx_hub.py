@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
 
 from sheets_templates import template
+from sync.backends import xlsx_hub
 from sync.backends.xlsx import XlsxBackend
+from sync.backends.xlsx_package import rels_part, sheet_parts
+from sync.engine import run
+from sync.model import Code
 from sync.snapshot import Link, OutputTable, WriteRefused
 
 from .conftest import cached, rezip, sheet_xml
@@ -202,3 +208,111 @@ def test_a_kept_tab_keeps_its_links_when_another_is_replaced(
     assert ws["J4"].hyperlink.target == "https://example.com/sheet#gid=0&range=A4"
     assert ws["J3"].style == "Hyperlink" and ws["A4"].value == "            Deeper"
     assert backend.write_hub([TREE, findings("b")]) == 0
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _part(path: Path, tab: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return {s.name: s.part for s in sheet_parts(archive, "xl/workbook.xml")}[tab]
+
+
+def _with_chart_tab(path: Path) -> None:
+    wb = load_workbook(path)
+    notes = wb.create_sheet("Burn-up")
+    for row in ([1, 2], [2, 4], [3, 5]):
+        notes.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(notes, min_col=2, min_row=1, max_row=3))
+    notes.add_chart(chart, "D2")
+    wb.save(path)
+
+
+def test_a_chart_and_other_tabs_survive_and_only_output_parts_change(
+    workspace: Path, backend: XlsxBackend
+) -> None:
+    path = workspace / "hub.xlsx"
+    _with_chart_tab(path)
+    backend.read_hub()
+    before = _parts(path)
+    backend.write_hub([TREE, findings("a")])
+    middle = _parts(path)
+    added = set(middle) - set(before)
+    tree_part, findings_part = _part(path, "Alignment Tree"), _part(path, "Findings")
+    assert {name for name in added if not name.endswith(".rels")} == {tree_part, findings_part}
+    registry = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+    assert {n for n in before if before[n] != middle[n]} == registry | {"xl/styles.xml"}
+    assert any(name.startswith("xl/charts/") for name in middle)
+    backend.write_hub([tree(("Grow", 0, 0.75, "On track", "team.xlsx#'OKRs'!A2")), findings("b")])
+    after = _parts(path)
+    changed = {n for n in after if after.get(n) != middle.get(n)}
+    assert changed == {tree_part, findings_part, rels_part(tree_part)}
+    # a replaced tab touches nothing else, styles included
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Teams", "Settings", "Alignment Tree", "Findings", "Burn-up"]
+    assert len(wb["Burn-up"]._charts) == 1
+    assert wb["Alignment Tree"]["G2"].value == 0.75
+
+
+def _person_adds_a_team(path: Path) -> None:
+    wb = load_workbook(path)
+    wb["Teams"].append(["Ops", "Team", "", "ops.xlsx"])
+    wb.save(path)
+
+
+def test_a_hub_saved_after_the_read_is_not_written_and_keeps_the_edit(
+    workspace: Path, backend: XlsxBackend
+) -> None:
+    path = workspace / "hub.xlsx"
+    backend.read_hub()
+    _person_adds_a_team(path)
+    with pytest.raises(WriteRefused, match="hub.xlsx changed since it was read; run again"):
+        backend.write_hub([TREE])
+    wb = load_workbook(path)
+    assert "Alignment Tree" not in wb.sheetnames and wb["Teams"]["A3"].value == "Ops"
+
+
+def test_a_hub_saved_during_the_write_keeps_the_edit(
+    workspace: Path, backend: XlsxBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workspace / "hub.xlsx"
+    backend.read_hub()
+    write = xlsx_hub.copy_package
+
+    def person_saves_meanwhile(*args: Any) -> None:
+        write(*args)
+        _person_adds_a_team(path)
+
+    monkeypatch.setattr(xlsx_hub, "copy_package", person_saves_meanwhile)
+    with pytest.raises(WriteRefused, match="changed since it was read"):
+        backend.write_hub([TREE])
+    wb = load_workbook(path)
+    assert "Alignment Tree" not in wb.sheetnames and wb["Teams"]["A3"].value == "Ops"
+
+
+def test_a_failed_hub_write_is_not_written_and_the_run_goes_on(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_hub, "copy_package", fail)
+    outcome = run(XlsxBackend(workspace), dt.date(2026, 11, 21), write=True)
+    result = outcome.computed.result
+    [refused] = [f for f in result.findings if f.code == Code.NOT_WRITTEN]
+    assert refused.team is None and "No space left on device" in refused.message
+    assert result.writes_spreadsheets == 1  # the team workbook was written; the hub was not
+    assert "Alignment Tree" not in load_workbook(workspace / "hub.xlsx").sheetnames
+    assert [p.name for p in workspace.iterdir() if ".okrtree-" in p.name] == []
+
+
+def test_a_large_tree_reads_back_whole(workspace: Path, backend: XlsxBackend) -> None:
+    rows = [(f"{'    ' * (i % 4)}Item {i} <&>", i % 4, i / 5000, "On track", f"t.xlsx#'O'!A{i}")
+            for i in range(5000)]  # fmt: skip
+    backend.write_hub([tree(*rows)])
+    values = _values(workspace / "hub.xlsx", "Alignment Tree")
+    assert len(values) == 5001 and values[4999][0] == "    " * 2 + "Item 4998 <&>"
+    assert values[5000][6] == 4999 / 5000

@@ -221,19 +221,19 @@ def _with_extension(path: Path) -> None:
     ("source", "spoil", "reason"),
     [
         ("team.xlsx", None, None),
-        ("team.xlsm", None, r"team.xlsm: it contains macros, which saving would lose"),
+        ("team.xlsm", None, None),
         ("team.xlsx", _lock(".~lock.team.xlsx#"), r"open in a spreadsheet editor \(lock file"),
         ("team.xlsx", _lock("~$team.xlsx"), r"open in a spreadsheet editor"),
-        ("team.xlsx", _with_chart, r"it contains charts, which saving would lose"),
-        ("team.xlsx", _with_member("xl/media/image1.png"), r"it contains images"),
-        ("team.xlsx", _with_member("xl/drawings/drawing1.xml"), r"drawings or shapes"),
-        ("team.xlsx", _with_member("xl/pivotTables/pivotTable1.xml"), r"pivot tables"),
-        ("team.xlsx", _with_member("xl/pivotCache/pivotCacheDefinition1.xml"), r"pivot tables"),
-        ("team.xlsx", _with_member("xl/slicers/slicer1.xml"), r"slicers"),
-        ("team.xlsx", _with_member("xl/ctrlProps/ctrlProp1.xml"), r"form controls"),
-        ("team.xlsx", _with_member("xl/embeddings/oleObject1.bin"), r"embedded objects"),
-        ("team.xlsx", _with_member("xl/externalLinks/externalLink1.xml"), r"links to other"),
-        ("team.xlsx", _with_extension, r"saving would lose content .*will be removed"),
+        ("team.xlsx", _with_chart, None),
+        ("team.xlsx", _with_member("xl/media/image1.png"), None),
+        ("team.xlsx", _with_member("xl/drawings/drawing1.xml"), None),
+        ("team.xlsx", _with_member("xl/pivotTables/pivotTable1.xml"), None),
+        ("team.xlsx", _with_member("xl/pivotCache/pivotCacheDefinition1.xml"), None),
+        ("team.xlsx", _with_member("xl/slicers/slicer1.xml"), None),
+        ("team.xlsx", _with_member("xl/ctrlProps/ctrlProp1.xml"), None),
+        ("team.xlsx", _with_member("xl/embeddings/oleObject1.bin"), None),
+        ("team.xlsx", _with_member("xl/externalLinks/externalLink1.xml"), None),
+        ("team.xlsx", _with_extension, None),
     ],
     ids=[
         "plain with comments",
@@ -252,7 +252,7 @@ def _with_extension(path: Path) -> None:
         "unsupported extension",
     ],
 )
-def test_unwritable_workbooks_are_read_but_flagged(
+def test_only_workbooks_open_in_an_editor_are_flagged_unwritable(
     workspace: Path, source: str, spoil: Callable[[Path], object] | None, reason: str | None
 ) -> None:
     path = workspace / source

@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
 
+from sync.backends import xlsx_patch
 from sync.backends.xlsx import XlsxBackend
 from sync.snapshot import CellChange, SheetChanges, WriteRefused
 
@@ -166,11 +167,11 @@ def test_a_crash_while_saving_leaves_the_original_and_no_temp_file(
     backend.read_teams([team()])
     listing = sorted(os.listdir(workspace))
 
-    def crash(self: Workbook, filename: str | Path) -> None:
-        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+    def crash(source: Any, target: Path, *args: Any) -> None:
+        target.write_bytes(b"PK\x03\x04 half a workbook")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Workbook, "save", crash)
+    monkeypatch.setattr(xlsx_patch, "copy_package", crash)
     with pytest.raises(WriteRefused, match=r"team.xlsx could not be saved .*left as it was"):
         backend.write_team(changes((2, SCORE, 0.5)))
     assert path.read_bytes() == original
@@ -251,24 +252,17 @@ def test_a_merged_target_cell_is_refused_naming_it(
     before = path.read_bytes()
     backend.read_teams([team()])
     coordinate = {(2, SCORE): "M2", (3, STATUS): "N3"}[target]
-    with pytest.raises(WriteRefused, match=rf"cell {coordinate} of team.xlsx .*merged"):
+    with pytest.raises(WriteRefused, match=rf"team.xlsx: cell {coordinate} of tab 'OKRs' .*merged"):
         backend.write_team(changes((*target, 0.5)))
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize(
-    "spoil",
-    [
-        lambda p: p.with_name("~$team.xlsx").write_text("x"),
-        lambda p: rezip(p, {"xl/charts/chart1.xml": b"<x/>"}),
-    ],
-    ids=["lock file", "chart"],
-)
-def test_workbooks_flagged_at_read_are_refused(
-    workspace: Path, backend: XlsxBackend, spoil: Any
+@pytest.mark.parametrize("lock", ["~$team.xlsx", ".~lock.team.xlsx#"])
+def test_workbooks_open_in_an_editor_are_refused(
+    workspace: Path, backend: XlsxBackend, lock: str
 ) -> None:
     path = workspace / "team.xlsx"
-    spoil(path)
+    path.with_name(lock).write_text("x")
     [snap] = backend.read_teams([team()])
     before = path.read_bytes()
     with pytest.raises(WriteRefused) as refused:
@@ -335,9 +329,7 @@ def test_what_is_written_reads_back_the_same(workspace: Path, value: Any) -> Non
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
         value = value or None
-    if isinstance(value, float):
-        value = float(f"{value:.16g}")  # the precision a workbook keeps (openpyxl writes so)
-    assert got == value
+    assert got == value  # floats too: written with every digit, so they read back exactly
 
 
 def test_a_read_only_workbook_is_flagged_and_refused(
@@ -356,3 +348,14 @@ def test_a_read_only_workbook_is_flagged_and_refused(
     )
     with pytest.raises(WriteRefused, match="read-only"):
         backend.write_team(changes((2, SCORE, 0.5)))
+
+
+def test_an_output_column_past_xfd_is_refused_saying_so(
+    workspace: Path, backend: XlsxBackend
+) -> None:
+    path = workspace / "team.xlsx"
+    before = path.read_bytes()
+    backend.read_teams([team()])
+    with pytest.raises(WriteRefused, match=r"team.xlsx: .*no free column left before column XFD"):
+        backend.write_team(changes((1, 16_385, "Score"), (2, 16_385, 0.5)))
+    assert path.read_bytes() == before

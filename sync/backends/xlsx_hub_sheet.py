@@ -1,0 +1,213 @@
+"""One hub output tab as worksheet XML, written directly (a 100,000-row tree in about a second).
+
+The look is the one okrtree has always given these tabs: a bold, filled, frozen header with a
+filter, column widths from the template, `0.00` scores, `yyyy-mm-dd` dates, coloured statuses,
+and `Link` cells that open the source row (relationship targets for other files, a `location`
+for places in the hub itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+
+from sheets_templates.styles import HEADER_FILL, hub_columns, status_fill
+
+from ..snapshot import Link, OutputTable
+from .xlsx_styles import StyleSheet
+
+__all__ = ["HYPERLINK_TYPE", "SheetXml", "sheet_xml"]
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+HYPERLINK_TYPE = f"{REL_NS}/hyperlink"
+DEFAULT_WIDTH = 14
+HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
+
+
+@dataclass(slots=True)
+class SheetXml:
+    """A generated sheet part and its relationships part (None when it links nowhere)."""
+
+    sheet: bytes
+    rels: bytes | None
+    targets: dict[str, str] = field(default_factory=dict)  # relationship id -> external target
+
+
+def _text(value: str) -> str:
+    """A string item: `<t>` with the text escaped, keeping its spaces and line ends."""
+    if _NEEDS_WORK.search(value):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if value[:1] in _SPACES or value[-1:] in _SPACES or "\n" in value:
+        return f'<t xml:space="preserve">{value}</t>'
+    return f"<t>{value}</t>"
+
+
+_SPACES = (" ", "\t", "\n")
+_NEEDS_WORK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r&<>]")
+
+
+def _split_link(target: str) -> tuple[str | None, str | None]:
+    """(file or web address, place inside it): a local `file.xlsx#'Tab'!A5` is split for Excel."""
+    if "://" in target or target.startswith("mailto:") or "#" not in target:
+        return target, None
+    file, location = target.split("#", 1)
+    return file or None, location
+
+
+class _Styles:
+    """The `s` index of each kind of cell in this table."""
+
+    def __init__(self, book: StyleSheet, table: OutputTable) -> None:
+        columns = hub_columns(table.name)
+        header_fill = str(HEADER_FILL.fgColor.rgb)[-6:]
+        self.header = book.cell_format(font=book.font(bold=True), fill=book.fill(header_fill))
+        link_font = book.font(link=True)
+        self.link = book.cell_format(
+            font=link_font, style=book.named_style("Hyperlink", HYPERLINK_STYLE_ID, link_font)
+        )
+        self.by_column: dict[int, int] = {}
+        for index, name in enumerate(table.header):
+            code = columns.get(name, {}).get("number_format") or ("0.00" if name == "Score" else "")
+            if code:
+                self.by_column[index] = book.cell_format(number_format=book.number_format(code))
+        self.status_column = table.header.index("Status") if "Status" in table.header else -1
+        self.status: dict[str, str] = {}
+        self.book = book
+
+    def status_attribute(self, label: str) -> str:
+        """` s="N"` for a status label's coloured format, "" for a label without a colour."""
+        if label not in self.status:
+            fill = status_fill(label)
+            self.status[label] = (
+                f' s="{self.book.cell_format(fill=self.book.fill(str(fill.fgColor.rgb)[-6:]))}"'
+                if fill is not None
+                else ""
+            )
+        return self.status[label]
+
+
+def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
+    """The worksheet XML for `table`, adding the formats it needs to `book`."""
+    styles = _Styles(book, table)
+    width = max([len(table.header), *(len(row) for row in table.rows)], default=0)
+    letters = [get_column_letter(i + 1) for i in range(max(width, 1))]
+    rows: list[str] = []
+    links: list[tuple[str, str]] = []  # (cell, target)
+    header = "".join(
+        f'<c r="{letters[i]}1" s="{styles.header}" t="inlineStr"><is>{_text(name)}</is></c>'
+        for i, name in enumerate(table.header)
+    )
+    rows.append(f'<row r="1">{header}</row>')
+    column_style = [
+        f' s="{styles.by_column[c]}"' if c in styles.by_column else "" for c in range(width)
+    ]
+    link_style = f' s="{styles.link}"'
+    status_column = styles.status_column
+    text = _text
+    for r, values in enumerate(table.rows, start=2):
+        number = str(r)
+        cells: list[str] = []
+        add = cells.append
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                style = column_style[c]
+                if c == status_column:
+                    style = styles.status_attribute(value) or style  # type: ignore[arg-type]
+                add(f'<c r="{letters[c]}{number}"{style} t="inlineStr"><is>{text(value)}</is></c>')  # type: ignore[arg-type]
+            elif kind is int or kind is float:
+                if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+                    continue
+                add(f'<c r="{letters[c]}{number}"{column_style[c]}><v>{value!r}</v></c>')
+            elif kind is Link:
+                link: Link = value  # type: ignore[assignment]
+                links.append((f"{letters[c]}{number}", link.target))
+                shown = text(link.text)
+                add(f'<c r="{letters[c]}{number}"{link_style} t="inlineStr"><is>{shown}</is></c>')
+            else:
+                add(_cell(f"{letters[c]}{number}", value, column_style[c]))
+        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+    last = f"{letters[max(width, 1) - 1]}{len(table.rows) + 1}"
+    hyperlinks, rels, targets = _hyperlinks(links)
+    cols = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name)}" customWidth="1"/>'
+        for i, name in enumerate(table.header)
+    )
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+        f'<dimension ref="A1:{last}"/>',
+        '<sheetViews><sheetView workbookViewId="0">',
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>',
+        "</sheetView></sheetViews>",
+        '<sheetFormatPr defaultRowHeight="15"/>',
+        f"<cols>{cols}</cols>" if cols else "",
+        "<sheetData>",
+        *rows,
+        "</sheetData>",
+        f'<autoFilter ref="A1:{last}"/>' if table.header else "",
+        hyperlinks,
+        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>',
+        "</worksheet>",
+    ]
+    return SheetXml("".join(parts).encode("utf-8"), rels, targets)
+
+
+def _width(tab: str, name: str) -> object:
+    return hub_columns(tab).get(name, {}).get("width") or DEFAULT_WIDTH
+
+
+def _cell(ref: str, value: object, s: str) -> str:
+    """Any other cell: booleans, dates, and whatever else as text."""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return ""
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}"{s}><v>{to_excel(value)!r}</v></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
+
+
+def _hyperlinks(links: list[tuple[str, str]]) -> tuple[str, bytes | None, dict[str, str]]:
+    """The `<hyperlinks>` element and the relationships part; one relationship per file."""
+    if not links:
+        return "", None, {}
+    ids: dict[str, str] = {}
+    out = []
+    for ref, target in links:
+        file, location = _split_link(target)
+        rel = ""
+        if file is not None:
+            rel_id = ids.get(file)
+            if rel_id is None:
+                rel_id = ids[file] = f"rId{len(ids) + 1}"
+            rel = f' r:id="{rel_id}"'
+        place = f" location={quoteattr(location)}" if location is not None else ""
+        out.append(f'<hyperlink ref="{ref}"{rel}{place}/>')
+    relations = "".join(
+        f'<Relationship Id="{rel_id}" Type="{HYPERLINK_TYPE}" Target={quoteattr(file)} '
+        f'TargetMode="External"/>'
+        for file, rel_id in ids.items()
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{PACKAGE_REL_NS}">{relations}</Relationships>'
+    ).encode()
+    return f"<hyperlinks>{''.join(out)}</hyperlinks>", rels, {v: k for k, v in ids.items()}
