@@ -34,6 +34,8 @@ from ..snapshot import (
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
+    sheet_identity,
+    to_read,
 )
 from .xlsx_cells import load_for_write, save_keeping_results, set_value, why
 from .xlsx_hub import OUTPUT_TABS, write_tables
@@ -109,19 +111,40 @@ class XlsxBackend:
         threads would not help). Forking is only safe without other threads and needs no
         `__main__` guard in the caller, unlike spawning; elsewhere the read is sequential.
         """
+        places = [self._place(team) for team in teams]
+        identities = [
+            sheet_identity(str(place), team.tab) if place else None
+            for team, place in zip(teams, places, strict=True)
+        ]
+        wanted = to_read(identities)
+        reads = self._read_all([teams[index] for index in wanted])
+        snaps = [TeamSnapshot(team=t.name, source=t.source, tab=t.tab) for t in teams]
+        for index, (snap, stamp) in zip(wanted, reads, strict=True):
+            snaps[index] = snap
+            place = places[index]
+            if stamp is not None and place is not None:
+                key = _file_key(place)
+                self._stamps[key] = stamp
+                self._unwritable[key] = snap.unwritable
+        for snap, identity in zip(snaps, identities, strict=True):
+            snap.identity = identity
+        return snaps
+
+    def _place(self, team: Team) -> Path | None:
+        if not team.source.strip():
+            return None
+        try:
+            return workbook_path(self.workspace, team.source)
+        except PathRefused:
+            return None
+
+    def _read_all(self, teams: list[Team]) -> list[tuple[TeamSnapshot, FileStamp | None]]:
         workers = min(os.cpu_count() or 1, MAX_WORKERS, len(teams) // PARALLEL_FROM)
         if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
             with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
                 chunk = max(1, len(teams) // (workers * 8))
-                reads = list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
-        else:
-            reads = [read_team(self.workspace, team) for team in teams]
-        for snap, stamp in reads:
-            if stamp is not None:
-                key = _file_key(workbook_path(self.workspace, snap.source))
-                self._stamps[key] = stamp
-                self._unwritable[key] = snap.unwritable
-        return [snap for snap, _ in reads]
+                return list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
+        return [read_team(self.workspace, team) for team in teams]
 
     # -- writing -------------------------------------------------------------------------------
 
