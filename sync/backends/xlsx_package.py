@@ -26,6 +26,7 @@ __all__ = [
     "Package",
     "Unreadable",
     "column_letters",
+    "scan_sheet",
 ]
 
 MAX_ROWS = 100_000
@@ -41,7 +42,7 @@ _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
 # Cell references past column ZZ or row 99,999 send a sheet to the exact scan.
 _FAR_REFERENCE = re.compile(rb'<(?:c|row) r="(?:[A-Z]{3}|[A-Z]{0,3}\d{6})')
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]([^>]*)")
-_R_ATTRIBUTE = re.compile(rb'\sr="([A-Z]*)(\d*)"')
+_R_ATTRIBUTE = re.compile(rb'(?:^|\s)r="([A-Z]*)(\d*)"')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>(.*?)</c>', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
@@ -160,32 +161,33 @@ class Package:
                 return target
         raise Unreadable(f"{self.source} is not an Excel workbook (no workbook part); {_SAVE_AS}")
 
-    def scan_sheet(self, title: str, data: bytes) -> list[tuple[int, int, str]]:
-        """Refuse a sheet whose cells reach past the limits; return its error cells
-        (`#DIV/0!` and the like, which calamine reads as blank) as (row, column, text)."""
-        if not _plainly_within_limits(data):
-            rows, columns = _furthest_cell(data)
-            where = f"{self.source}, tab '{title}'"
-            if rows > MAX_ROWS:
-                raise Unreadable(
-                    f"{where}: cells reach row {rows:,}, beyond the {MAX_ROWS:,} rows okrtree "
-                    "reads; delete the unused rows below the OKRs (select them, Delete) and save"
-                )
-            if columns > MAX_COLUMNS:
-                raise Unreadable(
-                    f"{where}: cells reach column {column_letters(columns)} ({columns:,}), "
-                    f"beyond the {MAX_COLUMNS:,} columns okrtree reads; delete the unused "
-                    "columns right of the OKRs (select them, Delete) and save"
-                )
-        if b't="e"' not in data:
-            return []
-        errors = []
-        for match in _ERROR_CELL.finditer(data):
-            value = _VALUE.search(match.group(3))
-            if value is not None:
-                text = value.group(1).decode("utf-8", "replace")
-                errors.append((int(match.group(2)), _column_number(match.group(1)), text))
-        return errors
+
+def scan_sheet(source: str, title: str, data: bytes) -> list[tuple[int, int, str]]:
+    """Refuse a sheet whose cells reach past the limits; return its error cells
+    (`#DIV/0!` and the like, which calamine reads as blank) as (row, column, text)."""
+    if not _plainly_within_limits(data):
+        rows, columns = _furthest_cell(data)
+        where = f"{source}, tab '{title}'"
+        if rows > MAX_ROWS:
+            raise Unreadable(
+                f"{where}: cells reach row {rows:,}, beyond the {MAX_ROWS:,} rows okrtree "
+                "reads; delete the unused rows below the OKRs (select them, Delete) and save"
+            )
+        if columns > MAX_COLUMNS:
+            raise Unreadable(
+                f"{where}: cells reach column {column_letters(columns)} ({columns:,}), "
+                f"beyond the {MAX_COLUMNS:,} columns okrtree reads; delete the unused "
+                "columns right of the OKRs (select them, Delete) and save"
+            )
+    if b't="e"' not in data:
+        return []
+    errors = []
+    for match in _ERROR_CELL.finditer(data):
+        value = _VALUE.search(match.group(3))
+        if value is not None:
+            text = value.group(1).decode("utf-8", "replace")
+            errors.append((int(match.group(2)), _column_number(match.group(1)), text))
+    return errors
 
 
 def _not_a_package(path: Path, head: bytes) -> str:

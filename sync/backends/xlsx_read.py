@@ -15,7 +15,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from ..snapshot import CellValue, Grid
-from .xlsx_package import Package, Unreadable
+from .xlsx_package import Package, Unreadable, scan_sheet
 
 __all__ = ["Unreadable", "WorkbookReader", "unreadable_reason"]
 
@@ -56,7 +56,7 @@ class WorkbookReader:
         assert self._package is not None
         try:
             data = self._package.part(self._package.sheets[title])
-            errors = self._package.scan_sheet(title, data)
+            errors = scan_sheet(self.source, title, data)
             del data
             sheet = self._book.get_sheet_by_name(title)
             rows = sheet.to_python(skip_empty_area=False)
