@@ -98,7 +98,8 @@ def _contained(err: Exception, source: str) -> Unreadable:
 
 
 def _whole(value: float) -> CellValue:
-    return int(value) if value.is_integer() else value
+    # As written by spreadsheet programs: whole numbers plainly, huge ones with an exponent.
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
 def _date(value: dt.date) -> CellValue:

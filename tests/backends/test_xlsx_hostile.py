@@ -58,7 +58,10 @@ def _with_strings(xml: bytes) -> Callable[[Path], None]:
 
     def spoil(path: Path) -> None:
         rezip(path, {STRINGS: xml})
-        types = '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        types = (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        )
         rezip(path, {"[Content_Types].xml": lambda d: d.replace(b"</Types>", types.encode())})
 
     return spoil
