@@ -84,13 +84,13 @@ class _RowReader:
     def __init__(self, team: Team, header: Header, findings: list[Finding]) -> None:
         self.team = team
         self.findings = findings
-        # A column the tab lacks is always blank: never the cell past the last recognised one,
-        # which may hold a column of the team's own (SPEC §2: only recognised headers are read).
-        self.at = {column: header.columns.get(column) for column in Col}
+        # Rows are cut or padded to `width` + 1 cells; a column the tab lacks reads that last,
+        # always blank cell, never a cell of the team's own (SPEC §2: only recognised headers).
+        self.width = max(header.columns.values()) + 1
+        self.at = {column: header.columns.get(column, self.width) for column in Col}
 
     def cell(self, cells: list[CellValue], column: Col) -> CellValue:
-        index = self.at[column]
-        return cells[index] if index is not None and index < len(cells) else None
+        return cells[self.at[column]]
 
     def add(self, code: Code, row: int, item_id: str | None, message: str) -> None:
         self.findings.append(
@@ -109,6 +109,10 @@ class _RowReader:
         )
 
     def read(self, cells: list[CellValue], row: int, row_ids: dict[int, str]) -> Item | None:
+        width = self.width
+        if len(cells) > width:
+            cells = cells[:width]
+        cells = [*cells, *([None] * (width + 1 - len(cells)))]
         item_id = cell_text(self.cell(cells, Col.ID))
         title = cell_text(self.cell(cells, Col.TITLE))
         if not item_id and not title:

@@ -39,8 +39,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
-# Cell references past column ZZ or row 99,999 send a sheet to the exact scan.
-_FAR_REFERENCE = re.compile(rb'<(?:c|row) r="(?:[A-Z]{3}|[A-Z]{0,3}\d{6})')
+# References from column AAA or row 90,000 on send a sheet to the exact scan.
+_FAR_COLUMN, _FAR_ROW = 702, 89_999  # the furthest a reference can reach without being "far"
+_FAR_REFERENCE = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}(?:\d{6}|9\d{4}))')
+_PREFIXED_CELL = re.compile(rb":(?:c|row)[\s/>]")
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]([^>]*)")
 _R_ATTRIBUTE = re.compile(rb'(?:^|\s)r="([A-Z]*)(\d*)"')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>(.*?)</c>', re.S)
@@ -201,18 +203,16 @@ def _not_a_package(path: Path, head: bytes) -> str:
 
 
 def _plainly_within_limits(data: bytes) -> bool:
-    """True when every row and cell states its reference first, as Excel, LibreOffice and
-    openpyxl write them, and none reaches column AAA or row 100,000: the common case, decided
-    by counting at C speed (`<` cannot occur in XML text, so each `<c ` is a cell tag)."""
-    if b":c " in data or b":c>" in data or b":row" in data:  # prefixed elements: scan exactly
+    """True when no reference reaches column AAA (703) or row 90,000 and too few rows and cells
+    lack a reference to reach the limits by following one another: the common case, decided in
+    six passes at C speed. `<` cannot occur in XML text, so every `<c` is a tag; counting `<cols>`
+    and the like too only makes the bound safer. Elements with a prefix (`<x:c>`) are scanned
+    exactly."""
+    if _FAR_REFERENCE.search(data) or _PREFIXED_CELL.search(data):
         return False
-    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
-    rows = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>")
-    return (
-        data.count(b'<c r="') == cells
-        and data.count(b'<row r="') == rows
-        and _FAR_REFERENCE.search(data) is None
-    )
+    cells_unnamed = data.count(b"<c") - data.count(b'<c r="')
+    rows_unnamed = data.count(b"<row") - data.count(b'<row r="')
+    return cells_unnamed <= MAX_COLUMNS - _FAR_COLUMN and rows_unnamed <= MAX_ROWS - _FAR_ROW
 
 
 def _furthest_cell(data: bytes) -> tuple[int, int]:
