@@ -86,17 +86,17 @@ class XlsxBackend:
                 f"{self.hub_path} not found; a workspace needs a hub.xlsx "
                 f"(`okrtree init` makes one)"
             )
-        stamp = FileStamp.of(self.hub_path)
-        # History is always read: a snapshot keeps its earlier rows.
-        digests = {
-            tab: digest
-            for tab, digest in load_digests(self.workspace, stamp).items()
-            if tab in VOUCHABLE_TABS
-        }
         try:
+            stamp = FileStamp.of(self.hub_path)
+            # History is always read: a snapshot keeps its earlier rows.
+            digests = {
+                tab: digest
+                for tab, digest in load_digests(self.workspace, stamp).items()
+                if tab in VOUCHABLE_TABS
+            }
             with WorkbookReader(self.hub_path, HUB_FILE) as book:
                 tabs = {title: book.grid(title) for title in book.titles if title not in digests}
-        except Unreadable as err:
+        except (Unreadable, OSError) as err:
             raise SourceError(
                 f"{self.hub_path} cannot be read as an Excel workbook: {err}"
             ) from err

@@ -77,6 +77,7 @@ class Package:
     source: str  # as typed in the hub, for messages
     archive: zipfile.ZipFile
     sheets: dict[str, str] = field(default_factory=dict)  # tab title -> part name
+    common: list[str] = field(default_factory=list)  # parts parsed whatever tab is read
     budget: int = 0
 
     @classmethod
@@ -96,7 +97,8 @@ class Package:
         package = cls(path, source, zipfile.ZipFile(path))
         package.budget = max(MAX_RATIO * size, RATIO_FLOOR)
         try:
-            package.sheets = package._sheet_parts()
+            package._check_declared_sizes()
+            package._find_parts()
         except BaseException:
             package.archive.close()
             raise
@@ -134,31 +136,48 @@ class Package:
             self.part(name)
 
     def _too_big(self, name: str, size: int) -> Unreadable:
+        """`name` is the part, or blank for all XML parts together."""
         file_size = self.path.stat().st_size
+        what = f"part {name}" if name else "its XML parts together"
         return Unreadable(
-            f"{self.source}: part {name} unpacks to {size / 2**20:,.1f} MiB from a "
+            f"{self.source}: {what} unpacks to {size / 2**20:,.1f} MiB from a "
             f"{file_size / 2**20:,.1f} MiB file, beyond okrtree's reading limit "
             f"({MAX_RATIO}x the file size, at least {RATIO_FLOOR // 2**20} MiB, at most "
             f"{MAX_PART_BYTES // 2**20} MiB; it may be a zip bomb); {_SAVE_AS} without the "
             f"unused rows and columns"
         )
 
-    def _sheet_parts(self) -> dict[str, str]:
+    def _check_declared_sizes(self) -> None:
+        """Refuse before unpacking anything when the XML parts say they unpack past the caps
+        (their real sizes are held to the caps again as they are unpacked)."""
+        xml = [i for i in self.archive.infolist() if i.filename.endswith((".xml", ".rels"))]
+        for info in xml:
+            if info.file_size > MAX_PART_BYTES:
+                raise self._too_big(info.filename, info.file_size)
+        total = sum(info.file_size for info in xml)
+        if total > self.budget:
+            raise self._too_big("", total)
+
+    def _find_parts(self) -> None:
         workbook = self._office_document()
-        rels = _rels_targets(self.part(_rels_name(workbook)), workbook)
+        relationships = _relationships(self.part(_rels_name(workbook)), workbook)
+        by_id = {rel_id: target for rel_id, _, target in relationships}
         root = ET.fromstring(self.part(workbook))  # safe: no DTD got past `part`
-        sheets: dict[str, str] = {}
         for element in root.iter():
             if element.tag.rsplit("}", 1)[-1] == "sheet":
-                target = rels.get(element.get(_REL_ID, ""))
+                target = by_id.get(element.get(_REL_ID, ""))
                 if target is not None:
-                    sheets[element.get("name", "")] = target
-        return sheets
+                    self.sheets[element.get("name", "")] = target
+        # calamine reads these by their usual names, whatever the relationships say.
+        common = ["[Content_Types].xml", "xl/sharedStrings.xml", "xl/styles.xml"]
+        wanted = ("/sharedStrings", "/styles")
+        common += [target for _, kind, target in relationships if kind.endswith(wanted)]
+        self.common = list(dict.fromkeys(common))
 
     def _office_document(self) -> str:
         if "_rels/.rels" not in self.archive.NameToInfo:
             raise Unreadable(f"{self.source} is not an Excel workbook (no _rels/.rels); {_SAVE_AS}")
-        for rel_type, target in _rels_targets(self.part("_rels/.rels"), "", typed=True).items():
+        for _, rel_type, target in _relationships(self.part("_rels/.rels"), ""):
             if rel_type.endswith("/officeDocument"):
                 return target
         raise Unreadable(f"{self.source} is not an Excel workbook (no workbook part); {_SAVE_AS}")
@@ -244,10 +263,10 @@ def _rels_name(part: str) -> str:
     return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
-def _rels_targets(data: bytes, source_part: str, *, typed: bool = False) -> dict[str, str]:
-    """Relationship id (or type, with `typed`) -> target part name, resolved from `source_part`."""
+def _relationships(data: bytes, source_part: str) -> list[tuple[str, str, str]]:
+    """(id, type, target part name) of each internal relationship, resolved from `source_part`."""
     base = PurePosixPath(source_part).parent
-    targets: dict[str, str] = {}
+    found = []
     for rel in ET.fromstring(data).iter(_RELS):
         if rel.get("TargetMode") == "External":
             continue
@@ -260,5 +279,5 @@ def _rels_targets(data: bytes, source_part: str, *, typed: bool = False) -> dict
                     parts.pop()
             elif piece not in ("", "."):
                 parts.append(piece)
-        targets[rel.get("Type" if typed else "Id", "")] = "/".join(parts)
-    return targets
+        found.append((rel.get("Id", ""), rel.get("Type", ""), "/".join(parts)))
+    return found

@@ -20,8 +20,6 @@ from .xlsx_package import Package, Unreadable, scan_sheet
 __all__ = ["Unreadable", "WorkbookReader", "unreadable_reason"]
 
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
-# Parts calamine parses when it opens a workbook, besides the sheet read.
-_SHARED_PARTS = ("[Content_Types].xml", "xl/sharedStrings.xml", "xl/styles.xml")
 
 
 class WorkbookReader:
@@ -38,7 +36,7 @@ class WorkbookReader:
         try:
             self._package = Package.open(path, source)
             self.members = self._package.archive.namelist()
-            for name in _SHARED_PARTS:
+            for name in self._package.common:
                 self._package.check(name)
             self._book = CalamineWorkbook.from_path(str(path))
         except Exception as err:
