@@ -113,7 +113,7 @@ class XlsxBackend:
         """
         places = [self._place(team) for team in teams]
         identities = [
-            sheet_identity(str(place), team.tab) if place else None
+            sheet_identity(_file_identity(place), team.tab) if place else None
             for team, place in zip(teams, places, strict=True)
         ]
         wanted = to_read(identities)
@@ -263,6 +263,16 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
     snap.link_template = _link_template(source, tab)
     snap.unwritable = _unwritable_reason(path, source, members, [])
     return snap, stamp
+
+
+def _file_identity(path: Path) -> str:
+    """The file itself, however it is reached: through links, hard links, or a name in another
+    case on a file system that ignores case."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path)
+    return f"{stat.st_dev}:{stat.st_ino}"
 
 
 def _file_key(path: Path) -> str:

@@ -108,10 +108,19 @@ def _org(root: Path, teams: list[tuple[str, str, str]]) -> Path:
         (("./team.xlsx", " okrs "), True),
         (("sub/../team.xlsx", "OKRS"), True),
         (("link.xlsx", ""), True),
+        (("hard.xlsx", "OKRs"), True),
         (("copy.xlsx", "OKRs"), False),
         (("team.xlsx", "Other"), False),
     ],
-    ids=["same", "spelled differently", "through a folder", "through a link", "copy", "other tab"],
+    ids=[
+        "same",
+        "spelled differently",
+        "through a folder",
+        "through a link",
+        "through a hard link",
+        "copy",
+        "other tab",
+    ],
 )
 def test_the_same_sheet_twice_is_duplicate_sheet_on_the_later_team(
     tmp_path: Path, second: tuple[str, str], duplicate: bool
@@ -119,6 +128,7 @@ def test_the_same_sheet_twice_is_duplicate_sheet_on_the_later_team(
     root = _org(tmp_path, [("Core", "team.xlsx", "OKRs"), ("Mobile", *second)])
     (root / "sub").mkdir()
     os.symlink(root / "team.xlsx", root / "link.xlsx")
+    os.link(root / "team.xlsx", root / "hard.xlsx")
     (root / "copy.xlsx").write_bytes((root / "team.xlsx").read_bytes())
     result = run(XlsxBackend(root), AS_OF).computed.result
     found = [(f.team, f.message) for f in result.findings if f.code is Code.DUPLICATE_SHEET]
