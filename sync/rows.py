@@ -39,6 +39,8 @@ def split_dependencies(value: object) -> list[str]:
     >>> split_dependencies("ENG-1; team:Platform,\\nOPS-2")
     ['ENG-1', 'team:Platform', 'OPS-2']
     """
+    if value is None:  # most rows depend on nothing
+        return []
     return [t.strip() for t in _DEPENDENCY_SEPARATORS.split(cell_text(value)) if t.strip()]
 
 

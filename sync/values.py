@@ -76,6 +76,8 @@ def parse_number(value: object) -> float | None:
     >>> parse_number("1,200"), parse_number(" 45% "), parse_number("$3.5"), parse_number("done")
     (1200.0, 0.45, 3.5, 1.0)
     """
+    if value is None:
+        return None
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, int | float):
@@ -83,8 +85,6 @@ def parse_number(value: object) -> float | None:
         if not math.isfinite(number):
             raise BadValue("is not a finite number")
         return number
-    if value is None:
-        return None
     if isinstance(value, dt.date):
         raise BadValue("is a date, not a number")
     text = str(value).strip().replace("\u00a0", "").replace("\u202f", "")
