@@ -25,7 +25,7 @@ _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
 class WorkbookReader:
     """One workbook opened for reading tabs; every failure is `Unreadable` naming the file.
 
-    >>> # with WorkbookReader(path, "team.xlsx") as book: book.grid(book.titles[0])
+    Used as `with WorkbookReader(path, "team.xlsx") as book: grid = book.grid("OKRs")`.
     """
 
     def __init__(self, path: Path, source: str) -> None:
