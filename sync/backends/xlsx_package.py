@@ -126,7 +126,7 @@ class Package:
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise Unreadable(
                 f"{self.source}: part {name} declares a DTD or entities, which Excel never "
-                f"writes and which can hide an attack; okrtree does not read it. {_SAVE_AS}"
+                f"writes and which can hide an attack, so okrtree does not read it; {_SAVE_AS}"
             )
         return bytes(data)
 
