@@ -46,6 +46,8 @@ class Outcome:
 
     @property
     def data(self) -> Any:
+        """The `--json` object; a run that printed none fails here, showing why."""
+        assert self.stdout.strip(), f"exit {self.code}, no JSON; stderr: {self.stderr[-3000:]}"
         return strict_json(self.stdout)
 
     def findings(self, code: str) -> list[dict[str, Any]]:
@@ -98,3 +100,42 @@ def expected_outputs(data: Any, team: str) -> dict[tuple[int, int], Any]:
         if lines:
             cells[(row, OUTPUT_COLUMNS["Warnings"])] = "\n".join(lines)
     return cells
+
+
+# Runs a command under an address-space cap and reports its peak resident memory and wall time.
+_BOUNDED = """
+import json, resource, subprocess, sys, time
+limit, report, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+def cap():
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+started = time.perf_counter()
+code = subprocess.run(command, preexec_fn=cap).returncode
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+with open(report, "w") as out:
+    json.dump({"code": code, "peak": peak, "seconds": seconds}, out)
+"""
+
+
+@dataclass
+class Bounded:
+    outcome: Outcome
+    peak_bytes: int
+    seconds: float
+
+
+def okrtree_bounded(*args: str, address_space: int, report: Path, timeout: float = 300) -> Bounded:
+    """`okrtree` (as in `okrtree`) with RLIMIT_AS = `address_space`; its peak RSS and wall time."""
+    command = [sys.executable, "-m", "sync", *args, "--as-of", AS_OF, "--json"]
+    done = subprocess.run(
+        [sys.executable, "-c", _BOUNDED, str(address_space), str(report), *command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr  # the measuring parent itself
+    measured = json.loads(report.read_text())
+    return Bounded(
+        Outcome(measured["code"], done.stdout, done.stderr), measured["peak"], measured["seconds"]
+    )
