@@ -102,7 +102,7 @@ def _execute(
 def _finish(outcome: Run, as_json: bool) -> None:
     result = outcome.computed.result
     if as_json:
-        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=1, allow_nan=False))
     else:
         print_summary(Console(), result)
     sys.exit(EXIT_ERRORS if result.has_errors else 0)

@@ -84,12 +84,13 @@ class _RowReader:
     def __init__(self, team: Team, header: Header, findings: list[Finding]) -> None:
         self.team = team
         self.findings = findings
-        # Rows are padded to `width`; a column the tab lacks reads the always-blank last cell.
-        self.width = max(header.columns.values()) + 2
-        self.at = {column: header.columns.get(column, self.width - 1) for column in Col}
+        # A column the tab lacks is always blank: never the cell past the last recognised one,
+        # which may hold a column of the team's own (SPEC §2: only recognised headers are read).
+        self.at = {column: header.columns.get(column) for column in Col}
 
     def cell(self, cells: list[CellValue], column: Col) -> CellValue:
-        return cells[self.at[column]]
+        index = self.at[column]
+        return cells[index] if index is not None and index < len(cells) else None
 
     def add(self, code: Code, row: int, item_id: str | None, message: str) -> None:
         self.findings.append(
@@ -108,8 +109,6 @@ class _RowReader:
         )
 
     def read(self, cells: list[CellValue], row: int, row_ids: dict[int, str]) -> Item | None:
-        if len(cells) < self.width:
-            cells = [*cells, *([None] * (self.width - len(cells)))]
         item_id = cell_text(self.cell(cells, Col.ID))
         title = cell_text(self.cell(cells, Col.TITLE))
         if not item_id and not title:

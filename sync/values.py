@@ -115,6 +115,8 @@ def _parse_numeric_text(text: str) -> float:
     if not _PLAIN_NUMBER.fullmatch(body):
         raise BadValue("is not a number; type digits like 1200, 1,200, 45% or $3.5")
     number = float(body) / (100 if percent else 1)
+    if not math.isfinite(number):  # 1e309
+        raise BadValue("is too large to be a number; type a smaller number")
     return -number if negative else number
 
 

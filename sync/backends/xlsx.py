@@ -19,7 +19,6 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,13 +34,16 @@ from ..snapshot import (
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
+    sheet_identity,
+    to_read,
 )
-from .xlsx_cells import UNREADABLE, load_for_write, read_sheet, save_keeping_results, set_value, why
+from .xlsx_cells import load_for_write, save_keeping_results, set_value, why
 from .xlsx_hub import OUTPUT_TABS, write_tables
+from .xlsx_paths import PathRefused, workbook_path
+from .xlsx_read import Unreadable, WorkbookReader
 from .xlsx_safety import (
     ChangedMeanwhile,
     FileStamp,
-    capture_loss_warnings,
     lock_file,
     lossy_content,
 )
@@ -53,7 +55,6 @@ VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole e
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 class XlsxBackend:
@@ -85,28 +86,19 @@ class XlsxBackend:
                 f"{self.hub_path} not found; a workspace needs a hub.xlsx "
                 f"(`okrtree init` makes one)"
             )
+        stamp = FileStamp.of(self.hub_path)
+        # History is always read: a snapshot keeps its earlier rows.
+        digests = {
+            tab: digest
+            for tab, digest in load_digests(self.workspace, stamp).items()
+            if tab in VOUCHABLE_TABS
+        }
         try:
-            stamp = FileStamp.of(self.hub_path)
-            # History is always read: a snapshot keeps its earlier rows.
-            digests = {
-                tab: digest
-                for tab, digest in load_digests(self.workspace, stamp).items()
-                if tab in VOUCHABLE_TABS
-            }
-            with capture_loss_warnings():
-                wb = load_workbook(self.hub_path, read_only=True, data_only=True)
-                try:
-                    tabs = {
-                        ws.title: read_sheet(wb, ws)
-                        for ws in wb.worksheets
-                        if ws.title not in digests
-                    }
-                finally:
-                    wb.close()
-        except UNREADABLE as err:
+            with WorkbookReader(self.hub_path, HUB_FILE) as book:
+                tabs = {title: book.grid(title) for title in book.titles if title not in digests}
+        except Unreadable as err:
             raise SourceError(
-                f"{self.hub_path} cannot be read as an Excel workbook ({why(err)}); "
-                f"open it in Excel or LibreOffice and save it as .xlsx"
+                f"{self.hub_path} cannot be read as an Excel workbook: {err}"
             ) from err
         self._hub_seen = (stamp, tabs)
         self._hub_digests = digests
@@ -119,19 +111,40 @@ class XlsxBackend:
         threads would not help). Forking is only safe without other threads and needs no
         `__main__` guard in the caller, unlike spawning; elsewhere the read is sequential.
         """
+        places = [self._place(team) for team in teams]
+        identities = [
+            sheet_identity(str(place), team.tab) if place else None
+            for team, place in zip(teams, places, strict=True)
+        ]
+        wanted = to_read(identities)
+        reads = self._read_all([teams[index] for index in wanted])
+        snaps = [TeamSnapshot(team=t.name, source=t.source, tab=t.tab) for t in teams]
+        for index, (snap, stamp) in zip(wanted, reads, strict=True):
+            snaps[index] = snap
+            place = places[index]
+            if stamp is not None and place is not None:
+                key = _file_key(place)
+                self._stamps[key] = stamp
+                self._unwritable[key] = snap.unwritable
+        for snap, identity in zip(snaps, identities, strict=True):
+            snap.identity = identity
+        return snaps
+
+    def _place(self, team: Team) -> Path | None:
+        if not team.source.strip():
+            return None
+        try:
+            return workbook_path(self.workspace, team.source)
+        except PathRefused:
+            return None
+
+    def _read_all(self, teams: list[Team]) -> list[tuple[TeamSnapshot, FileStamp | None]]:
         workers = min(os.cpu_count() or 1, MAX_WORKERS, len(teams) // PARALLEL_FROM)
         if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
             with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
                 chunk = max(1, len(teams) // (workers * 8))
-                reads = list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
-        else:
-            reads = [read_team(self.workspace, team) for team in teams]
-        for snap, stamp in reads:
-            if stamp is not None:
-                key = _file_key(self.workspace / snap.source.strip())
-                self._stamps[key] = stamp
-                self._unwritable[key] = snap.unwritable
-        return [snap for snap, _ in reads]
+                return list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
+        return [read_team(self.workspace, team) for team in teams]
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -140,13 +153,16 @@ class XlsxBackend:
         if not changes.changes:
             return
         source = changes.source.strip()
-        path = self.workspace / source
+        if not (self.workspace / source).is_file():
+            raise WriteRefused(f"{source} no longer exists; run again")
+        try:
+            path = workbook_path(self.workspace, source)
+        except PathRefused as refused:
+            raise WriteRefused(str(refused)) from refused
         key = _file_key(path)
         reason = self._unwritable.get(key)
         if reason:
             raise WriteRefused(reason)
-        if not path.is_file():
-            raise WriteRefused(f"{source} no longer exists; run again")
         reason = _unwritable_reason(path, source, [], [])  # opened in an editor since the read?
         if reason:
             raise WriteRefused(reason)
@@ -223,56 +239,35 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
             f"of the hub's Teams tab"
         )
         return snap, None
-    path = workspace / source
-    problem = _path_problem(path, source)
-    if problem:
-        snap.error = problem
+    try:
+        path = workbook_path(workspace, source)
+    except PathRefused as refused:
+        snap.error = str(refused)
         return snap, None
     try:
         stamp = FileStamp.of(path)
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
-        with capture_loss_warnings() as losses:
-            wb = load_workbook(path, read_only=True, data_only=True)
-            try:
-                tab = _find_tab(wb.sheetnames, team.tab)
-                if tab is None:
-                    snap.error = _missing_tab(source, team.tab, wb.sheetnames)
-                    return snap, None
-                grid = read_sheet(wb, wb[tab])
-            finally:
-                wb.close()
-    except UNREADABLE as err:
-        snap.error = (
-            f"{source} is not an Excel workbook or is damaged ({why(err)}); "
-            f"open it in Excel or LibreOffice and save it as .xlsx"
-        )
+        with WorkbookReader(path, source) as book:
+            tab = _find_tab(book.titles, team.tab)
+            if tab is None:
+                snap.error = _missing_tab(source, team.tab, book.titles)
+                return snap, None
+            grid = book.grid(tab)
+            members = book.members
+    except Unreadable as err:
+        snap.error = str(err)
+        return snap, None
+    except OSError as err:  # vanished or unreadable between the path check and the read
+        snap.error = f"{source} cannot be opened ({why(err)}); check the file and run again"
         return snap, None
     snap.grid = grid
     snap.link_template = _link_template(source, tab)
-    snap.unwritable = _unwritable_reason(path, source, members, losses)
+    snap.unwritable = _unwritable_reason(path, source, members, [])
     return snap, stamp
 
 
 def _file_key(path: Path) -> str:
     """One key per file, however its path was spelled in the Teams tab (`./a.xlsx`, `a.xlsx`)."""
     return os.path.normcase(os.path.abspath(path))
-
-
-def _path_problem(path: Path, source: str) -> str | None:
-    if not path.exists():
-        return (
-            f"{source} not found in the workspace; fix the path in the Spreadsheet column of the "
-            f"hub's Teams tab, or create the workbook from the template"
-        )
-    if path.is_dir():
-        return f"{source} is a folder, not a workbook; point the Spreadsheet column at an .xlsx"
-    if not path.name.lower().endswith(_WORKBOOK_SUFFIXES):
-        return (
-            f"{source} is not an .xlsx workbook; open it in Excel or LibreOffice, save it as "
-            f".xlsx and update the Spreadsheet column"
-        )
-    return None
 
 
 def _find_tab(names: Sequence[str], tab: str) -> str | None:

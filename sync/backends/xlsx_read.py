@@ -1,0 +1,147 @@
+"""Reading workbook tabs as values with python-calamine, after the package passed its checks.
+
+Values match what a spreadsheet shows and what openpyxl's value reader gave: cached results of
+formulas, dates as `datetime`, whole numbers as `int`, error cells as their text (`#DIV/0!`),
+cells hidden under a merge blank, rows ragged and trailing blanks dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from ..snapshot import CellValue, Grid
+from .xlsx_package import Package, Unreadable, scan_sheet
+
+__all__ = ["Unreadable", "WorkbookReader", "unreadable_reason"]
+
+_SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
+# Parts calamine parses when it opens a workbook, besides the sheet read.
+_SHARED_PARTS = ("[Content_Types].xml", "xl/sharedStrings.xml", "xl/styles.xml")
+
+
+class WorkbookReader:
+    """One workbook opened for reading tabs; every failure is `Unreadable` naming the file.
+
+    >>> # with WorkbookReader(path, "team.xlsx") as book: book.grid(book.titles[0])
+    """
+
+    def __init__(self, path: Path, source: str) -> None:
+        self.source = source
+        self._package: Package | None = None
+        self._book: Any = None
+        self.members: list[str] = []
+        try:
+            self._package = Package.open(path, source)
+            self.members = self._package.archive.namelist()
+            for name in _SHARED_PARTS:
+                self._package.check(name)
+            self._book = CalamineWorkbook.from_path(str(path))
+        except Exception as err:
+            self.close()
+            raise _contained(err, source) from err
+
+    @property
+    def titles(self) -> list[str]:
+        """Tab titles in workbook order."""
+        assert self._package is not None
+        return list(self._package.sheets)
+
+    def grid(self, title: str) -> Grid:
+        """The tab's values; `Unreadable` when it is beyond the limits or damaged."""
+        assert self._package is not None
+        try:
+            data = self._package.part(self._package.sheets[title])
+            errors = scan_sheet(self.source, title, data)
+            del data
+            sheet = self._book.get_sheet_by_name(title)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
+        except Exception as err:
+            raise _contained(err, self.source) from err
+        return _grid(rows, merged, errors)
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+            self._book = None
+        if self._package is not None:
+            self._package.close()
+            self._package = None
+
+    def __enter__(self) -> WorkbookReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def unreadable_reason(err: BaseException) -> str:
+    """A short reason for a failure, for a message."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _contained(err: Exception, source: str) -> Unreadable:
+    """Any failure parsing an untrusted workbook, as that workbook's `Unreadable`."""
+    if isinstance(err, Unreadable):
+        return err
+    if isinstance(err, PermissionError):
+        return Unreadable(f"{source} cannot be opened (permission denied); allow reading it")
+    return Unreadable(
+        f"{source} is not an Excel workbook or is damaged ({unreadable_reason(err)}); {_SAVE_AS}"
+    )
+
+
+def _whole(value: float) -> CellValue:
+    # As written by spreadsheet programs: whole numbers plainly, huge ones with an exponent.
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _date(value: dt.date) -> CellValue:
+    return dt.datetime(value.year, value.month, value.day)
+
+
+_CONVERT: dict[type, Callable[[Any], CellValue]] = {
+    float: _whole,
+    dt.date: _date,
+    str: lambda value: value or None,
+}
+
+
+def _grid(
+    rows: list[list[Any]],
+    merged: Iterable[tuple[tuple[int, int], tuple[int, int]]],
+    errors: list[tuple[int, int, str]],
+) -> Grid:
+    grid: Grid = []
+    convert = _CONVERT.get
+    for cells in rows:
+        end = len(cells)
+        while end and cells[end - 1] == "":
+            end -= 1
+        grid.append([(convert(type(v)) or _same)(v) for v in cells[:end]])
+    for row, column, text in errors:
+        while len(grid) < row:
+            grid.append([])
+        cells = grid[row - 1]
+        if len(cells) < column:
+            cells.extend([None] * (column - len(cells)))
+        cells[column - 1] = text
+    for (top, left), (bottom, right) in merged:
+        for r in range(top, min(bottom + 1, len(grid))):
+            cells = grid[r]
+            for c in range(left, min(right + 1, len(cells))):
+                if (r, c) != (top, left):
+                    cells[c] = None
+    while grid and not any(v is not None for v in grid[-1]):
+        grid.pop()
+    return grid
+
+
+def _same(value: CellValue) -> CellValue:
+    return value
