@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from sheets_templates.builder import team_column_names
 from sync.model import STATUS_LABELS, Status
@@ -71,13 +72,20 @@ def sheet_cells(path: Path, tab: str) -> dict[tuple[int, int], Any]:
     try:
         ws = wb[tab]
         return {
-            (cell.row, cell.column): cell.value
+            (cell.row, cell.column): _comparable(cell.value)
             for row in ws.iter_rows()
             for cell in row
             if cell.value is not None
         }
     finally:
         wb.close()
+
+
+def _comparable(value: Any) -> Any:
+    """openpyxl's array formulas compare by identity; compare them by range and text instead."""
+    if isinstance(value, ArrayFormula):
+        return ("array formula", value.ref, value.text)
+    return value
 
 
 def expected_outputs(data: Any, team: str) -> dict[tuple[int, int], Any]:

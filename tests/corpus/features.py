@@ -60,8 +60,12 @@ def png(colour: str = "teal", size: tuple[int, int] = (8, 8)) -> bytes:
 
 def okr_ids(path: Path) -> list[str]:
     """The IDs in the OKR rows 2-4 (every corpus workbook has three)."""
-    ws = load_workbook(path, read_only=True)[TAB]
-    return [str(row[0]) for row in ws.iter_rows(min_row=2, max_row=4, max_col=1, values_only=True)]
+    wb = load_workbook(path, read_only=True)
+    try:
+        rows = wb[TAB].iter_rows(min_row=2, max_row=4, max_col=1, values_only=True)
+        return [str(row[0]) for row in rows]
+    finally:
+        wb.close()
 
 
 def _edit_sheet(path: Path, edit: Callable[[Worksheet], None]) -> None:
@@ -215,6 +219,16 @@ def macros(path: Path) -> None:
     )
 
 
+def _declare_r_on_root(workbook: str) -> str:
+    """workbook.xml with the relationships prefix declared on its root, as Excel writes it
+    (openpyxl may declare it on each `<sheet>` only)."""
+    start = workbook.index("<workbook")
+    root_tag = workbook[start : workbook.index(">", start)]
+    if "xmlns:r=" in root_tag:
+        return workbook
+    return workbook.replace("<workbook", f'<workbook xmlns:r="{NS_REL}"', 1)
+
+
 def pivot_table(path: Path) -> None:
     """A pivot table on its own tab counting the OKR rows by Type, with its cache (Excel 2016)."""
     wb = load_workbook(path)
@@ -272,8 +286,7 @@ def pivot_table(path: Path) -> None:
     def workbook(data: bytes) -> bytes:
         text = data.decode("utf-8")
         caches = '<pivotCaches><pivotCache cacheId="1" r:id="rIdPc1"/></pivotCaches>'
-        if 'xmlns:r="' not in text:
-            text = text.replace("<workbook ", f'<workbook xmlns:r="{NS_REL}" ', 1)
+        text = _declare_r_on_root(text)
         anchor = "</workbook>"
         for closing in ("<extLst>", "<fileRecoveryPr", "<webPublishing"):
             if closing in text:
@@ -476,8 +489,7 @@ def defined_names_and_external_link(path: Path) -> None:
 
     def workbook(data: bytes) -> bytes:
         text = data.decode("utf-8")
-        if 'xmlns:r="' not in text:
-            text = text.replace("<workbook ", f'<workbook xmlns:r="{NS_REL}" ', 1)
+        text = _declare_r_on_root(text)
         refs = '<externalReferences><externalReference r:id="rIdEx1"/></externalReferences>'
         return text.replace("</sheets>", "</sheets>" + refs, 1).encode("utf-8")
 
