@@ -116,6 +116,7 @@ def main() -> None:
         "--keep", type=Path, help="make the workspaces under this folder, keep them"
     )
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr] # each figure when known
     with tempfile.TemporaryDirectory() as scratch:
         base = args.keep or Path(scratch)
         pristine, ours, theirs = base / "pristine", base / "okrtree", base / "naive"
