@@ -99,6 +99,15 @@ def test_an_external_entity_never_reaches_any_output(hostile_run: HostileRun) ->
         assert SECRET not in str(sheet_cells(hostile_run.root / "hub.xlsx", tab))
 
 
+def _workbooks(root: Path) -> dict[Path, tuple[int, str]]:
+    """Every file but okrtree's own bookkeeping in `.okrtree/` (its lock file), with its stamp."""
+    return {
+        p: (p.stat().st_mtime_ns, _digest(p))
+        for p in root.rglob("*")
+        if p.is_file() and ".okrtree" not in p.relative_to(root).parts
+    }
+
+
 @pytest.mark.parametrize("spoil", [broken_xml, csv_named_xlsx, encrypted])
 def test_a_hub_that_cannot_be_parsed_stops_the_run_writing_nothing(
     tmp_path: Path, spoil: object
@@ -107,7 +116,7 @@ def test_a_hub_that_cannot_be_parsed_stops_the_run_writing_nothing(
     new_team_workbook(root / "teams" / "a.xlsx", "A", okr_rows("A", "a"))
     assert callable(spoil)
     spoil(root / "hub.xlsx", "HUB")
-    before = {p: (p.stat().st_mtime_ns, _digest(p)) for p in root.rglob("*") if p.is_file()}
+    before = _workbooks(root)
 
     outcome = okrtree("sync", str(root))
 
@@ -115,5 +124,4 @@ def test_a_hub_that_cannot_be_parsed_stops_the_run_writing_nothing(
     assert outcome.stdout == ""
     assert len(outcome.stderr.strip().splitlines()) == 1, outcome.stderr
     assert "hub.xlsx" in outcome.stderr
-    after = {p: (p.stat().st_mtime_ns, _digest(p)) for p in root.rglob("*") if p.is_file()}
-    assert after == before
+    assert _workbooks(root) == before
