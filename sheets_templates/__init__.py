@@ -7,7 +7,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["template"]
+__all__ = ["HUB_FILE", "template"]
+
+HUB_FILE = "hub.xlsx"  # here, not in builder: reading a workspace needs no openpyxl
 
 
 @cache

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sync.errors import SourceError
 
-from . import template
+from . import HUB_FILE, template
 from .styles import WRAPPED, set_print_layout, solid_fill, style_header
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "team_column_names",
 ]
 
-HUB_FILE = "hub.xlsx"
 DATA_ROWS = 1000  # rows (after the header) that get dropdowns and colour rules
 TEAMS_TAB, SETTINGS_TAB = "Teams", "Settings"
 OUTPUT = "output"

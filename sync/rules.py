@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import networkx as nx
-
-from .graph import Alignment, reachable_risks
+from .graph import Alignment, DependencyGraph, reachable_risks
 from .model import (
     CODE_SEVERITY,
     Code,
@@ -151,7 +149,7 @@ def _objective_warnings(
 def dependency_warnings(
     items: list[Item],
     by_key: dict[str, Item],
-    graph: nx.DiGraph,
+    graph: DependencyGraph,
     team_links: list[tuple[Item, str]],
     team_names: dict[str, str],
     alignment: Alignment,

@@ -3,6 +3,9 @@
 Reads are values only (cached formula results) and fast; writes touch only the cells the planner
 asks for, refuse when the file changed since it was read or holds content openpyxl would lose, and
 replace the file atomically.
+
+The writers (`xlsx_patch`, `xlsx_hub`) are imported when first used: they use openpyxl's cell
+helpers, and importing openpyxl (with numpy) would cost every `validate` about 0.4 s.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from sheets_templates.builder import HUB_FILE
+from sheets_templates import HUB_FILE
 
 from ..errors import SourceError
 from ..model import Team, id_key
@@ -35,12 +38,9 @@ from ..snapshot import (
     sheet_identity,
     to_read,
 )
-from .xlsx_cells import why
-from .xlsx_hub import OUTPUT_TABS, write_tables
 from .xlsx_lock import workspace_lock
-from .xlsx_patch import patch_cells
 from .xlsx_paths import PathRefused, workbook_path
-from .xlsx_read import Unreadable, WorkbookReader
+from .xlsx_read import Unreadable, WorkbookReader, why
 from .xlsx_safety import (
     FileStamp,
     remove_leftovers,
@@ -49,7 +49,7 @@ from .xlsx_safety import (
 )
 from .xlsx_state import load_digests, save_digests
 
-__all__ = ["HUB_FILE", "OUTPUT_TABS", "XlsxBackend"]
+__all__ = ["HUB_FILE", "XlsxBackend"]
 
 VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole every time
 
@@ -212,6 +212,8 @@ class XlsxBackend:
         expected = self._stamps.get(key)
         if expected is not None and FileStamp.of(path) != expected:
             raise WriteRefused(_changed_since_read(source))
+        from .xlsx_patch import patch_cells  # when first writing: see the module docstring
+
         cells = {(c.row, c.column): c.value for c in changes.changes}
         ids = {(row, changes.id_column): text for row, text in changes.expected_ids.items()}
 
@@ -236,6 +238,8 @@ class XlsxBackend:
             raise WriteRefused(reason)
         if read_stamp is not None and FileStamp.of(self.hub_path) != read_stamp:
             raise WriteRefused(_changed_since_read(HUB_FILE))
+
+        from .xlsx_hub import write_tables  # when first writing: see the module docstring
 
         def replace(target: Path) -> None:
             write_tables(self.hub_path, tables, target)

@@ -12,7 +12,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from ..snapshot import CellValue, Grid
 
-__all__ = ["UNREADABLE", "read_sheet", "why"]
+__all__ = ["UNREADABLE", "read_sheet"]
 
 # What openpyxl raises for a file that is not a readable workbook.
 UNREADABLE = (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError)
@@ -63,12 +63,3 @@ def _blank_merged(grid: Grid, ref: str) -> None:
         for c in range(rng.min_col, min(rng.max_col, len(row)) + 1):
             if (r, c) != (rng.min_row, rng.min_col):
                 row[c - 1] = None
-
-
-def why(err: BaseException) -> str:
-    """A short reason for a read or write failure, for a message."""
-    if isinstance(err, zipfile.BadZipFile):
-        return "not a valid .xlsx file"
-    if isinstance(err, PermissionError):
-        return "permission denied"
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

@@ -24,6 +24,7 @@ __all__ = [
     "CONTENT_TYPES",
     "REL_NS",
     "PackageRefused",
+    "RowsMoved",
     "SheetPart",
     "copy_package",
     "find_sheet",
@@ -52,6 +53,10 @@ _ENCRYPTED = 0x01
 
 class PackageRefused(WriteRefused):
     """The package cannot be written safely; the message says why in the user's words."""
+
+
+class RowsMoved(PackageRefused):
+    """A row about to be written no longer holds the ID it held when read."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from .xlsx_package import (
     CONTENT_TYPES,
     REL_NS,
     PackageRefused,
+    RowsMoved,
     copy_package,
     find_sheet,
     parse_part,
@@ -67,10 +68,6 @@ _AFTER_CALC_PR = (
 
 class CellRefused(PackageRefused):
     """A cell cannot be written safely (merged, outside the sheet, part of a shared formula)."""
-
-
-class RowsMoved(PackageRefused):
-    """A row about to be written no longer holds the ID it held when read."""
 
 
 def patch_cells(

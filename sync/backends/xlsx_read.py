@@ -8,6 +8,7 @@ cells hidden under a merge blank, rows ragged and trailing blanks dropped.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from ..snapshot import Grid
 from .xlsx_bounds import Package, Unreadable, scan_sheet
 
-__all__ = ["Unreadable", "WorkbookReader", "unreadable_reason"]
+__all__ = ["Unreadable", "WorkbookReader", "unreadable_reason", "why"]
 
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
 
@@ -82,6 +83,15 @@ def unreadable_reason(err: BaseException) -> str:
     """A short reason for a failure, for a message."""
     text = str(err).strip()
     return text.splitlines()[0] if text else type(err).__name__
+
+
+def why(err: BaseException) -> str:
+    """A short reason for a read or write failure, for a message."""
+    if isinstance(err, zipfile.BadZipFile):
+        return "not a valid .xlsx file"
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
 def _contained(err: Exception, source: str) -> Unreadable:

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..snapshot import WriteRefused
-from .xlsx_package import PackageRefused
-from .xlsx_patch import RowsMoved
+from .xlsx_package import PackageRefused, RowsMoved
 
 __all__ = [
     "TEMP_MARK",
