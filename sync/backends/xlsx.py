@@ -163,6 +163,8 @@ class XlsxBackend:
         Workbooks are patched by forked worker processes, as they are read; the tabs of one
         workbook are written one after the other by the same worker.
         """
+        from . import xlsx_patch  # noqa: F401  # once, before forking: the workers inherit it
+
         groups: dict[str, list[int]] = {}
         for index, changes in enumerate(batch):
             key = _source_key(self.workspace, changes.source)

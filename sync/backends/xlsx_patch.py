@@ -143,6 +143,7 @@ class _SheetPatch:
             for col in root.iterfind(f"{self._q('cols')}/{self._q('col')}")
             if (style := col.get("style"))
         ]
+        self.styles_by_column: dict[int, str | None] = {}
 
     def _q(self, name: str) -> str:
         tag = self.tags.get(name)
@@ -173,10 +174,13 @@ class _SheetPatch:
             return found
         found = {}
         column = 0
+        known = _COLUMNS  # the letters cache, looked up inline: this runs for every cell
         for cell in row.iterchildren(self._q("c")):
             ref = cell.get("r")
-            column = _column_of(ref) if ref else column + 1
-            if not ref:
+            if ref:
+                column = known.get(ref.rstrip(_DIGITS)) or _column_of(ref)
+            else:
+                column += 1
                 cell.set("r", f"{get_column_letter(column)}{number}")
             found[column] = cell
         self.cell_maps[number] = found
@@ -272,19 +276,26 @@ class _SheetPatch:
         self, row: etree._Element, existing: dict[int, etree._Element], r: int, c: int
     ) -> etree._Element:
         """A new cell at its place in the row, with its column's style as when typed in Excel."""
-        cell = etree.Element(self._q("c"), r=f"{get_column_letter(c)}{r}")
-        style = next((s for lo, hi, s in self.column_styles if lo <= c <= hi), None)
+        cell = etree.Element(self._q("c"), r=f"{_letter(c)}{r}")
+        style = self._column_style(c)
         if style is not None:
             cell.set("s", style)
-        after = [k for k in existing if k > c] if existing and c < max(existing) else []
-        if after:
-            existing[min(after)].addprevious(cell)
+        last = max(existing) if existing else 0
+        if existing and c > last:  # the usual case: output columns are the rightmost
+            existing[last].addnext(cell)
         elif existing:
-            existing[max(existing)].addnext(cell)
+            existing[min(k for k in existing if k > c)].addprevious(cell)
         else:
             row.insert(0, cell)
         existing[c] = cell
         return cell
+
+    def _column_style(self, column: int) -> str | None:
+        if column not in self.styles_by_column:
+            self.styles_by_column[column] = next(
+                (s for lo, hi, s in self.column_styles if lo <= column <= hi), None
+            )
+        return self.styles_by_column[column]
 
     def _widen_dimension(self, written: list[tuple[int, int]]) -> None:
         dimension = self.root.find(self._q("dimension"))
@@ -308,15 +319,26 @@ class _SheetPatch:
 
 
 _COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met (at most 16,384)
+_DIGITS = "0123456789"
 
 
 def _column_of(ref: str) -> int:
     """The column of a cell reference such as `AB12`."""
-    letters = ref.rstrip("0123456789")
+    letters = ref.rstrip(_DIGITS)
     column = _COLUMNS.get(letters)
     if column is None:
         column = _COLUMNS[letters] = column_index_from_string(letters.replace("$", "").upper())
     return column
+
+
+_LETTERS: dict[int, str] = {}  # column number -> letters, filled as met
+
+
+def _letter(column: int) -> str:
+    letters = _LETTERS.get(column)
+    if letters is None:
+        letters = _LETTERS[column] = get_column_letter(column)
+    return letters
 
 
 def _widen_spans(row: etree._Element, columns: list[int]) -> None:
