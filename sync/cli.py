@@ -23,6 +23,7 @@ from .errors import OkrError
 from .render import print_summary, print_tree
 from .report import result_json
 from .sources import open_backend
+from .state import open_state_store, state_of
 
 __all__ = ["cli", "main"]
 
@@ -93,10 +94,25 @@ def _execute(
     write: bool = False,
     snapshot: bool = False,
     credentials: str | None = None,
+    full: bool = True,
 ) -> Run:
+    """One run; a sync (`write`) reads only what changed since the state unless `full`, and
+    saves its own state for the next sync and the service."""
     backend = open_backend(source, credentials=credentials)
+    store = open_state_store(source) if write else None
+    previous = store.load() if store is not None and not full else None
     with _progress(sys.stderr.isatty()) as progress:
-        return run(backend, as_of, write=write, snapshot=snapshot, progress=progress)  # type: ignore[arg-type]
+        outcome = run(
+            backend,
+            as_of,
+            write=write,
+            snapshot=snapshot,
+            progress=progress,  # type: ignore[arg-type]
+            previous=previous.snapshots if previous is not None else None,
+        )
+    if store is not None:
+        store.save(state_of(outcome, source))
+    return outcome
 
 
 def _finish(outcome: Run, as_json: bool) -> None:
@@ -163,17 +179,33 @@ def validate(source: str, as_of: dt.date, as_json: bool, credentials: str | None
 @click.option(
     "--snapshot", is_flag=True, help="Also record today's scores in the hub's History tab."
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Read every team sheet, not only those changed since the last sync's saved state.",
+)
 @credentials_option
 def sync(
-    source: str, as_of: dt.date, as_json: bool, snapshot: bool, credentials: str | None
+    source: str,
+    as_of: dt.date,
+    as_json: bool,
+    snapshot: bool,
+    full: bool,
+    credentials: str | None,
 ) -> None:
     """Validate SOURCE, write Score/Status/Warnings back and rebuild the hub tabs.
+
+    Team sheets unchanged since the last sync are not read again; the state that makes this
+    possible is kept in WORKSPACE/.okrtree/, the user's cache folder for a Google hub, or the
+    bucket OKRTREE_STATE_BUCKET (OKRTREE_STATE_DIR: a folder of your choice).
 
     \b
     Example:
       okrtree sync my-org --snapshot
     """
-    outcome = _execute(source, as_of, write=True, snapshot=snapshot, credentials=credentials)
+    outcome = _execute(
+        source, as_of, write=True, snapshot=snapshot, credentials=credentials, full=full
+    )
     _finish(outcome, as_json)
 
 

@@ -38,6 +38,7 @@ from ..snapshot import (
 )
 from .xlsx_cells import UNREADABLE, load_for_write, read_sheet, save_keeping_results, set_value, why
 from .xlsx_hub import OUTPUT_TABS, write_tables
+from .xlsx_inputs import read_hub_inputs
 from .xlsx_safety import (
     ChangedMeanwhile,
     FileStamp,
@@ -46,6 +47,7 @@ from .xlsx_safety import (
     lossy_content,
 )
 from .xlsx_state import load_digests, save_digests
+from .xlsx_versions import unchanged_workbooks, version_after
 
 __all__ = ["HUB_FILE", "OUTPUT_TABS", "XlsxBackend"]
 
@@ -132,6 +134,23 @@ class XlsxBackend:
                 self._stamps[key] = stamp
                 self._unwritable[key] = snap.unwritable
         return [snap for snap, _ in reads]
+
+    def read_hub_inputs(self) -> HubSnapshot:
+        """Only the hub's `Teams` and `Settings` tabs: what a validate click needs."""
+        return read_hub_inputs(self.workspace, self.hub_path)
+
+    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
+        """`IncrementalBackend`: the kept snapshots whose workbook did not change since."""
+        kept = unchanged_workbooks(self.workspace, previous)
+        for snap, stamp in kept:
+            self._stamps[_file_key(self.workspace / snap.source.strip())] = stamp
+        return [snap for snap, _ in kept]
+
+    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
+        """`IncrementalBackend`: each workbook's version, from the stamp read or written."""
+        for snap in snapshots:
+            path = self.workspace / snap.source.strip()
+            snap.version = version_after(path, self._stamps.get(_file_key(path)))
 
     # -- writing -------------------------------------------------------------------------------
 
