@@ -98,7 +98,9 @@ def _cell(value: object) -> Any:
 
 def _snapshot(snap: TeamSnapshot) -> dict[str, Any]:
     out: dict[str, Any] = {"team": snap.team, "source": snap.source, "tab": snap.tab}
-    for name in ("grid", "error", "link_template", "unwritable", "version", "handle"):
+    if snap.grid is not None:  # an empty grid is a read of an empty tab, not a failed read
+        out["grid"] = snap.grid
+    for name in ("error", "link_template", "unwritable", "version", "handle"):
         value = getattr(snap, name)
         if value:
             out[name] = value
