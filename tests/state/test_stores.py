@@ -22,6 +22,7 @@ from sync.state.locate import open_state_store, state_name
 from .conftest import BUCKET
 
 SOURCE = "org"
+KEY = "1AbCdEfGhIjKlMnOpQrStUv"
 
 
 @pytest.fixture(params=["directory", "gcs"])
