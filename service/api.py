@@ -64,7 +64,7 @@ def validate() -> Response:
         raise ApiError(
             409,
             "no_state",
-            f"{NO_STATE.capitalize()} (Sync now in the add-on, or `okrtree sync`); "
+            f"{NO_STATE} (Sync now in the add-on's okrtree menu, or `okrtree sync`); "
             "then validate again.",
         ) from None
     except Unregistered:

@@ -103,7 +103,7 @@ class Organisation:
             current = self.store.load()
             if current is not None:
                 return current
-            return self._keep(run(self.backend(), self.today()))
+            return self._keep(run(self.backend(), self.today(), previous=[]))
 
     def _keep(self, outcome: Run) -> State:
         kept = state_of(outcome, self.source)
@@ -138,7 +138,7 @@ class Organisation:
                 self.today(),
                 write=True,
                 snapshot=history,
-                previous=previous.snapshots if previous is not None else None,
+                previous=previous.snapshots if previous is not None else [],
             )
             self._keep(outcome)
             return outcome

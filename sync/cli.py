@@ -101,6 +101,7 @@ def _execute(
     backend = open_backend(source, credentials=credentials)
     store = open_state_store(source) if write else None
     previous = store.load() if store is not None and not full else None
+    kept = previous.snapshots if previous is not None else ([] if write else None)
     with _progress(sys.stderr.isatty()) as progress:
         outcome = run(
             backend,
@@ -108,7 +109,7 @@ def _execute(
             write=write,
             snapshot=snapshot,
             progress=progress,  # type: ignore[arg-type]
-            previous=previous.snapshots if previous is not None else None,
+            previous=kept,
         )
     if store is not None:
         store.save(state_of(outcome, source))

@@ -112,9 +112,11 @@ def _read(
     previous: list[TeamSnapshot] | None,
     progress: Progress | None,
 ) -> list[TeamSnapshot]:
-    """Each team's snapshot: kept from `previous` when its sheet did not change, else read."""
+    """Each team's snapshot: kept from `previous` when its sheet did not change, else read.
+    With `previous` (even empty) the snapshots read get versions, for the next sync."""
     kept: dict[str, TeamSnapshot] = {}
-    if _incremental(backend):
+    tracked = previous is not None and _incremental(backend)
+    if tracked:
         incremental: IncrementalBackend = backend  # type: ignore[assignment]
         earlier = {s.team: s for s in previous or ()}
         candidates = [earlier[t.name] for t in teams if _reusable(t, earlier.get(t.name))]
@@ -127,7 +129,7 @@ def _read(
         for start in range(0, len(wanted), READ_CHUNK):
             fresh.extend(backend.read_teams(wanted[start : start + READ_CHUNK]))
             progress("read", len(fresh), len(wanted))
-    if _incremental(backend):
+    if tracked:
         incremental.versions(fresh)
     read = iter(fresh)
     return [kept[t.name] if t.name in kept else next(read) for t in teams]
@@ -199,8 +201,9 @@ def run(
     previous: list[TeamSnapshot] | None = None,
 ) -> Run:
     """Validate (and with `write`, sync) the organisation behind `backend`. With `previous`
-    (the snapshots of an earlier run, e.g. `sync.state`), sheets that did not change since are
-    not read again; the result is the same as a full read's."""
+    (the snapshots of an earlier run, e.g. `sync.state`; `[]` for none yet), sheets that did
+    not change since are not read again, and those read are versioned for the next run; the
+    result is the same as a full read's."""
     with gc_paused():
         return _run(backend, as_of, write, snapshot, progress, previous)
 

@@ -47,7 +47,7 @@ def sync(workspace: Path, as_of: dt.date, *, full: bool) -> Run:
         open_backend(str(workspace)),
         as_of,
         write=True,
-        previous=previous.snapshots if previous is not None else None,
+        previous=previous.snapshots if previous is not None else [],
     )
     store.save(state_of(outcome, str(workspace)))
     return outcome
@@ -155,7 +155,7 @@ def test_only_changed_workbooks_are_read(pristine: Path, tmp_path: Path) -> None
             backend,  # type: ignore[arg-type]
             AS_OF,
             write=True,
-            previous=previous.snapshots if previous else None,
+            previous=previous.snapshots if previous else [],
         )
         store.save(state_of(outcome, source))
         return backend.read
