@@ -21,6 +21,7 @@ from typing import Any
 
 from ..compute import compute, sort_findings
 from ..engine import Run
+from ..errors import SourceError
 from ..hub import HubTab, parse_settings, parse_teams
 from ..model import Code, Finding, Severity
 from ..snapshot import Grid, HubSnapshot, TeamSnapshot
@@ -54,8 +55,6 @@ class State:
         if self._run is None:
             table = parse_teams(self.hub)
             settings = parse_settings(self.hub)
-            if [s.team for s in self.snapshots] != [t.name for t in table.teams]:
-                raise BadState("its team snapshots do not follow its Teams tab")
             computed = compute(table.teams, settings, self.snapshots, self.as_of, table.findings)
             if self.findings:
                 result = computed.result
@@ -206,7 +205,7 @@ def decode(data: bytes, source: str) -> State:
     try:
         hub = document["hub"]
         tabs = {str(title): _grid(grid) for title, grid in hub["tabs"].items()}
-        return State(
+        state = State(
             source,
             dt.date.fromisoformat(document["as_of"]),
             float(document["taken"]),
@@ -214,5 +213,10 @@ def decode(data: bytes, source: str) -> State:
             [_team(raw) for raw in document["teams"]],
             [_read_finding(raw) for raw in document.get("findings", [])],
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        teams = [t.name for t in parse_teams(state.hub).teams]
+        parse_settings(state.hub)
+    except (KeyError, TypeError, ValueError, AttributeError, SourceError) as err:
         raise BadState(f"damaged ({type(err).__name__}: {err})") from None
+    if [s.team for s in state.snapshots] != teams:
+        raise BadState("its team snapshots do not follow its Teams tab")
+    return state

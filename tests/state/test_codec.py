@@ -54,12 +54,17 @@ cells = st.one_of(
 )
 
 
-@given(st.lists(st.lists(cells, max_size=6), max_size=6), st.text(max_size=10))
+SETTINGS = [["Cycle start", dt.date(2026, 10, 1)], ["Cycle end", dt.date(2026, 12, 31)]]
+names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=10)
+
+
+@given(st.lists(st.lists(cells, max_size=6), max_size=6), names.map(str.strip).filter(bool))
 def test_any_grid_and_names_survive(grid: list[list[object]], name: str) -> None:
     snap = TeamSnapshot(name, f"{name}.xlsx", "OKRs", grid=grid, version="v", handle={"a": 1})
-    state = State(SOURCE, dt.date(2026, 1, 2), 5.0, HubSnapshot(SOURCE, {"Teams": grid}), [snap])
-    loaded = decode(encode(state), SOURCE)
-    assert loaded.snapshots == [snap] and loaded.hub.tabs == {"Teams": grid}
+    teams = [["Team", "Spreadsheet"], [name, f"{name}.xlsx"]]
+    hub = HubSnapshot(SOURCE, {"Teams": teams, "Settings": SETTINGS, "Other": grid})
+    loaded = decode(encode(State(SOURCE, dt.date(2026, 1, 2), 5.0, hub, [snap])), SOURCE)
+    assert loaded.snapshots == [snap] and loaded.hub.tabs == hub.tabs
     kinds = [[type(c) for c in row] for row in loaded.snapshots[0].grid or []]
     assert kinds == [[type(c) for c in row] for row in grid]
 
@@ -75,9 +80,10 @@ def _document(full_run: Run, **changes: object) -> bytes:
     [
         (b"", "not a gzip JSON state"),
         (b"\x80\x04\x95pickle", "not a gzip JSON state"),
-        (gzip.compress(b"[1, 2]"), "not a state object"),
-        (gzip.compress(b"{not json"), "not a gzip JSON state"),
+        (gzip.compress(b"[1, 2]", mtime=0), "not a state object"),
+        (gzip.compress(b"{not json", mtime=0), "not a gzip JSON state"),
     ],
+    ids=["empty", "pickle", "a list", "not JSON"],
 )
 def test_foreign_bytes_are_refused(data: bytes, why: str) -> None:
     with pytest.raises(BadState, match=why):
@@ -96,9 +102,11 @@ def test_another_schema_or_source_is_refused(full_run: Run) -> None:
 
 
 def test_snapshots_that_do_not_follow_the_teams_tab_are_refused(full_run: Run) -> None:
-    loaded = decode(_document(full_run, teams=[]), SOURCE)
     with pytest.raises(BadState, match="do not follow its Teams tab"):
-        loaded.run()
+        decode(_document(full_run, teams=[]), SOURCE)
+    with pytest.raises(BadState, match="damaged.*Settings"):
+        no_settings = {"source": SOURCE, "tabs": {"Teams": [["Team", "Spreadsheet"]]}}
+        decode(_document(full_run, hub=no_settings), SOURCE)
 
 
 def test_the_state_is_compact(full_run: Run, workspace: Path) -> None:

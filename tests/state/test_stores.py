@@ -46,7 +46,9 @@ def test_empty_then_shared(make_store: Any, full_run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", [b"", b"\x80\x04\x95 a pickle", b"{}", "wrong schema", "another source"]
+    "content",
+    [b"", b"\x80\x04\x95 a pickle", b"{}", "wrong schema", "another source"],
+    ids=["empty", "pickle", "not gzip", "wrong schema", "another source"],
 )
 def test_anything_else_is_ignored_with_a_log_line(
     make_store: Any,
