@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 
+from .config import AuthMode
 from .errors import ApiError
 from .locks import Busy
 from .org import Unregistered
@@ -13,14 +14,24 @@ from .payloads import sync_payload, validate_payload
 from .state import services
 from .store import NO_STATE, NoState
 
-__all__ = ["MAX_SPREADSHEET_LENGTH", "blueprint", "busy_error", "tree_response"]
+__all__ = ["MAX_SPREADSHEET_LENGTH", "blueprint", "busy_error", "json_body", "tree_response"]
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_SPREADSHEET_LENGTH = 2048
 
 
+def json_body() -> Any:
+    """The request's JSON, None when it is absent or not JSON. JSON nested deeper than the
+    parser follows (it raises RecursionError, not ValueError) is "not JSON" too: a 400 for the
+    caller, never a 500."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 def _json_object() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, dict):
         raise ApiError(
             400,
@@ -83,13 +94,28 @@ def sync() -> Response:
     found = services()
     found.auth.require_admin(found.auth.principal(request))
     if request.get_data(cache=True):  # no body, or an object ({} from the add-on)
-        if not isinstance(request.get_json(silent=True), dict):
+        if not isinstance(json_body(), dict):
             raise ApiError(400, "invalid_request", "Send no body, or the JSON object {}.")
     try:
         outcome = found.organisation.sync()
     except Busy:
         raise busy_error() from None
     return jsonify(sync_payload(outcome))
+
+
+@blueprint.post("/link")
+def link() -> Response:
+    """A new one-time link to the tree page, for another browser (`okrtree serve` with a token)."""
+    found = services()
+    if found.config.auth_mode is not AuthMode.TOKEN:
+        raise ApiError(
+            404,
+            "no_links",
+            "Only `okrtree serve` with a token hands out links; open the tree page directly.",
+        )
+    found.auth.require_admin(found.auth.principal(request))
+    code = found.auth.links.issue()
+    return jsonify({"url": url_for("views.tree", token=code, _external=True)})
 
 
 def tree_response() -> Response:

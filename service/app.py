@@ -22,6 +22,7 @@ from .auth import Authenticator
 from .backends import BackendFactory
 from .config import DEFAULTS, AuthMode, load_config, secret_key
 from .errors import register_error_handlers
+from .guard import install_guard
 from .locks import SyncLock
 from .org import Organisation
 from .state import Services, install
@@ -75,5 +76,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     if config.web_login:
         app.register_blueprint(login.blueprint)
+    install_guard(app)
     register_error_handlers(app)
     return app

@@ -5,8 +5,9 @@
   (the add-on's OAuth client id); the service then requires a verified e-mail in an allowed
   domain. Administrators (full syncs) are listed by e-mail. Browsers that signed in on the tree
   page (`service.login`) carry a session cookie, which is accepted for reading only.
-- `okrtree serve` (`AuthMode.TOKEN`): one random token, sent as a Bearer token or exchanged once
-  for a session cookie (`/tree?token=...`). Its holder is the local administrator.
+- `okrtree serve` (`AuthMode.TOKEN`): one random token, sent as a Bearer token. Browsers open a
+  one-time link instead (`/tree?token=CODE`, see `service.links`), traded for a session cookie.
+  The token's holder is the local administrator.
 - `AuthMode.NONE`: everyone is the local administrator (`okrtree serve --no-auth`, loopback).
 - The nightly task is accepted from App Engine cron (the `X-Appengine-Cron` header, trusted only
   when the service runs on App Engine, whose front end strips that header from outside
@@ -33,6 +34,7 @@ from google.oauth2 import id_token
 from .certs import CachingRequest
 from .config import AuthMode, ServiceConfig
 from .errors import ApiError
+from .links import OneTimeLinks
 
 __all__ = ["CLOCK_SKEW", "LOCAL_USER", "SESSION_KEY", "Authenticator", "Principal"]
 
@@ -68,6 +70,7 @@ class Authenticator:
         self.request: transport.Request = CachingRequest(
             google_requests.Request(session=http_session)
         )
+        self.links = OneTimeLinks()
 
     # -- credentials -------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """`okrtree serve`: the service on this machine, for a local workspace (or a Google hub).
 
-Like Jupyter, it listens on 127.0.0.1 and prints a one-time link carrying a random token; the
-browser trades it for a session cookie, and scripts send it as `Authorization: Bearer`. Turning
-authentication off takes `--no-auth`, and only on a loopback address.
+Like Jupyter, it listens on 127.0.0.1 and prints a link and a random token. The link opens one
+browser, once: its code is traded for a session cookie and spent (`service.links`); scripts
+send the token as `Authorization: Bearer`, and with it `POST /api/link` hands out more links.
+Turning authentication off takes `--no-auth`, and only on a loopback address; the service then
+answers only to loopback host names and refuses requests from other sites (`service.guard`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ __all__ = ["LocalServer", "make_local_server", "serve"]
 
 @dataclass(slots=True)
 class LocalServer:
-    """A bound server, the link to print, and the token (None with `--no-auth`)."""
+    """A bound server, the link to print (one-time with a token), and the token (None with
+    `--no-auth`)."""
 
     server: Any  # werkzeug.serving.BaseWSGIServer
     url: str
@@ -53,6 +56,7 @@ def make_local_server(
     from sync.sources import open_backend
 
     from .app import create_app
+    from .state import services_of
 
     if no_auth and not _loopback(host):
         raise click.UsageError(
@@ -76,7 +80,9 @@ def make_local_server(
     server = make_server(host, port, app, threaded=True)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_port}/tree"
-    return LocalServer(server, f"{url}?token={token}" if token else url, token)
+    if token is None:
+        return LocalServer(server, url, None)
+    return LocalServer(server, f"{url}?token={services_of(app).auth.links.issue()}", token)
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -122,8 +128,9 @@ def serve(
 ) -> None:
     """Serve SOURCE's alignment tree and API on this machine.
 
-    Prints a link with a one-time token; open it in a browser. Scripts send the token as
-    'Authorization: Bearer TOKEN' to /api/validate, /api/sync and /api/tree.
+    Prints a link that opens the tree in one browser, once, and a token. Scripts send the token
+    as 'Authorization: Bearer TOKEN' to /api/validate, /api/sync and /api/tree; POST /api/link
+    with it gives a new link for another browser. With --no-auth, scripts send 'X-Okrtree: 1'.
 
     \b
     Example:
@@ -140,11 +147,15 @@ def serve(
         credentials=credentials,
     )
     click.echo(f"okrtree is serving {source}")
-    click.echo(f"Open the alignment tree: {local.url}")
     if local.token:
+        click.echo(f"Open the alignment tree (the link works once): {local.url}")
         click.echo(f"API: send 'Authorization: Bearer {local.token}'")
     else:
-        click.echo("Authentication is off (--no-auth): anyone who can reach this port may use it.")
+        click.echo(f"Open the alignment tree: {local.url}")
+        click.echo(
+            "Authentication is off (--no-auth): anyone on this machine may use it; "
+            "scripts send 'X-Okrtree: 1'."
+        )
     click.echo("Press Ctrl+C to stop.")
     try:
         local.server.serve_forever()

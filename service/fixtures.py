@@ -73,7 +73,7 @@ def exchange(directory: Path) -> dict[str, Any]:
     spreadsheet = prepare_workspace(directory)
     app = create_app({"SOURCE": str(directory), "AUTH_MODE": "none", "AS_OF": AS_OF.isoformat()})
     request = {"spreadsheet": spreadsheet}
-    response = app.test_client().post("/api/validate", json=request)
+    response = app.test_client().post("/api/validate", json=request, headers={"X-Okrtree": "1"})
     if response.status_code != 200:
         raise RuntimeError(f"the service answered {response.status_code}: {response.text}")
     return {"request": request, "response": response.get_json()}

@@ -157,6 +157,7 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Health": _object({"status": {"const": "ok"}}),
+    "LinkResponse": _object({"url": {"type": "string", "format": "uri"}}, closed=True),
 }
 
 
@@ -238,14 +239,23 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         _query("q", "search in ID, title, team and owner"),
     ]
     if config.auth_mode is AuthMode.TOKEN:
-        tree_params.append(_query("token", "the one-time token `okrtree serve` printed"))
+        tree_params.append(
+            _query("token", "a one-time link's code (`okrtree serve`'s link, or POST /api/link)")
+        )
     tree_page = {
         "description": "the page",
         "content": {"text/html": {"schema": {"type": "string"}}},
     }
+    link = _operation(
+        "A one-time link to the tree page (`okrtree serve` with a token)",
+        "A new link that opens the tree page in one browser, once; 404 on other services.",
+        security=user,
+        responses={"200": _json("LinkResponse", "the link"), **_errors(401, 403)},
+    )
     paths: dict[str, Any] = {
         "/api/validate": {"post": validate},
         "/api/sync": {"post": sync},
+        "/api/link": {"post": link},
         "/api/tree": {
             "get": _operation(
                 "The combined alignment tree as JSON",
@@ -336,14 +346,19 @@ def spec(config: ServiceConfig) -> dict[str, Any]:
         if config.auth_mode is AuthMode.GOOGLE
         else "the token `okrtree serve` printed"
     )
+    about = (
+        "Validate, score and align OKRs kept in spreadsheets. Every error is "
+        '{"error": {"code", "message"}}.'
+    )
+    if config.auth_mode is AuthMode.NONE:
+        about += (
+            " Without authentication (`okrtree serve --no-auth`) only loopback host names are "
+            "answered, and every POST and the nightly task need the header 'X-Okrtree: 1' (or "
+            "a same-origin Origin)."
+        )
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "okrtree",
-            "version": "1",
-            "description": "Validate, score and align OKRs kept in spreadsheets. Every error is "
-            '{"error": {"code", "message"}}.',
-        },
+        "info": {"title": "okrtree", "version": "1", "description": about},
         "paths": _paths(config),
         "components": {
             "schemas": SCHEMAS,

@@ -12,7 +12,7 @@ from .config import ServiceConfig
 from .org import Organisation
 from .treecache import TreeCache
 
-__all__ = ["Services", "install", "services"]
+__all__ = ["Services", "install", "services", "services_of"]
 
 EXTENSION = "okrtree"
 
@@ -29,8 +29,13 @@ def install(app: Flask, found: Services) -> None:
     app.extensions[EXTENSION] = found
 
 
-def services() -> Services:
-    """This app's services (inside a request or an app context)."""
-    found = current_app.extensions[EXTENSION]
+def services_of(app: Flask) -> Services:
+    """`app`'s services, outside a request (e.g. `okrtree serve` before it serves)."""
+    found = app.extensions[EXTENSION]
     assert isinstance(found, Services)
     return found
+
+
+def services() -> Services:
+    """This app's services (inside a request or an app context)."""
+    return services_of(current_app)

@@ -13,6 +13,7 @@ from sync.model import STATUS_LABELS, Status
 from .auth import LOCAL_USER
 from .config import AuthMode
 from .errors import ApiError
+from .links import NEW_LINK, Redeemed
 from .state import services
 from .treeview import Filters, build_page
 
@@ -40,17 +41,24 @@ def index() -> BaseResponse:
 
 
 def _exchange_token() -> BaseResponse | None:
-    """`/tree?token=...` from `okrtree serve`: keep it in a session cookie and drop it from the
-    address (so it is not left in the history or shared by copying the link)."""
+    """`/tree?token=CODE` from `okrtree serve`: spend the link's one-time code for a session
+    cookie and drop it from the address (so copying the address does not share it)."""
     token = request.args.get("token")
     found = services()
     if token is None or found.config.auth_mode is not AuthMode.TOKEN:
         return None
-    if not found.auth.token_matches(token):
+    redeemed = found.auth.links.redeem(token)
+    if redeemed is not Redeemed.OK:
+        spent = redeemed is Redeemed.SPENT
         raise ApiError(
             401,
-            "invalid_token",
-            "That link's token is not this server's; use the link `okrtree serve` printed last.",
+            "link_used" if spent else "invalid_token",
+            (
+                "That link was already used: each link opens one browser, once. "
+                if spent
+                else "That link is not this server's. "
+            )
+            + NEW_LINK,
         )
     found.auth.remember("local", SESSION_LIFETIME)
     rest = {k: v for k, v in request.args.items() if k != "token"}

@@ -20,6 +20,10 @@ The public surface:
 - :func:`spreadsheet_from_xlsx` -- load a workbook as a spreadsheet; :func:`seed_workspace`
   loads a whole local workspace (hub and team workbooks) and returns the hub's id.
 - :class:`EmulatorApp` -- the WSGI app itself; ``GET /_emulator/stats`` gives the counts.
+
+Every write (through the API or a person's edit) moves the file's Drive ``modifiedTime`` (in
+milliseconds) and enters Drive's change feed: ``changes.getStartPageToken``, ``changes.list``
+and ``files.list`` with ``modifiedTime`` in ``q`` answer as Drive v3 does.
 """
 
 from __future__ import annotations

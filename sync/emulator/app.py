@@ -1,9 +1,9 @@
 """The WSGI application: Google's URL paths routed onto the emulator.
 
 The same paths are answered whether a request arrives through the in-process transport or the
-loopback server: ``/v4/spreadsheets/...`` (Sheets) and ``/drive/v3/files/...`` (Drive), plus
-``/_emulator/stats``. Ranges are read from the raw, still percent-encoded path, so a ``:`` or
-``/`` inside a tab title never looks like a method suffix.
+loopback server: ``/v4/spreadsheets/...`` (Sheets), ``/drive/v3/files/...`` and
+``/drive/v3/changes`` (Drive), plus ``/_emulator/stats``. Ranges are read from the raw, still
+percent-encoded path, so a ``:`` or ``/`` inside a tab title never looks like a method suffix.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
-from . import datafilter, drive, values
+from . import changes, datafilter, drive, values
 from .batch import apply_batch, copy_sheet_to
 from .emulator import Emulator
 from .errors import ApiError, bad_request
@@ -76,6 +76,10 @@ def route(method: str, raw_path: str) -> Route | None:
         return _sheets_route(method, parts[2:])
     if parts[:3] == ["drive", "v3", "files"]:
         return _drive_route(method, parts[3:])
+    if parts[:3] == ["drive", "v3", "changes"] and method == "GET":
+        kinds = {(): "drive.changes.list", ("startPageToken",): "drive.changes.getStartPageToken"}
+        kind = kinds.get(tuple(parts[3:]))
+        return Route(kind) if kind else None
     return None
 
 
@@ -265,6 +269,10 @@ class EmulatorApp:
             return 200, drive.create_file(store, _json_body(request), params)
         if kind == "drive.files.list":
             return 200, drive.list_files(store, params)
+        if kind == "drive.changes.getStartPageToken":
+            return 200, changes.start_page_token(store, params)
+        if kind == "drive.changes.list":
+            return 200, changes.list_changes(store, params)
         if kind == "drive.files.get":
             return 200, drive.get_file(store, key, params)
         if kind == "drive.files.delete":

@@ -1,16 +1,22 @@
-"""Drive v3 ``files`` as gspread uses them: create, list, get, copy, delete, share.
+"""Drive v3 ``files`` as gspread and okrtree use them: create, list, get, copy, delete, share.
 
 Only spreadsheets exist in this Drive and folders are not modelled, so a ``'<id>' in parents``
-clause matches every file. Errors use Drive's own shape, which carries an ``errors`` list
-rather than a ``status``.
+clause matches every file. ``q`` understands ``and``-joined clauses on ``mimeType``, ``name``,
+``trashed``, ``modifiedTime``/``createdTime`` (``<``, ``<=``, ``=``, ``!=``, ``>``, ``>=``
+against an RFC 3339 time, UTC when it has no offset) and ``in parents``. Errors use Drive's
+own shape, which carries an ``errors`` list rather than a ``status``.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import operator
 import re
+from collections.abc import Callable
 from typing import Any
 
+from .changes import drive_invalid, page_size
 from .errors import ApiError, bad_request
 from .fieldmask import parse_mask, select
 from .state import SPREADSHEET_MIME, Spreadsheet, Store
@@ -30,8 +36,17 @@ __all__ = [
 _DEFAULT_FILE_FIELDS = "kind,id,name,mimeType"
 _CONDITION = re.compile(
     r"""^\s*(?:(?P<field>mimeType|name|trashed)\s*(?P<op>=|!=|contains)\s*(?P<value>"[^"]*"|'[^']*'|true|false)"""
+    r"""|(?P<time>modifiedTime|createdTime)\s*(?P<cmp><=|>=|!=|<|>|=)\s*(?P<moment>"[^"]*"|'[^']*')"""
     r"""|(?P<parent>"[^"]*"|'[^']*')\s+in\s+parents)\s*$"""
 )
+_COMPARE: dict[str, Callable[[dt.datetime, dt.datetime], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    "=": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def drive_not_found(file_id: str) -> ApiError:
@@ -101,15 +116,33 @@ def delete_file(store: Store, file_id: str) -> None:
             status="",
             errors=[{"domain": "global", "reason": "insufficientFilePermissions"}],
         )
-    del store.spreadsheets[file_id]
+    store.forget(file_id)
+
+
+def _moment(text: str) -> dt.datetime:
+    """An RFC 3339 time from a query; without an offset it is UTC, as Drive reads it."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise drive_invalid("q") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _matches(spreadsheet: Spreadsheet, query: str) -> bool:
     for clause in re.split(r"\s+and\s+", query.strip(), flags=re.I) if query.strip() else []:
         found = _CONDITION.match(clause)
         if not found:
-            raise bad_request("Invalid Value", status="")
+            raise drive_invalid("q")
         if found.group("parent"):
+            continue
+        if found.group("time"):
+            actual_time = {
+                "modifiedTime": spreadsheet.modified_time,
+                "createdTime": spreadsheet.created_time,
+            }[found.group("time")]
+            wanted = _moment(found.group("moment")[1:-1])
+            if not _COMPARE[found.group("cmp")](actual_time, wanted):
+                return False
             continue
         field, op, raw = found.group("field", "op", "value")
         value = raw.strip("'\"") if raw[0] in "'\"" else raw
@@ -128,8 +161,10 @@ def _matches(spreadsheet: Spreadsheet, query: str) -> bool:
 
 
 def list_files(store: Store, params: dict[str, Any]) -> dict[str, Any]:
-    """``files.list`` with the ``q`` clauses gspread writes and page tokens as offsets."""
+    """``files.list``: ``q`` as above, ``pageSize`` (100 unless given, at most 1000) and page
+    tokens as offsets; ``fields`` masks the answer (``files(id,modifiedTime),nextPageToken``)."""
     query = str(params.get("q") or "")
+    size = page_size(params)
     found = [
         s
         for s in store.spreadsheets.values()
@@ -138,8 +173,10 @@ def list_files(store: Store, params: dict[str, Any]) -> dict[str, Any]:
         and not (s.trashed and "trashed" not in query)
         and _matches(s, query)
     ]
-    size = int(params.get("pageSize") or 100)
-    start = int(params.get("pageToken") or 0)
+    token = str(params.get("pageToken") or "0")
+    if not token.isdigit():
+        raise drive_invalid("pageToken")
+    start = int(token)
     page = found[start : start + size]
     answer: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False}
     if start + size < len(found):
@@ -175,6 +212,7 @@ def create_permission(store: Store, file_id: str, body: dict[str, Any]) -> dict[
         if body.get(key):
             permission[key] = body[key]
     spreadsheet.permissions.append(permission)
+    spreadsheet.mark_changed()
     return permission
 
 
@@ -198,3 +236,4 @@ def delete_permission(store: Store, file_id: str, permission_id: str) -> None:
     if len(kept) == len(spreadsheet.permissions):
         raise ApiError(404, f"Permission not found: {permission_id}.", status="")
     spreadsheet.permissions = kept
+    spreadsheet.mark_changed()

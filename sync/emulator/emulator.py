@@ -109,6 +109,7 @@ class Emulator:
             spreadsheet.readable = readable
             spreadsheet.writable = writable
             spreadsheet.enforce_protection = enforce_protection
+            spreadsheet.mark_changed()
 
     # -- edits a person makes in the UI -----------------------------------------------------
 
@@ -118,21 +119,21 @@ class Emulator:
         """Type values into a tab from an A1 cell, as a person would (the tab grows to fit)."""
         with self.lock:
             _fill(self.sheet(spreadsheet_id, tab), parse_cells(top_left), rows, True)
-            self.store.spreadsheets[spreadsheet_id].touch()
+            self.store.spreadsheets[spreadsheet_id].touch(by_me=False)
 
     def insert_rows(self, spreadsheet_id: str, tab: str, row: int, count: int = 1) -> None:
         """Insert ``count`` empty rows so that the first new one is 1-based ``row``."""
         with self.lock:
             sheet = self.sheet(spreadsheet_id, tab)
             grid.insert_dimension(sheet, "ROWS", row - 1, row - 1 + count, row > 1)
-            self.store.spreadsheets[spreadsheet_id].touch()
+            self.store.spreadsheets[spreadsheet_id].touch(by_me=False)
 
     def delete_rows(self, spreadsheet_id: str, tab: str, row: int, count: int = 1) -> None:
         """Delete ``count`` rows starting at 1-based ``row``."""
         with self.lock:
             sheet = self.sheet(spreadsheet_id, tab)
             grid.delete_dimension(sheet, "ROWS", row - 1, row - 1 + count)
-            self.store.spreadsheets[spreadsheet_id].touch()
+            self.store.spreadsheets[spreadsheet_id].touch(by_me=False)
 
     def move_rows(
         self, spreadsheet_id: str, tab: str, row: int, count: int = 1, *, before: int
@@ -142,7 +143,7 @@ class Emulator:
         with self.lock:
             sheet = self.sheet(spreadsheet_id, tab)
             grid.move_dimension(sheet, "ROWS", row - 1, row - 1 + count, before - 1)
-            self.store.spreadsheets[spreadsheet_id].touch()
+            self.store.spreadsheets[spreadsheet_id].touch(by_me=False)
 
     def sort_rows(
         self,
@@ -159,13 +160,13 @@ class Emulator:
             sheet = self.sheet(spreadsheet_id, tab)
             col = column_number(column) if isinstance(column, str) else column - 1
             grid.sort_rows(sheet, first_row - 1, sheet.rows, 0, sheet.cols, [(col, ascending)])
-            self.store.spreadsheets[spreadsheet_id].touch()
+            self.store.spreadsheets[spreadsheet_id].touch(by_me=False)
 
     def rename_tab(self, spreadsheet_id: str, tab: str, new_title: str) -> None:
         """Rename a tab, as a person double-clicking it would."""
         with self.lock:
             self.sheet(spreadsheet_id, tab).title = new_title
-            self.store.spreadsheets[spreadsheet_id].touch()
+            self.store.spreadsheets[spreadsheet_id].touch(by_me=False)
 
     # -- injected trouble -------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ READ_KINDS = frozenset(
         "developerMetadata.search",
         "drive.files.get",
         "drive.files.list",
+        "drive.changes.getStartPageToken",
+        "drive.changes.list",
         "drive.permissions.list",
         "drive.comments.list",
     }

@@ -24,6 +24,8 @@ from .a1 import (
     quote_title,
     split_range,
 )
+from .clock import ChangeClock, rfc3339
+from .clock import now as _now
 from .errors import bad_request, grid_limits, not_found, permission_denied, unparsable_range
 
 __all__ = [
@@ -257,15 +259,6 @@ def _new_id(rng: random.Random) -> str:
     return "1" + "".join(rng.choice(alphabet) for _ in range(43))
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def rfc3339(moment: dt.datetime) -> str:
-    """Drive's timestamp format, in milliseconds: ``2026-11-21T05:15:42.123Z``."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
 @dataclass
 class Spreadsheet:
     """A spreadsheet (a Drive file too), with access flags for the caller."""
@@ -285,14 +278,28 @@ class Spreadsheet:
     writable: bool = True
     enforce_protection: bool = False
     trashed: bool = False
+    modified_by_me_time: dt.datetime | None = None
+    clock: ChangeClock = field(default_factory=ChangeClock, repr=False, compare=False)
+    change_id: int = 0
+    change_time: dt.datetime = field(default_factory=_now)
 
-    def touch(self, now: dt.datetime | None = None) -> None:
-        """Record a change: ``modifiedTime`` moves forward (by at least 1 ms) and ``version``
-        goes up, so a client comparing either before and after a write sees every change."""
+    def touch(self, now: dt.datetime | None = None, *, by_me: bool = True) -> None:
+        """Record a change of content: ``modifiedTime`` moves forward (by at least 1 ms),
+        ``version`` goes up and Drive's change feed gets an entry, so a client comparing any
+        of them before and after a write sees every change. ``by_me`` is a write through the
+        API by the emulator's account; a person's edit in the UI is not."""
         moment = now or _now()
         floor = self.modified_time + dt.timedelta(milliseconds=1)
         self.modified_time = max(moment, floor)
+        if by_me:
+            self.modified_by_me_time = self.modified_time
         self.version += 1
+        self.mark_changed(self.modified_time)
+
+    def mark_changed(self, moment: dt.datetime | None = None) -> None:
+        """An entry in Drive's change feed without a new ``modifiedTime`` (sharing, access)."""
+        self.change_id = self.clock.tick()
+        self.change_time = moment or _now()
 
     def properties(self) -> dict[str, Any]:
         """``SpreadsheetProperties`` as Google prints them for a new file."""
@@ -382,7 +389,22 @@ class Spreadsheet:
             "modifiedTime": rfc3339(self.modified_time),
             "version": str(self.version),
             "trashed": self.trashed,
+            "modifiedByMe": self.modified_by_me_time is not None,
+        } | self._modifiers()
+
+    def _modifiers(self) -> dict[str, Any]:
+        """``modifiedByMeTime`` (only once the caller wrote) and ``lastModifyingUser``."""
+        mine = self.modified_by_me_time == self.modified_time
+        out: dict[str, Any] = {
+            "lastModifyingUser": {
+                "kind": "drive#user",
+                "displayName": "okrtree" if mine else "Editor",
+                "me": mine,
+            }
         }
+        if self.modified_by_me_time is not None:
+            out["modifiedByMeTime"] = rfc3339(self.modified_by_me_time)
+        return out
 
 
 class Store:
@@ -392,10 +414,13 @@ class Store:
         self.account = account
         self.rng = random.Random(seed)
         self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.clock = ChangeClock()
+        self.removed: dict[str, tuple[int, dt.datetime]] = {}
 
     def create(self, title: str, tab_titles: list[str] | None = None) -> Spreadsheet:
         """A new spreadsheet; tabs default to one ``Sheet1`` of 1000 x 26 whose id is 0."""
-        spreadsheet = Spreadsheet(_new_id(self.rng), title)
+        spreadsheet = Spreadsheet(_new_id(self.rng), title, clock=self.clock)
+        spreadsheet.mark_changed()
         for i, tab in enumerate(tab_titles or ["Sheet1"]):
             sheet_id = 0 if i == 0 else self.new_sheet_id(spreadsheet)
             spreadsheet.sheets.append(Sheet(sheet_id, tab, index=i))
@@ -424,4 +449,9 @@ class Store:
     def delete(self, spreadsheet_id: str) -> None:
         """Remove a file for good, as Drive ``files.delete`` does."""
         self.get(spreadsheet_id, write=True)
+        self.forget(spreadsheet_id)
+
+    def forget(self, spreadsheet_id: str) -> None:
+        """Drop a file and leave the ``removed`` entry Drive's change feed reports."""
         del self.spreadsheets[spreadsheet_id]
+        self.removed[spreadsheet_id] = (self.clock.tick(), _now())

@@ -240,3 +240,13 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+SCRIPT = {"X-Okrtree": "1"}  # what a script sends to `okrtree serve --no-auth`
+
+
+def script_client(app: Flask) -> FlaskClient:
+    """A test client sending `SCRIPT` on every request, as scripts on this machine do."""
+    client = app.test_client()
+    client.environ_base["HTTP_X_OKRTREE"] = "1"
+    return client

@@ -22,7 +22,7 @@ from sync.model import Level, Team
 from sync.snapshot import Backend, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
 from sync.sources import open_backend
 
-from .conftest import LOCAL_TOKEN, AppFactory, bearer
+from .conftest import LOCAL_TOKEN, AppFactory, bearer, script_client
 
 AUTH = bearer(LOCAL_TOKEN)
 PLATFORM = {"spreadsheet": "teams/platform.xlsx"}
@@ -243,7 +243,7 @@ def test_one_sync_at_a_time(local: Flask, api: FlaskClient) -> None:
 def test_the_lock_is_shared_by_apps_on_one_source(make_app: AppFactory) -> None:
     first, second = make_app(AUTH_MODE="none"), make_app(AUTH_MODE="none")
     with services(first).organisation.sync_lock.hold():
-        assert second.test_client().post("/api/sync").status_code == 409
+        assert script_client(second).post("/api/sync").status_code == 409
 
 
 HOLD_LOCK = """
@@ -267,10 +267,10 @@ def test_the_lock_holds_across_processes(make_app: AppFactory, tmp_path: Path) -
     )
     try:
         assert other.stdout is not None and other.stdout.readline().strip() == "held"
-        assert app.test_client().post("/api/sync").status_code == 409
+        assert script_client(app).post("/api/sync").status_code == 409
     finally:
         other.communicate("\n", timeout=30)
-    assert app.test_client().post("/api/sync").status_code == 200
+    assert script_client(app).post("/api/sync").status_code == 200
 
 
 # -- tree -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from service.config import AuthMode
 from service.state import Services
 from sync.errors import ConfigError
 
-from .conftest import LOCAL_TOKEN, AppFactory, bearer
+from .conftest import LOCAL_TOKEN, AppFactory, bearer, script_client
 
 AUTH = bearer(LOCAL_TOKEN)
 GOOGLE = {"SOURCE": "org", "OAUTH_CLIENT_IDS": "id", "ALLOWED_DOMAINS": "example.com"}
@@ -151,7 +151,7 @@ def test_unexpected_failures_leak_nothing(
 
 def test_big_bodies_are_refused(make_app: AppFactory) -> None:
     body = {"spreadsheet": "x" * 100_000}
-    response = make_app(AUTH_MODE="none").test_client().post("/api/validate", json=body)
+    response = script_client(make_app(AUTH_MODE="none")).post("/api/validate", json=body)
     assert response.status_code == 413
     assert response.json["error"]["code"] == "request_entity_too_large"
 

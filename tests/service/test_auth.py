@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from service.state import services_of
+
 from .conftest import (
     ADMIN,
     CLIENT_ID,
     LOCAL_TOKEN,
     SCHEDULER,
+    SCRIPT,
     SERVICE_URL,
     USER,
     AppFactory,
@@ -247,10 +250,12 @@ LOCAL_CASES: list[tuple[str, str, dict[str, str], int]] = [
     ("token", "GET /tree", {}, 401),
     ("token", "GET /tasks/nightly", bearer(LOCAL_TOKEN), 200),
     ("token", "GET /tasks/nightly", {}, 401),
-    ("none", "POST /api/validate", {}, 200),
-    ("none", "POST /api/sync", {}, 200),
+    ("none", "POST /api/validate", SCRIPT, 200),
+    ("none", "POST /api/sync", SCRIPT, 200),
+    ("none", "POST /api/sync", {}, 403),
     ("none", "GET /tree", {}, 200),
-    ("none", "GET /tasks/nightly", {}, 200),
+    ("none", "GET /tasks/nightly", SCRIPT, 200),
+    ("none", "GET /tasks/nightly", {}, 403),
 ]
 
 
@@ -269,10 +274,12 @@ def test_local_modes(
 
 
 def test_local_link_becomes_a_reading_cookie(make_app: AppFactory) -> None:
-    client = make_app(AUTH_MODE="token").test_client()
+    app = make_app(AUTH_MODE="token")
+    client = app.test_client()
     bad = client.get("/tree?token=wrong")
     assert (bad.status_code, bad.json["error"]["code"]) == (401, "invalid_token")
-    response = client.get(f"/tree?token={LOCAL_TOKEN}&status=at_risk")
+    code = services_of(app).auth.links.issue()
+    response = client.get(f"/tree?token={code}&status=at_risk")
     assert response.status_code == 302
     assert response.headers["Location"] == "/tree?status=at_risk"
     cookie = response.headers["Set-Cookie"]

@@ -18,7 +18,7 @@ from sync.google.ratelimit import FakeClock, Quotas
 from sync.google.retry import RetryPolicy
 from sync.hub import parse_teams
 
-from .conftest import AppFactory
+from .conftest import AppFactory, script_client
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def team_key(api: SheetsApi, hub: str, name: str) -> str:
 
 def test_validate_by_key_or_url(google_app: Flask, api: SheetsApi, hub: str) -> None:
     key = team_key(api, hub, "Platform")
-    client = google_app.test_client()
+    client = script_client(google_app)
     assert client.post("/api/sync").status_code == 200  # the state
     for asked in (key, spreadsheet_url(key), f"https://docs.google.com/spreadsheets/d/{key}/"):
         response = client.post("/api/validate", json={"spreadsheet": asked})
@@ -71,7 +71,7 @@ def test_validate_by_key_or_url(google_app: Flask, api: SheetsApi, hub: str) -> 
 def test_a_click_costs_two_reads_and_one_write(
     google_app: Flask, api: SheetsApi, hub: str, emulator: Emulator
 ) -> None:
-    client = google_app.test_client()
+    client = script_client(google_app)
     key = team_key(api, hub, "Sales")
     assert client.post("/api/sync").status_code == 200  # the state
     emulator.reset_stats()

@@ -53,14 +53,23 @@ def test_serve_prints_a_link_that_opens_the_tree(workspace: Path) -> None:
         lines = [process.stdout.readline() for _ in range(3)]
         assert lines[0].startswith("okrtree is serving")
         link = lines[1].split(": ", 1)[1].strip()
+        assert "the link works once" in lines[1]
         assert link.startswith("http://127.0.0.1:") and "/tree?token=" in link
-        token = link.split("token=", 1)[1]
-        assert lines[2].strip() == f"API: send 'Authorization: Bearer {token}'"
+        assert lines[2].startswith("API: send 'Authorization: Bearer ")
+        token = lines[2].strip()[len("API: send 'Authorization: Bearer ") : -1]
+        assert token and token not in link  # the link's code is not the API token
         base = link.split("/tree", 1)[0]
 
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         with opener.open(link, timeout=30) as page:
             assert page.url == f"{base}/tree" and "Alignment tree" in page.read().decode()
+        second_browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar())
+        )
+        with pytest.raises(urllib.error.HTTPError) as spent:
+            second_browser.open(link, timeout=30)
+        assert spent.value.code == 401 and json.load(spent.value)["error"]["code"] == "link_used"
+        spent.value.close()
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{base}/api/tree", timeout=30)
         assert refused.value.code == 401

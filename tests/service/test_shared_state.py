@@ -17,7 +17,7 @@ from sync.google.keys import spreadsheet_url
 from sync.google.ratelimit import FakeClock, Quotas
 from sync.google.retry import RetryPolicy
 
-from .conftest import AS_OF, AppFactory
+from .conftest import AS_OF, AppFactory, script_client
 from .test_google_hub import team_key
 
 NO_AUTH: dict[str, Any] = {"AUTH_MODE": "none"}
@@ -38,7 +38,7 @@ def titles(client: Any) -> dict[str, str]:
 
 def test_before_any_sync_a_click_is_refused(make_app: AppFactory, tmp_path: Path) -> None:
     app = make_app(STATE_DIR=str(tmp_path / "empty"), **NO_AUTH)
-    response = app.test_client().post("/api/validate", json={"spreadsheet": "teams/sales.xlsx"})
+    response = script_client(app).post("/api/validate", json={"spreadsheet": "teams/sales.xlsx"})
     assert response.status_code == 409
     assert response.json["error"]["code"] == "no_state"
     assert "no sync has run yet; an administrator runs one" in response.json["error"]["message"]
@@ -48,7 +48,7 @@ def test_another_instance_sees_a_sync_at_its_next_request(
     make_app: AppFactory, workspace: Path, tmp_path: Path
 ) -> None:
     shared = {"STATE_DIR": str(tmp_path / "shared"), **NO_AUTH}
-    first, second = make_app(**shared).test_client(), make_app(**shared).test_client()
+    first, second = script_client(make_app(**shared)), script_client(make_app(**shared))
     assert first.post("/api/sync").status_code == 200
     assert titles(second)["PLAT-1"] != "Faster everywhere"
     retitle(workspace, "PLAT-1", "Faster everywhere")
@@ -57,7 +57,7 @@ def test_another_instance_sees_a_sync_at_its_next_request(
 
 
 def test_serve_sees_a_cli_sync_at_its_next_request(make_app: AppFactory, workspace: Path) -> None:
-    served = make_app(**NO_AUTH).test_client()  # the workspace's own state, as `okrtree serve`
+    served = script_client(make_app(**NO_AUTH))  # the workspace's own state, as `okrtree serve`
     before = titles(served)
     retitle(workspace, "PLAT-1", "Faster everywhere")
     assert titles(served) == before  # nothing synced yet
@@ -81,12 +81,12 @@ def test_a_cold_instance_click_costs_two_reads(
     api = _google_api(emulator)
     config = {"SOURCE": spreadsheet_url(hub), "SHEETS_API": api, "STATE_DIR": str(tmp_path)}
     key = team_key(api, hub, "Sales")
-    cold = make_app(**config, **NO_AUTH).test_client()
+    cold = script_client(make_app(**config, **NO_AUTH))
     emulator.reset_stats()
     assert cold.post("/api/validate", json={"spreadsheet": key}).status_code == 409
     assert emulator.stats()["reads"] == 0  # refused before reading anything
 
-    assert make_app(**config, **NO_AUTH).test_client().post("/api/sync").status_code == 200
+    assert script_client(make_app(**config, **NO_AUTH)).post("/api/sync").status_code == 200
     emulator.reset_stats()
     asked: list[tuple[str, list[str]]] = []
     get_spreadsheet = api.get_spreadsheet
@@ -96,7 +96,7 @@ def test_a_cold_instance_click_costs_two_reads(
         return get_spreadsheet(key, **kwargs)
 
     api.get_spreadsheet = recording  # type: ignore[method-assign]
-    second = make_app(**config, **NO_AUTH).test_client()
+    second = script_client(make_app(**config, **NO_AUTH))
     answer = second.post("/api/validate", json={"spreadsheet": key})
     assert answer.status_code == 200
     stats = emulator.stats()
