@@ -24,6 +24,7 @@ from .snapshot import (
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
+    to_read,
 )
 
 __all__ = ["Run", "read_and_compute", "run", "run_team"]
@@ -154,7 +155,17 @@ def _read(
     if tracked:
         incremental.versions(fresh)
     read = iter(fresh)
-    return [kept[t.name] if t.name in kept else next(read) for t in teams]
+    return _unread_duplicates([kept[t.name] if t.name in kept else next(read) for t in teams])
+
+
+def _unread_duplicates(snapshots: list[TeamSnapshot]) -> list[TeamSnapshot]:
+    """A team on a sheet an earlier team claimed stands as unread, as a backend leaves it when
+    it reads both at once, whether or not it was read now beside a kept snapshot."""
+    wanted = set(to_read([s.identity for s in snapshots]))
+    return [
+        s if i in wanted else TeamSnapshot(s.team, s.source, s.tab, identity=s.identity)
+        for i, s in enumerate(snapshots)
+    ]
 
 
 def read_and_compute(
