@@ -4,8 +4,8 @@ Reads are values only (cached formula results) and fast; writes touch only the c
 asks for, refuse when the file changed since it was read or holds content openpyxl would lose, and
 replace the file atomically.
 
-The writers (`xlsx_patch`, `xlsx_hub`) are imported when first used: they use openpyxl's cell
-helpers, and importing openpyxl (with numpy) would cost every `validate` about 0.4 s.
+The writers (`xlsx_patch`, `xlsx_hub`) and `xlsx_inputs` are imported when first used: they use
+openpyxl, and importing it (with numpy) would cost every `validate` about 0.4 s.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from .xlsx_safety import (
     write_through,
 )
 from .xlsx_state import load_digests, save_digests
+from .xlsx_versions import unchanged_workbooks, version_after
 
 __all__ = ["HUB_FILE", "XlsxBackend"]
 
@@ -146,6 +147,30 @@ class XlsxBackend:
                 chunk = max(1, len(teams) // (workers * 8))
                 return list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
         return [read_team(self.workspace, team) for team in teams]
+
+    def read_hub_inputs(self) -> HubSnapshot:
+        """Only the hub's `Teams` and `Settings` tabs: what a validate click needs."""
+        from .xlsx_inputs import read_hub_inputs  # openpyxl: see the module docstring
+
+        return read_hub_inputs(self.workspace, self.hub_path)
+
+    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
+        """`IncrementalBackend`: the kept snapshots whose workbook did not change since."""
+        kept = unchanged_workbooks(self.workspace, previous)
+        for snap, stamp in kept:
+            place = workbook_path(self.workspace, snap.source)
+            self._stamps[_file_key(place)] = stamp
+            # A write replaces the file, and with it the inode the identity was taken from.
+            snap.identity = sheet_identity(_file_identity(place), snap.tab)
+        return [snap for snap, _ in kept]
+
+    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
+        """`IncrementalBackend`: each workbook's version, from the stamp read or written."""
+        for snap in snapshots:
+            path = self.workspace / snap.source.strip()
+            snap.version = version_after(
+                path, self._stamps.get(_source_key(self.workspace, snap.source))
+            )
 
     # -- writing -------------------------------------------------------------------------------
 
