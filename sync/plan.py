@@ -282,11 +282,13 @@ def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
 
 
 def table_digest(table: OutputTable) -> str:
-    """A fingerprint of what a table shows, link targets included."""
-    content = _trimmed([table.header, *table.rows])
-    targets = [v.target for row in table.rows for v in row if isinstance(v, Link)]
-    text = json.dumps([table.name, content, targets], default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    """A fingerprint of what a table shows, link targets included (computed once per table)."""
+    if table.digest is None:
+        content = _trimmed([table.header, *table.rows])
+        targets = [v.target for row in table.rows for v in row if isinstance(v, Link)]
+        text = json.dumps([table.name, content, targets], default=str, ensure_ascii=False)
+        table.digest = hashlib.sha256(text.encode()).hexdigest()
+    return table.digest
 
 
 def _unchanged(table: OutputTable, hub: HubSnapshot) -> bool:

@@ -152,6 +152,9 @@ class OutputTable:
     name: str
     header: list[str]
     rows: list[list[CellValue | Link]]
+    # `sync.plan.table_digest`, kept once computed: a run compares and records a million-cell
+    # table's digest up to three times. A table is not changed once made.
+    digest: str | None = field(default=None, compare=False, repr=False)
 
 
 class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug
