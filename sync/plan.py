@@ -137,19 +137,20 @@ def plan_team(
         columns[column] = position
         changes.append(CellChange(header.row, position, column.value))
     touched: set[int] = {header.row} if missing else set()
+    outputs = (columns[Col.SCORE], columns[Col.STATUS], columns[Col.WARNINGS])
     for row in read.row_ids:
         item = items_by_row.get(row)
-        wanted: dict[Col, CellValue] = {
-            Col.SCORE: score_cell(item.score) if item else None,
-            Col.STATUS: STATUS_LABELS[item.status] if item else None,
-            Col.WARNINGS: warnings_text(findings_by_row.get(row, [])),
-        }
+        findings = findings_by_row.get(row)
+        wanted: tuple[CellValue, CellValue, CellValue] = (
+            score_cell(item.score) if item else None,
+            STATUS_LABELS[item.status] if item else None,
+            warnings_text(findings) if findings else None,
+        )
         cells = grid[row - 1]
-        for column, value in wanted.items():
-            index = columns[column] - 1
-            existing = cells[index] if index < len(cells) else None
+        for position, value in zip(outputs, wanted, strict=True):
+            existing = cells[position - 1] if position <= len(cells) else None
             if not _same(existing, value):
-                changes.append(CellChange(row, columns[column], value))  # type: ignore[arg-type]
+                changes.append(CellChange(row, position, value))  # type: ignore[arg-type]
                 touched.add(row)
     if not changes:
         return None
