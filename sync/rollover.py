@@ -85,6 +85,7 @@ class TabPlan:
     starts: dict[int, CellValue]
     cleared: list[int]  # 1-based columns emptied in carried rows
     last_row: int
+    start_column: int | None = None  # 1-based
 
 
 @dataclass(slots=True)
@@ -176,6 +177,7 @@ def plan_tab(grid: Grid, done_rows: set[int]) -> TabPlan | None:
         starts={},
         cleared=cleared_columns(list(grid[header.row - 1]), header.columns),
         last_row=header.row,
+        start_column=header.columns[Col.START] + 1 if Col.START in header.columns else None,
     )
     carried_objectives: set[int] = set()
     above: int | None = None
@@ -257,10 +259,7 @@ def rolled_grid(grid: Grid, plan: TabPlan) -> Grid:
     """The tab's values after the rollover (rows up to `last_row`; emptied rows as blanks)."""
     out: Grid = [list(row) for row in grid[: plan.header_row]]
     width = max((len(row) for row in grid), default=0)
-    start_col = None
-    header = find_header(grid)
-    if header is not None and Col.START in header.columns:
-        start_col = header.columns[Col.START]
+    start_col = plan.start_column - 1 if plan.start_column is not None else None
     for old in plan.rows:
         row = list(grid[old - 1]) + [None] * (width - len(grid[old - 1]))
         for column in plan.cleared:
