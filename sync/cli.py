@@ -47,7 +47,7 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
 
 
-as_of_option = click.option(
+as_of_option: Callable[[FC], FC] = click.option(
     "--as-of",
     "as_of",
     callback=_as_of,

@@ -35,7 +35,7 @@ def roller_for(backend: object) -> object:
         return XlsxRoller(backend)
     from .backends.gsheets_roller import GoogleRoller
 
-    return GoogleRoller(backend)  # type: ignore[arg-type]
+    return GoogleRoller(backend)
 
 
 @click.command("rollover")
@@ -70,7 +70,7 @@ def rollover_command(
         click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=1))
     else:
         _print(report)
-    sys.exit(EXIT_ERRORS if report.run.computed.result.has_errors else 0)
+    sys.exit(0 if report.complete else EXIT_ERRORS)
 
 
 def _print(report: RolloverReport) -> None:

@@ -270,4 +270,3 @@ def rolled_grid(grid: Grid, plan: TabPlan) -> Grid:
     while len(out) < plan.last_row:
         out.append([None] * width)
     return out
-

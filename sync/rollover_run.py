@@ -64,6 +64,8 @@ class TeamRoll:
 
 @dataclass(slots=True)
 class RolloverReport:
+    """What a rollover planned or did; `complete` when every team that can be rolled was."""
+
     old: NewCycle
     new: NewCycle
     dry_run: bool
@@ -71,6 +73,10 @@ class RolloverReport:
     run: Run
     settings_written: bool = False
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return all(t.state not in ("skipped", "not_rolled") for t in self.teams)
 
 
 def rollover(
@@ -98,12 +104,12 @@ def rollover(
             )
     if problems:
         raise RolloverRefused("; ".join(problems))
-    final = first if dry_run else run(backend, as_of, write=True, snapshot=True)
+    # The final sync ran already when some team was rolled: a re-run must not judge the old
+    # cycle again from tabs that are half new.
+    final = first if dry_run or rolled_before else run(backend, as_of, write=True, snapshot=True)
     report = RolloverReport(old, new, dry_run, [], final)
     done = {
-        (item.team, item.row)
-        for item in final.computed.result.items
-        if item.status is Status.DONE
+        (item.team, item.row) for item in final.computed.result.items if item.status is Status.DONE
     }
     ok = {state.team.name for state in final.computed.result.teams if state.ok}
     refused = False
@@ -170,7 +176,7 @@ def _settings_cells(tabs: dict[str, Grid], new: NewCycle) -> dict[tuple[int, int
     """The Settings cells naming the new cycle: the rows that hold the keys (new rows after the
     last one for missing keys); a date goes where a date was, else as YYYY-MM-DD text."""
     grid = next((g for name, g in tabs.items() if id_key(name) == id_key(HubTab.SETTINGS)), [])
-    rows = {}
+    rows: dict[str, tuple[int, CellValue]] = {}
     for number, row in enumerate(grid, start=1):
         key = " ".join(cell_text(row[0]).split()).casefold() if row else ""
         rows.setdefault(key, (number, row[1] if len(row) > 1 else None))

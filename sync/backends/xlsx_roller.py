@@ -18,7 +18,7 @@ from ..rollover import TabRollover
 from ..snapshot import CellValue, Grid, TeamSnapshot, WriteRefused
 from .xlsx import XlsxBackend, _file_key
 from .xlsx_cells import UNREADABLE, read_sheet
-from .xlsx_package import PackageRefused, find_sheet
+from .xlsx_package import PackageRefused, SheetPart, find_sheet
 from .xlsx_patch import patch_cells
 from .xlsx_rollover import roll_workbook, tab_names
 from .xlsx_safety import FileStamp, capture_loss_warnings, unwritable_reason, write_through
@@ -46,7 +46,7 @@ class XlsxRoller:
             with capture_loss_warnings():
                 wb = load_workbook(self._path(snapshot.source), read_only=True, data_only=True)
                 try:
-                    found = find_sheet([_Named(n) for n in wb.sheetnames], tab)  # type: ignore[list-item]
+                    found = find_sheet([SheetPart(n, "") for n in wb.sheetnames], tab)
                     return read_sheet(wb, wb[found.name]) if found is not None else None
                 finally:
                     wb.close()
@@ -87,15 +87,8 @@ class XlsxRoller:
         write_through(path, HUB_FILE, write, expected)
 
 
-class _Named:
-    """A tab name in the shape `find_sheet` looks at."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
 def _stored(value: CellValue) -> str | int | float | None:
     """A date as the serial number its cell's date format shows as a date."""
     if isinstance(value, dt.date):
-        return to_excel(value)  # type: ignore[no-any-return]
-    return value  # type: ignore[return-value]
+        return float(to_excel(value))
+    return value
