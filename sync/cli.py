@@ -400,8 +400,8 @@ def main() -> None:
 # These build on this module, so they come last.
 from service.cli import serve  # noqa: E402
 
-from .cli_cycle import rollover_command  # noqa: E402
+from .cli_cycle import digest, rollover_command  # noqa: E402
 from .cli_teams import add_team, share  # noqa: E402
 
-for command in (add_team, share, serve, rollover_command):
+for command in (add_team, share, serve, rollover_command, digest):
     cli.add_command(command)

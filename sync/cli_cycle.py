@@ -1,4 +1,7 @@
-"""`okrtree rollover` and `okrtree digest`: the end of a cycle and the weekly look back."""
+"""`okrtree rollover` and `okrtree digest`: the end of a cycle and the weekly look back.
+
+`rollover` exits 1 when a team could not be rolled over (run it again once that is fixed).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,14 @@ import sys
 import click
 
 from .cli import EXIT_ERRORS, as_of_option, credentials_option
+from .digest import build_digest, parse_since
+from .digest_render import digest_json, render
+from .engine import run
 from .rollover import NewCycle
 from .rollover_run import RolloverReport, report_json, rollover
 from .sources import open_backend
 
-__all__ = ["rollover_command"]
+__all__ = ["digest", "rollover_command"]
 
 
 def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -108,3 +114,44 @@ def _print(report: RolloverReport) -> None:
             "The hub's Settings still name the old cycle: some teams were not rolled over. "
             "Fix what is said above and run the same command again."
         )
+
+
+@click.command("digest")
+@click.argument("source")
+@click.option(
+    "--since",
+    metavar="DATE|Nd",
+    help="Start of the period: a date (YYYY-MM-DD) or days back (14d); default 7d.",
+)
+@as_of_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown reads well pasted into an e-mail or chat.",
+)
+@credentials_option
+def digest(
+    source: str, since: str | None, as_of: dt.date, output_format: str, credentials: str | None
+) -> None:
+    """What changed in SOURCE since a date, whom to ask for an update; writes nothing.
+
+    \b
+    Example:
+      okrtree digest my-org --since 14d --format markdown
+    """
+    try:
+        start = parse_since(since, as_of)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--since") from None
+    if start >= as_of:
+        raise click.BadParameter(f"{start} is not before --as-of {as_of}", param_hint="--since")
+    backend = open_backend(source, credentials=credentials)
+    outcome = run(backend, as_of)
+    made = build_digest(outcome.computed.result, outcome.snapshots, outcome.hub.tabs, start)
+    if output_format == "json":
+        click.echo(json.dumps(digest_json(made), ensure_ascii=False, indent=1))
+    else:
+        click.echo(render(made, output_format), nl=False)
