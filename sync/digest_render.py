@@ -133,8 +133,8 @@ def render(digest: Digest, style_name: str) -> str:
         out.append(f"{b} None.")
     out += ["", style.heading("Status counts")]
     for status in STATUS_ORDER:
-        then, now = digest.counts_then.get(status, 0), digest.counts_now.get(status, 0)
-        out.append(f"{b} {STATUS_LABELS[status]}: {then} → {now}")
+        earlier, latest = digest.counts_then.get(status, 0), digest.counts_now.get(status, 0)
+        out.append(f"{b} {STATUS_LABELS[status]}: {earlier} → {latest}")
     if digest.check_ins:
         total = sum(digest.check_ins.values())
         teams = ", ".join(f"{team} {n}" for team, n in sorted(digest.check_ins.items()))
