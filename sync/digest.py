@@ -27,6 +27,7 @@ __all__ = [
     "Digest",
     "Line",
     "build_digest",
+    "digest_day",
     "parse_since",
     "table_frame",
 ]
@@ -212,3 +213,24 @@ def build_digest(
     digest.stale = dict(sorted(digest.stale.items(), key=lambda kv: (not kv[0], kv[0].casefold())))
     digest.check_ins = _check_ins_by_team(check_ins, since, result.as_of)
     return digest
+
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+DIGEST_DAY_KEY = "digest day"
+
+
+def digest_day(tabs: dict[str, Grid]) -> int:
+    """The weekday (Monday = 0) named by the hub's `Digest day` setting; Monday when it is
+    blank or names no weekday (`Mon`, `monday`, `MONDAY` all do).
+
+    >>> digest_day({"Settings": [["Digest day", "Fri"]]})
+    4
+    """
+    grid = next((g for name, g in tabs.items() if id_key(name) == "settings"), [])
+    for row in grid:
+        if row and " ".join(cell_text(row[0]).split()).casefold() == DIGEST_DAY_KEY:
+            said = cell_text(row[1] if len(row) > 1 else None).casefold()
+            for number, day in enumerate(_WEEKDAYS):
+                if len(said) >= 3 and day.startswith(said):
+                    return number
+    return 0
