@@ -15,6 +15,7 @@ from .cli import EXIT_ERRORS, as_of_option, credentials_option
 from .digest import build_digest, parse_since
 from .digest_render import digest_json, render
 from .engine import run
+from .rollers import roller_for
 from .rollover import NewCycle
 from .rollover_run import RolloverReport, report_json, rollover
 from .sources import open_backend
@@ -29,19 +30,6 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
-
-
-def roller_for(backend: object) -> object:
-    """The rollover side of a backend (local or Google)."""
-    from .backends.xlsx import XlsxBackend
-
-    if isinstance(backend, XlsxBackend):
-        from .backends.xlsx_roller import XlsxRoller
-
-        return XlsxRoller(backend)
-    from .backends.gsheets_roller import GoogleRoller
-
-    return GoogleRoller(backend)
 
 
 @click.command("rollover")
@@ -71,7 +59,7 @@ def rollover_command(
     """
     backend = open_backend(source, credentials=credentials)
     new = NewCycle(name.strip(), start, end)
-    report = rollover(backend, roller_for(backend), new, as_of, dry_run=dry_run)  # type: ignore[arg-type]
+    report = rollover(backend, roller_for(backend), new, as_of, dry_run=dry_run)
     if as_json:
         click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=1))
     else:

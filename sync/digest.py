@@ -41,14 +41,15 @@ _BY_LABEL = {label.casefold(): status for status, label in STATUS_LABELS.items()
 _BY_LABEL.update({status.value: status for status in Status})
 _DAYS = re.compile(r"^\s*(\d+)\s*d\s*$", re.IGNORECASE)
 DEFAULT_DAYS = 7
+MAX_DAYS_DIGITS = 4  # up to 9999 days back; more is no period anyone means
 
 
 def parse_since(text: str | None, as_of: dt.date) -> dt.date:
     """`--since`: a date (YYYY-MM-DD) or a number of days back (`14d`); default 7 days."""
-    if text is None or not text.strip():
+    if text is None:
         return as_of - dt.timedelta(days=DEFAULT_DAYS)
     days = _DAYS.match(text)
-    if days:
+    if days and len(days[1]) <= MAX_DAYS_DIGITS:
         return as_of - dt.timedelta(days=int(days[1]))
     try:
         return dt.date.fromisoformat(text.strip())
