@@ -4,7 +4,6 @@ administrators (on the worker: it writes every team spreadsheet) and the `/diges
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -16,12 +15,12 @@ from sync.model import STATUS_LABELS
 from sync.rollers import roller_for
 from sync.rollover import NewCycle
 from sync.rollover_run import RolloverRefused, report_json, rollover
+from sync.state import state_of
 
 from .api import busy_error, json_body
 from .errors import ApiError
 from .locks import Busy
 from .state import services
-from .store import Snapshot
 
 __all__ = ["blueprint"]
 
@@ -64,24 +63,26 @@ def rollover_api() -> Response:
         raise busy_error() from None
     except RolloverRefused as err:
         raise ApiError(409, "rollover_refused", str(err)) from None
-    if report.settings_written:  # pages show the new cycle from now on
-        fresh = run(organisation.backend(), organisation.today())
-        organisation.store.put(Snapshot(fresh, organisation.source, time.time()))
+    if report.settings_written:  # every instance shows the new cycle from now on
+        fresh = run(organisation.backend(), organisation.today(), previous=[])
+        organisation.store.save(state_of(fresh, organisation.source))
     return jsonify({**report_json(report), "complete": report.complete})
 
 
 @blueprint.get("/digest")
 def digest_page() -> Response:
-    """The digest of the last week (or `?since=`), from the last snapshot."""
+    """The digest of the last week (or `?since=`): the organisation as the shared state has it,
+    with the hub's History and Check-ins read now (the state keeps only its input tabs)."""
     found = services()
     found.auth.principal(request, allow_session=True)
-    outcome = found.organisation.snapshot().run
+    outcome = found.organisation.snapshot().run()
     result = outcome.computed.result
     try:
         since = parse_since(request.args.get("since"), result.as_of)
     except ValueError as err:
         raise ApiError(400, "invalid_request", str(err)) from None
-    made = build_digest(result, outcome.snapshots, outcome.hub.tabs, since)
+    tabs = found.organisation.backend().read_hub().tabs
+    made = build_digest(result, outcome.snapshots, tabs, since)
     html = render_template(
         "digest.html",
         digest=digest_json(made),

@@ -86,7 +86,7 @@ def tree() -> BaseResponse:
             "(OKRTREE_WEB_CLIENT_ID); ask your okrtree administrator, or use the add-on.",
             err.headers,
         ) from None
-    page = build_page(found.organisation.snapshot().run, Filters.from_args(request.args))
+    page = build_page(found.organisation.snapshot().run(), Filters.from_args(request.args))
     html = render_template(
         "tree.html",
         page=page,

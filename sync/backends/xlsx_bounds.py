@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 __all__ = [
+    "MAX_CELLS",
     "MAX_COLUMNS",
     "MAX_PART_BYTES",
     "MAX_RATIO",
@@ -39,9 +40,12 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
-# References from column AAA or row 90,000 on send a sheet to the exact scan.
-_FAR_COLUMN, _FAR_ROW = 702, 89_999  # the furthest a reference can reach without being "far"
-_FAR_REFERENCE = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}(?:\d{6}|9\d{4}))')
+# python-calamine allocates the whole rectangle from A1 to the furthest cell (about 32 bytes a
+# cell), so that rectangle is bounded too, whatever the count of columns in use.
+MAX_CELLS = 10_000_000
+# References past column CV (100) or row 99,999 send a sheet to the exact scan; nearer ones keep
+# the rectangle within MAX_CELLS.
+_FAR_REFERENCE = re.compile(rb'r="(?:[A-Z]{3}|[D-Z][A-Z]|C[W-Z]|[A-Z]{1,2}\d{6})')
 _PREFIXED_CELL = re.compile(rb":(?:c|row)[\s/>]")
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]([^>]*)")
 _R_ATTRIBUTE = re.compile(rb'(?:^|\s)r="([A-Z]*)(\d*)"')
@@ -187,18 +191,25 @@ def scan_sheet(source: str, title: str, data: bytes) -> list[tuple[int, int, str
     """Refuse a sheet whose cells reach past the limits; return its error cells
     (`#DIV/0!` and the like, which calamine reads as blank) as (row, column, text)."""
     if not _plainly_within_limits(data):
-        rows, columns = _furthest_cell(data)
+        rows, columns, in_use = _extent(data)
         where = f"{source}, tab '{title}'"
         if rows > MAX_ROWS:
             raise Unreadable(
                 f"{where}: cells reach row {rows:,}, beyond the {MAX_ROWS:,} rows okrtree "
                 "reads; delete the unused rows below the OKRs (select them, Delete) and save"
             )
-        if columns > MAX_COLUMNS:
+        if in_use > MAX_COLUMNS:
             raise Unreadable(
-                f"{where}: cells reach column {column_letters(columns)} ({columns:,}), "
-                f"beyond the {MAX_COLUMNS:,} columns okrtree reads; delete the unused "
-                "columns right of the OKRs (select them, Delete) and save"
+                f"{where}: cells fill {in_use:,} columns, beyond the {MAX_COLUMNS:,} columns "
+                "okrtree reads; delete the unused columns right of the OKRs (select them, "
+                "Delete) and save"
+            )
+        if rows * columns > MAX_CELLS:
+            raise Unreadable(
+                f"{where}: cells reach {column_letters(columns)}{rows} or further, a "
+                f"rectangle from A1 of more than the {MAX_CELLS:,} cells okrtree reads; "
+                "delete the unused rows and columns around the OKRs (select them, Delete) "
+                "and save"
             )
     if b't="e"' not in data:
         return []
@@ -222,22 +233,23 @@ def _not_a_package(path: Path, head: bytes) -> str:
 
 
 def _plainly_within_limits(data: bytes) -> bool:
-    """True when no reference reaches column AAA (703) or row 90,000 and too few rows and cells
-    lack a reference to reach the limits by following one another: the common case, decided in
-    six passes at C speed. `<` cannot occur in XML text, so every `<c` is a tag; counting `<cols>`
-    and the like too only makes the bound safer. Elements with a prefix (`<x:c>`) are scanned
-    exactly."""
+    """True when every row and cell names its reference and none reaches past column CV or
+    row 99,999: the common case, decided in a few passes at C speed. `<` cannot occur in XML
+    text, so every `<c` is a tag; counting `<cols>` and the like too only makes the test
+    stricter. Elements with a prefix (`<x:c>`) are scanned exactly."""
     if _FAR_REFERENCE.search(data) or _PREFIXED_CELL.search(data):
         return False
-    cells_unnamed = data.count(b"<c") - data.count(b'<c r="')
-    rows_unnamed = data.count(b"<row") - data.count(b'<row r="')
-    return cells_unnamed <= MAX_COLUMNS - _FAR_COLUMN and rows_unnamed <= MAX_ROWS - _FAR_ROW
+    return data.count(b"<c") == data.count(b'<c r="') and data.count(b"<row") == data.count(
+        b'<row r="'
+    )
 
 
-def _furthest_cell(data: bytes) -> tuple[int, int]:
+def _extent(data: bytes) -> tuple[int, int, int]:
     """The furthest row and column any row or cell element reaches, counting those without a
-    reference as following the one before (as the file format says)."""
+    reference as following the one before (as the file format says), and how many columns
+    hold a cell. Stops as soon as a limit is passed."""
     row = column = max_row = max_column = 0
+    in_use: set[int] = set()
     for match in _ELEMENT.finditer(data):
         is_cell = match.group(1) == b"c"
         ref = _R_ATTRIBUTE.search(match.group(2))
@@ -248,14 +260,15 @@ def _furthest_cell(data: bytes) -> tuple[int, int]:
                     row = max(row, int(ref.group(2)))
             else:
                 column += 1
+            in_use.add(column)
             max_column = max(max_column, column)
         else:
             row = int(ref.group(2)) if ref is not None and ref.group(2) else row + 1
             column = 0
         max_row = max(max_row, row)
-        if max_row > MAX_ROWS or max_column > MAX_COLUMNS:
+        if max_row > MAX_ROWS or len(in_use) > MAX_COLUMNS or max_row * max_column > MAX_CELLS:
             break
-    return max_row, max_column
+    return max_row, max_column, len(in_use)
 
 
 def _rels_name(part: str) -> str:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sheets_templates.builder import new_hub_workbook, new_team_workbook
 from sync.backends.xlsx import XlsxBackend
 from sync.backends.xlsx_bounds import (
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
     Unreadable,
@@ -136,7 +137,8 @@ HOSTILE = [
     (
         "wide sparse",
         lambda p: rezip(p, {SHEET: _wide_sparse(60_000)}),
-        r"tab 'OKRs': cells reach column XFD \(16,384\), beyond the 1,000 columns",
+        r"tab 'OKRs': cells reach XFD\d+ or further, a rectangle from A1 of more than the "
+        r"10,000,000 cells",
     ),
     (
         "too many rows",
@@ -268,13 +270,47 @@ def _xml(cells: list[tuple[int, int]], referenced: list[bool]) -> bytes:
 def test_the_scan_refuses_exactly_the_sheets_past_the_limits(
     cells: list[tuple[int, int]], referenced: list[bool]
 ) -> None:
-    too_far = max(r for r, _ in cells) > MAX_ROWS or max(c for _, c in cells) > MAX_COLUMNS
+    rows, columns = max(r for r, _ in cells), max(c for _, c in cells)
+    in_use = len({c for _, c in cells})
+    too_far = rows > MAX_ROWS or in_use > MAX_COLUMNS or rows * columns > MAX_CELLS
     data = _xml(cells, referenced)
     if too_far:
-        with pytest.raises(Unreadable, match=r"beyond the"):
+        with pytest.raises(Unreadable, match=r"beyond the|more than the"):
             scan_sheet("t.xlsx", "OKRs", data)
     else:
         assert scan_sheet("t.xlsx", "OKRs", data) == []
+
+
+def _row_of_columns(first: int, count: int, rows: int = 1) -> bytes:
+    return _sheet(
+        b"".join(
+            b'<row r="%d">' % r
+            + b"".join(
+                b'<c r="%s%d"><v>1</v></c>' % (column_letters(c).encode(), r)
+                for c in range(first, first + count)
+            )
+            + b"</row>"
+            for r in range(1, rows + 1)
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "refused"),
+    [
+        (_row_of_columns(1, MAX_COLUMNS), None),
+        (_row_of_columns(1, MAX_COLUMNS + 1), r"cells fill 1,001 columns, beyond the 1,000"),
+        (_row_of_columns(16_384 - 19, 20, rows=10), None),  # a few columns far right: read
+        (_row_of_columns(16_384, 1, rows=MAX_CELLS // 16_384 + 1), r"10,000,000 cells"),
+    ],
+    ids=["1,000 columns", "1,001 columns", "20 columns ending at XFD", "rectangle too large"],
+)
+def test_columns_in_use_and_the_rectangle_are_bounded(data: bytes, refused: str | None) -> None:
+    if refused is None:
+        assert scan_sheet("t.xlsx", "OKRs", data) == []
+    else:
+        with pytest.raises(Unreadable, match=refused):
+            scan_sheet("t.xlsx", "OKRs", data)
 
 
 @pytest.mark.parametrize(
