@@ -93,6 +93,11 @@ def _print(report: RolloverReport) -> None:
         for row, value in plan.starts.items():
             item = next(c for c in plan.carried if c.row == row)
             click.echo(f"    {item.id}: Start becomes {value}")
+        for item_id, parent in entry.parent_archived:
+            click.echo(
+                f"    {item_id} aligns to {parent}, which stays in the archive: "
+                "give it a new Parent in the new cycle"
+            )
     if report.dry_run:
         click.echo("Dry run: nothing was written.")
     elif report.settings_written:

@@ -67,6 +67,7 @@ class CarriedRow:
     id: str
     title: str
     kind: str  # "objective", "key_result" or "other"
+    parent: str = ""  # as typed
 
 
 @dataclass(slots=True)
@@ -200,7 +201,8 @@ def plan_tab(grid: Grid, done_rows: set[int]) -> TabPlan | None:
             carry = r not in done_rows and (objective is None or objective in carried_objectives)
         else:  # not an OKR item: kept as typed
             kind, carry = None, True
-        entry = CarriedRow(r, item_id, title, kind.value if kind else "other")
+        parent = cell_text(_cell(grid, r, col(Col.PARENT)))
+        entry = CarriedRow(r, item_id, title, kind.value if kind else "other", parent)
         if not carry:
             plan.archived.append(entry)
             continue

@@ -60,6 +60,8 @@ class TeamRoll:
     state: str
     plan: TabPlan | None = None
     reason: str = ""
+    # carried items whose Parent stays only in an archive: (ID, Parent), to be aligned anew
+    parent_archived: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -139,12 +141,26 @@ def rollover(
         except WriteRefused as err:
             entry.state, entry.reason, refused = "not_rolled", str(err), True
             report.findings.append(_not_rolled(entry))
+    _mark_archived_parents(report.teams)
     if not dry_run and not refused:
         roller.write_settings(_settings_cells(final.hub.tabs, new))
         report.settings_written = True
     result = final.computed.result
     result.findings = sort_findings([*result.findings, *report.findings])
     return report
+
+
+def _mark_archived_parents(teams: list[TeamRoll]) -> None:
+    """Note the carried items aligned to an item that stays in an archive (a done objective):
+    the next sync will call their Parent unknown, so the plan says it first."""
+    archived = {id_key(row.id) for t in teams if t.plan for row in t.plan.archived if row.id}
+    for entry in teams:
+        if entry.plan is not None:
+            entry.parent_archived = [
+                (row.id, row.parent)
+                for row in entry.plan.carried
+                if row.parent and id_key(row.parent) in archived
+            ]
 
 
 def _expected_ids(grid: Grid, plan: TabPlan) -> dict[int, str]:
@@ -241,6 +257,9 @@ def report_json(report: RolloverReport) -> dict[str, object]:
         }
         if entry.plan is not None:
             team.update(_rows_json(entry.plan))
+            team["parent_archived"] = [
+                {"id": item, "parent": parent} for item, parent in entry.parent_archived
+            ]
         teams.append(team)
     result = report.run.computed.result
     return {

@@ -138,6 +138,9 @@ def test_dry_run_json_shows_the_plan_and_writes_nothing(org: Path) -> None:
     carried = {c["id"]: c for c in northwind["carried"]}
     assert carried["CO-2"]["new_start"] == 21.6 and carried["CO-2"]["new_row"] == 3
     assert {a["id"] for a in northwind["archived"]} == {"CO-4", "CO-5", "CO-6", "CO-7"}
+    engineering = next(t for t in plan["teams"] if t["team"] == "Engineering")
+    assert engineering["parent_archived"] == [{"id": "ENG-1", "parent": "CO-4"}]
+    assert northwind["parent_archived"] == []
 
 
 @pytest.mark.parametrize(
