@@ -103,9 +103,12 @@ def _print(report: RolloverReport) -> None:
     elif report.settings_written:
         click.echo(f"The hub's Settings now say {report.new.name}.")
     else:
+        for finding in report.findings:
+            if finding.team is None:
+                click.echo(finding.message)
         click.echo(
-            "The hub's Settings still name the old cycle: some teams were not rolled over. "
-            "Fix what is said above and run the same command again."
+            "The hub's Settings still name the old cycle. Fix what is said above and run the "
+            "same command again: teams already rolled over are skipped."
         )
 
 

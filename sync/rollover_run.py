@@ -8,6 +8,7 @@ whose live tab is what rolling that archive gives (`already_rolled`) is skipped.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -78,7 +79,8 @@ class RolloverReport:
 
     @property
     def complete(self) -> bool:
-        return all(t.state not in ("skipped", "not_rolled") for t in self.teams)
+        rolled = all(t.state not in ("skipped", "not_rolled") for t in self.teams)
+        return rolled and (self.dry_run or self.settings_written)
 
 
 def rollover(
@@ -110,6 +112,30 @@ def rollover(
     # cycle again from tabs that are half new.
     final = first if dry_run or rolled_before else run(backend, as_of, write=True, snapshot=True)
     report = RolloverReport(old, new, dry_run, [], final)
+    with _hold(backend, not dry_run):
+        refused = _roll_teams(report, roller, rolled_before)
+        _mark_archived_parents(report.teams)
+        if not dry_run and not refused:
+            try:
+                roller.write_settings(_settings_cells(final.hub.tabs, new))
+                report.settings_written = True
+            except WriteRefused as err:
+                report.findings.append(_settings_not_written(str(err)))
+    result = final.computed.result
+    result.findings = sort_findings([*result.findings, *report.findings])
+    return report
+
+
+def _hold(backend: Backend, write: bool) -> AbstractContextManager[object]:
+    """The backend's lock (a workspace has one) while team tabs and the hub are rewritten."""
+    hold = getattr(backend, "exclusive", None) if write else None
+    return hold() if callable(hold) else nullcontext()
+
+
+def _roll_teams(report: RolloverReport, roller: Roller, rolled_before: set[str]) -> bool:
+    """Plan (and unless a dry run, roll) every team; True when some team was refused."""
+    final = report.run
+    old = report.old
     done = {
         (item.team, item.row) for item in final.computed.result.items if item.status is Status.DONE
     }
@@ -131,7 +157,7 @@ def rollover(
             entry.reason = snapshot.error or "its tab could not be read as OKRs (see Findings)"
             continue
         entry.plan = plan
-        if dry_run:
+        if report.dry_run:
             continue
         ids = _expected_ids(snapshot.grid or [], plan)
         roll = TabRollover(snapshot.team, snapshot.source, snapshot.tab, archive, plan, ids)
@@ -141,13 +167,19 @@ def rollover(
         except WriteRefused as err:
             entry.state, entry.reason, refused = "not_rolled", str(err), True
             report.findings.append(_not_rolled(entry))
-    _mark_archived_parents(report.teams)
-    if not dry_run and not refused:
-        roller.write_settings(_settings_cells(final.hub.tabs, new))
-        report.settings_written = True
-    result = final.computed.result
-    result.findings = sort_findings([*result.findings, *report.findings])
-    return report
+    return refused
+
+
+def _settings_not_written(reason: str) -> Finding:
+    code = Code.NOT_WRITTEN
+    return Finding(
+        CODE_SEVERITY[code],
+        code,
+        None,
+        None,
+        f"The hub's Settings were not written: {reason}. Every team was rolled over; run the "
+        "same rollover again to set the new cycle (teams already rolled are skipped).",
+    )
 
 
 def _mark_archived_parents(teams: list[TeamRoll]) -> None:

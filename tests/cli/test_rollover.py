@@ -276,3 +276,20 @@ def test_the_archive_keeps_comments_and_tables_of_its_own(org: Path) -> None:
     assert archive["C3"].comment.text == "Board asked for this"
     names = {t.displayName for ws in wb for t in ws.tables.values()}
     assert len(names) == 2 and "Okrs" in names
+
+
+def test_a_hub_open_in_an_editor_gets_its_cycle_on_the_next_run(org: Path) -> None:
+    lock = org / ".~lock.hub.xlsx#"
+    lock.write_text("someone")
+    code, out, _ = run_cli("rollover", str(org), *NEXT, "--as-of", END_AS_OF)
+    assert code == 1
+    assert "The hub's Settings were not written" in out and "hub.xlsx is open" in out
+    assert {r[0]: r[1] for r in _tabs(org / "hub.xlsx")["Settings"]}["Cycle"] == "2026-Q4"
+    assert "OKRs 2026-Q4" in load_workbook(org / "teams" / "sales.xlsx").sheetnames
+    lock.unlink()
+    code, out, _ = run_cli("rollover", str(org), *NEXT, "--as-of", END_AS_OF, "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert {t["state"] for t in report["teams"]} == {"already_rolled"}
+    assert report["settings_written"] is True
+    assert {r[0]: r[1] for r in _tabs(org / "hub.xlsx")["Settings"]}["Cycle"] == "2027-Q1"
