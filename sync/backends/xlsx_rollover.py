@@ -47,6 +47,7 @@ _WORKSHEET_REL = f"{_OFFICE_REL}/worksheet"
 # Parts two tabs may point to at once; every other part a tab points to gets its own copy.
 _SHARED_PARTS = ("/image", "/printerSettings", "/pivotCacheDefinition", "/oleObject", "/package")
 _TABLE_REL = f"{_OFFICE_REL}/table"
+_CHART_REL = f"{_OFFICE_REL}/chart"
 _VALUE_ATTRIBUTES = ("t", "cm", "vm", "ph")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _NUMBERED = re.compile(r"^(.*?)(\d*)(\.[^.]+)$")
@@ -83,6 +84,7 @@ class _Roll:
             str(o.get("PartName", "")).lstrip("/"): o for o in self.types if o.get("PartName")
         }
         self.table_ids = self._table_ids()
+        self.live_name = roll.tab
 
     def write(self, target: Path) -> None:
         live = find_sheet(self.sheets, self.roll.tab)
@@ -90,6 +92,7 @@ class _Roll:
             raise PackageRefused(f"it has no tab {self.roll.tab!r}")
         if any(s.name.casefold() == self.roll.archive_tab.casefold() for s in self.sheets):
             raise PackageRefused(f"it already has a tab {self.roll.archive_tab!r}")
+        self.live_name = live.name
         archive_part = self._duplicate(live.part)
         root = parse_part(self.archive.read(live.part), live.part)
         dropped_formula = _rewrite_rows(root, self.roll)
@@ -121,6 +124,8 @@ class _Roll:
         data = self.archive.read(part)
         if kind == _TABLE_REL:
             data = self._renamed_table(data, part)
+        elif kind == _CHART_REL:
+            data = self._chart_on_archive(data, part)
         elif kind == "":  # the tab itself: the copy must not be selected with the live tab
             root = parse_part(data, part)
             for view in root.iter(f"{{{etree.QName(root).namespace}}}sheetView"):
@@ -150,6 +155,18 @@ class _Roll:
                 rel.set("Target", "/" + self._duplicate(inner, rel_type))
             self.replaced[rels_part(copy)] = serialize(rels)
         return copy
+
+    def _chart_on_archive(self, data: bytes, part: str) -> bytes:
+        """A chart copied with the tab shows the archive's cells, not the new cycle's."""
+        live = self.live_name
+        quoted = "'" + self.roll.archive_tab.replace("'", "''") + "'!"
+        plain = re.compile(rf"(?<![\w'.]){re.escape(live)}!")
+        root = parse_part(data, part)
+        for formula in root.iter():
+            if etree.QName(formula).localname == "f" and formula.text:
+                text = formula.text.replace("'" + live.replace("'", "''") + "'!", quoted)
+                formula.text = plain.sub(quoted, text) if " " not in live else text
+        return serialize(root)
 
     def _table_ids(self) -> list[int]:
         ids = []

@@ -293,3 +293,23 @@ def test_a_hub_open_in_an_editor_gets_its_cycle_on_the_next_run(org: Path) -> No
     assert {t["state"] for t in report["teams"]} == {"already_rolled"}
     assert report["settings_written"] is True
     assert {r[0]: r[1] for r in _tabs(org / "hub.xlsx")["Settings"]}["Cycle"] == "2027-Q1"
+
+
+def test_a_chart_in_the_archive_shows_the_archived_cells(org: Path) -> None:
+    import zipfile
+
+    from openpyxl.chart import BarChart, Reference
+
+    path = org / "teams" / "northwind.xlsx"
+    wb = load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["OKRs"], min_col=9, min_row=1, max_row=8), titles_from_data=True)
+    wb["OKRs"].add_chart(chart, "Q2")
+    wb.save(path)
+    assert run_cli("rollover", str(org), *NEXT, "--as-of", END_AS_OF)[0] == 0
+    with zipfile.ZipFile(path) as archive:
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        texts = [archive.read(n).decode() for n in charts]
+    assert len(texts) == 2
+    assert sum("'OKRs 2026-Q4'!$I$2:$I$8" in t for t in texts) == 1
+    assert sum("OKRs!$I$2:$I$8" in t or "'OKRs'!$I$2:$I$8" in t for t in texts) == 1
