@@ -187,16 +187,20 @@ def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
 
 
 def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
-    counts: dict[tuple[str | None, int | None], int] = defaultdict(int)
+    """The `Alignment Tree` tab: `Warnings` counts an item's findings (SPEC §5) and `First
+    warning` shows the first of them as the item's own `Warnings` cell begins."""
+    on_row: dict[tuple[str | None, int | None], list[Finding]] = defaultdict(list)
     for finding in computed.result.findings:
         if finding.row is not None:
-            counts[(finding.team, finding.row)] += 1
+            on_row[(finding.team, finding.row)].append(finding)
+    columns = _columns(HubTab.TREE)
     rows: list[list[CellValue | Link]] = []
     for entry in computed.tree:
         item = entry.item
         if item is None:
-            rows.append([UNREACHABLE_LABEL, None, None, None, None, None, None, None, None, None])
+            rows.append([UNREACHABLE_LABEL, *[None] * (len(columns) - 1)])
             continue
+        findings = on_row.get((item.team, item.row), [])
         rows.append(
             [
                 TREE_INDENT * entry.depth + (item.title or item.id),
@@ -207,11 +211,12 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
                 item.owner or None,
                 score_cell(item.score),
                 STATUS_LABELS[item.status],
-                counts[(item.team, item.row)],
+                len(findings),
+                warnings_text(findings[:1]),
                 _link(snapshots.get(item.team), item.row),
             ]
         )
-    return OutputTable(HubTab.TREE.value, _columns(HubTab.TREE), rows)
+    return OutputTable(HubTab.TREE.value, columns, rows)
 
 
 def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:

@@ -1,9 +1,12 @@
 """One hub output tab as worksheet XML, written directly (a 100,000-row tree in about a second).
 
 The look is the one okrtree has always given these tabs: a bold, filled, frozen header with a
-filter, column widths from the template, `0.00` scores, `yyyy-mm-dd` dates, coloured statuses,
-and `Link` cells that open the source row (relationship targets for other files, a `location`
-for places in the hub itself).
+filter, column widths, wrapping and alignment from the template, `0.00` scores, `yyyy-mm-dd`
+dates, statuses coloured (and each score in its row's status colour), and `Link` cells that open
+the source row (relationship targets for other files, a `location` for places in the hub
+itself). For print: landscape, one page wide, and a tree's rows grouped by depth (outline
+levels, summary row above) so a reader can collapse branches; the header row repeats on each
+page through the workbook's print titles (`xlsx_hub`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sheets_templates.styles import HEADER_FILL, hub_columns, status_fill
 from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
 
-__all__ = ["HYPERLINK_TYPE", "SheetXml", "sheet_xml"]
+__all__ = ["HYPERLINK_TYPE", "MAX_OUTLINE_LEVEL", "SheetXml", "sheet_xml"]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,6 +34,7 @@ PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HYPERLINK_TYPE = f"{REL_NS}/hyperlink"
 DEFAULT_WIDTH = 14
 HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
+MAX_OUTLINE_LEVEL = 7
 
 
 @dataclass(slots=True)
@@ -64,6 +68,16 @@ def _split_link(target: str) -> tuple[str | None, str | None]:
     return file or None, location
 
 
+def _alignment(spec: dict[str, object]) -> dict[str, str] | None:
+    """A column's `<alignment>` attributes from template.json (`wrap`, `align`)."""
+    alignment = {}
+    if spec.get("wrap"):
+        alignment["wrapText"] = "1"
+    if spec.get("align"):
+        alignment["horizontal"] = str(spec["align"])
+    return alignment or None
+
+
 class _Styles:
     """The `s` index of each kind of cell in this table."""
 
@@ -75,25 +89,38 @@ class _Styles:
         self.link = book.cell_format(
             font=link_font, style=book.named_style("Hyperlink", HYPERLINK_STYLE_ID, link_font)
         )
+        self.formats: dict[int, tuple[int, dict[str, str] | None]] = {}
         self.by_column: dict[int, int] = {}
         for index, name in enumerate(table.header):
-            code = columns.get(name, {}).get("number_format") or ("0.00" if name == "Score" else "")
-            if code:
-                self.by_column[index] = book.cell_format(number_format=book.number_format(code))
+            spec = columns.get(name, {})
+            code = spec.get("number_format") or ("0.00" if name == "Score" else "")
+            number = book.number_format(code) if code else 0
+            alignment = _alignment(spec)
+            self.formats[index] = (number, alignment)
+            if number or alignment:
+                self.by_column[index] = book.cell_format(number_format=number, alignment=alignment)
         self.status_column = table.header.index("Status") if "Status" in table.header else -1
-        self.status: dict[str, str] = {}
+        self.score_column = table.header.index("Score") if "Score" in table.header else -1
+        self.coloured: dict[tuple[int, object], str] = {}
         self.book = book
 
-    def status_attribute(self, label: str) -> str:
-        """` s="N"` for a status label's coloured format, "" for a label without a colour."""
-        if label not in self.status:
-            fill = status_fill(label)
-            self.status[label] = (
-                f' s="{self.book.cell_format(fill=self.book.fill(str(fill.fgColor.rgb)[-6:]))}"'
-                if fill is not None
-                else ""
-            )
-        return self.status[label]
+    def status_attribute(self, column: int, label: object) -> str:
+        """` s="N"` for a cell of `column` in the colour of status `label` (the Status cell
+        itself, or the Score beside it), "" for a label without a colour."""
+        key = (column, label)
+        if key not in self.coloured:
+            fill = status_fill(label) if isinstance(label, str) else None
+            attribute = ""
+            if fill is not None:
+                number, alignment = self.formats.get(column, (0, None))
+                index = self.book.cell_format(
+                    number_format=number,
+                    alignment=alignment,
+                    fill=self.book.fill(str(fill.fgColor.rgb)[-6:]),
+                )
+                attribute = f' s="{index}"'
+            self.coloured[key] = attribute
+        return self.coloured[key]
 
 
 def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
@@ -112,10 +139,13 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
         f' s="{styles.by_column[c]}"' if c in styles.by_column else "" for c in range(width)
     ]
     link_style = f' s="{styles.link}"'
-    status_column = styles.status_column
+    status_column, score_column = styles.status_column, styles.score_column
+    depth_column = table.header.index("Depth") if "Depth" in table.header else -1
+    deepest = 0
     text = _text
     for r, values in enumerate(table.rows, start=2):
         number = str(r)
+        status = values[status_column] if 0 <= status_column < len(values) else None
         cells: list[str] = []
         add = cells.append
         for c, value in enumerate(values):
@@ -127,12 +157,15 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
                     continue
                 style = column_style[c]
                 if c == status_column:
-                    style = styles.status_attribute(value) or style  # type: ignore[arg-type]
+                    style = styles.status_attribute(c, value) or style
                 add(f'<c r="{letters[c]}{number}"{style} t="inlineStr"><is>{text(value)}</is></c>')  # type: ignore[arg-type]
             elif kind is int or kind is float:
                 if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
                     continue
-                add(f'<c r="{letters[c]}{number}"{column_style[c]}><v>{value!r}</v></c>')
+                style = column_style[c]
+                if c == score_column:  # the score wears its row's status colour
+                    style = styles.status_attribute(c, status) or style
+                add(f'<c r="{letters[c]}{number}"{style}><v>{value!r}</v></c>')
             elif kind is Link:
                 link: Link = value  # type: ignore[assignment]
                 links.append((f"{letters[c]}{number}", link.target))
@@ -140,32 +173,52 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
                 add(f'<c r="{letters[c]}{number}"{link_style} t="inlineStr"><is>{shown}</is></c>')
             else:
                 add(_cell(f"{letters[c]}{number}", value, column_style[c]))
-        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+        level = _outline_level(values, depth_column)
+        if level:
+            deepest = max(deepest, level)
+            rows.append(f'<row r="{number}" outlineLevel="{level}">{"".join(cells)}</row>')
+        else:
+            rows.append(f'<row r="{number}">{"".join(cells)}</row>')
     last = f"{letters[max(width, 1) - 1]}{len(table.rows) + 1}"
     hyperlinks, rels, targets = _hyperlinks(links)
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name)}" customWidth="1"/>'
         for i, name in enumerate(table.header)
     )
+    outline = f' outlineLevelRow="{deepest}"' if deepest else ""
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+        # a tree's summary row (the parent) is above its detail rows; fit to the page width
+        '<sheetPr><outlinePr summaryBelow="0"/><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{last}"/>',
         '<sheetViews><sheetView workbookViewId="0">',
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>',
         "</sheetView></sheetViews>",
-        '<sheetFormatPr defaultRowHeight="15"/>',
+        f'<sheetFormatPr defaultRowHeight="15"{outline}/>',
         f"<cols>{cols}</cols>" if cols else "",
         "<sheetData>",
         *rows,
         "</sheetData>",
         f'<autoFilter ref="A1:{last}"/>' if table.header else "",
         hyperlinks,
-        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>',
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>',
+        # landscape, one page wide and as many tall as it takes (fitToHeight 0: no limit)
+        '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
         "</worksheet>",
     ]
     return SheetXml("".join(parts).encode("utf-8"), rels, targets)
+
+
+def _outline_level(values: list[object], depth_column: int) -> int:
+    """A tree row's outline level: its depth, up to the 7 levels Excel offers."""
+    if depth_column < 0 or depth_column >= len(values):
+        return 0
+    depth = values[depth_column]
+    if type(depth) is not int or depth <= 0:
+        return 0
+    return min(depth, MAX_OUTLINE_LEVEL)
 
 
 def _width(tab: str, name: str) -> object:
