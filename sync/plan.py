@@ -39,6 +39,7 @@ __all__ = [
     "plan_hub",
     "plan_team",
     "plan_teams",
+    "row_depths",
     "score_cell",
     "table_digest",
     "warnings_text",
@@ -217,6 +218,18 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
             ]
         )
     return OutputTable(HubTab.TREE.value, columns, rows)
+
+
+def row_depths(table: OutputTable) -> list[int]:
+    """Each row's `Depth` in a tree table (0 where blank; all 0 in a table without one), for
+    grouping rows into collapsible branches."""
+    if "Depth" not in table.header:
+        return [0] * len(table.rows)
+    at = table.header.index("Depth")
+    return [
+        depth if at < len(row) and type(depth := row[at]) is int and depth > 0 else 0
+        for row in table.rows
+    ]
 
 
 def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:

@@ -26,7 +26,15 @@ from ..hub import HubTab
 from ..model import Team
 from ..snapshot import Grid, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot, WriteRefused
 from .gsheets_hub import OUTPUT_TABS, changed_cells, hub_requests, read_digest
-from .gsheets_read import HUB_FIELDS, TAB_TITLES_FIELDS, TEAM_FIELDS, Tab, find_tab, parse_tabs
+from .gsheets_read import (
+    HUB_FIELDS,
+    HUB_TABS_FIELDS,
+    TAB_TITLES_FIELDS,
+    TEAM_FIELDS,
+    Tab,
+    find_tab,
+    parse_tabs,
+)
 from .gsheets_write import check_ranges, rows_moved, team_requests
 
 __all__ = ["DEFAULT_WORKERS", "GoogleBackend"]
@@ -222,7 +230,7 @@ class GoogleBackend:
             # The batch may have run (a lost answer): look at the tabs again and send what
             # brings them to the wanted state from there.
             try:
-                answer = self.api.get_spreadsheet(self.hub_key, fields=TAB_TITLES_FIELDS)
+                answer = self.api.get_spreadsheet(self.hub_key, fields=HUB_TABS_FIELDS)
                 requests, _ = hub_requests(tables, parse_tabs(answer), self.rng)
                 self.api.batch_update(self.hub_key, requests)
             except GoogleApiError as again:

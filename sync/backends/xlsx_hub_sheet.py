@@ -23,6 +23,7 @@ from openpyxl.utils.datetime import to_excel
 
 from sheets_templates.styles import HEADER_FILL, hub_columns, status_fill
 
+from ..plan import row_depths
 from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
 
@@ -140,7 +141,7 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
     ]
     link_style = f' s="{styles.link}"'
     status_column, score_column = styles.status_column, styles.score_column
-    depth_column = table.header.index("Depth") if "Depth" in table.header else -1
+    levels = [min(depth, MAX_OUTLINE_LEVEL) for depth in row_depths(table)]
     deepest = 0
     text = _text
     for r, values in enumerate(table.rows, start=2):
@@ -173,7 +174,7 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
                 add(f'<c r="{letters[c]}{number}"{link_style} t="inlineStr"><is>{shown}</is></c>')
             else:
                 add(_cell(f"{letters[c]}{number}", value, column_style[c]))
-        level = _outline_level(values, depth_column)
+        level = levels[r - 2]
         if level:
             deepest = max(deepest, level)
             rows.append(f'<row r="{number}" outlineLevel="{level}">{"".join(cells)}</row>')
@@ -209,16 +210,6 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
         "</worksheet>",
     ]
     return SheetXml("".join(parts).encode("utf-8"), rels, targets)
-
-
-def _outline_level(values: list[object], depth_column: int) -> int:
-    """A tree row's outline level: its depth, up to the 7 levels Excel offers."""
-    if depth_column < 0 or depth_column >= len(values):
-        return 0
-    depth = values[depth_column]
-    if type(depth) is not int or depth <= 0:
-        return 0
-    return min(depth, MAX_OUTLINE_LEVEL)
 
 
 def _width(tab: str, name: str) -> object:
