@@ -1,7 +1,9 @@
-"""`/api/*`: what the add-on calls (validate one sheet, sync everything) and the tree as JSON."""
+"""`/api/*`: what the add-on calls (validate one sheet, sync everything), the tree as JSON, and
+when the last sync was (the tree page polls it to refresh itself after a sync)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -12,8 +14,16 @@ from .locks import Busy
 from .org import Unregistered
 from .payloads import sync_payload, validate_payload
 from .state import services
+from .store import Snapshot
 
-__all__ = ["MAX_SPREADSHEET_LENGTH", "blueprint", "busy_error", "json_body", "tree_response"]
+__all__ = [
+    "MAX_SPREADSHEET_LENGTH",
+    "blueprint",
+    "busy_error",
+    "json_body",
+    "synced_at",
+    "tree_response",
+]
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_SPREADSHEET_LENGTH = 2048
@@ -132,3 +142,20 @@ def tree() -> Response:
     """The combined alignment tree from the last sync's snapshot."""
     services().auth.principal(request, allow_session=True)
     return tree_response()
+
+
+def synced_at(snapshot: Snapshot | None) -> str | None:
+    """When `snapshot` was taken, as ISO 8601 UTC to the microsecond: a new sync, a new value."""
+    if snapshot is None:
+        return None
+    return dt.datetime.fromtimestamp(snapshot.taken, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+@blueprint.get("/synced")
+def synced() -> Response:
+    """When the snapshot the tree shows was taken; reads no spreadsheet, so polling is cheap."""
+    found = services()
+    found.auth.principal(request, allow_session=True)
+    response = jsonify({"synced_at": synced_at(found.organisation.store.get())})
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
