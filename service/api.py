@@ -8,13 +8,15 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from sync.state import State
+
 from .config import AuthMode
 from .errors import ApiError
 from .locks import Busy
 from .org import Unregistered
 from .payloads import sync_payload, validate_payload
 from .state import services
-from .store import Snapshot
+from .store import NO_STATE, NoState
 
 __all__ = [
     "MAX_SPREADSHEET_LENGTH",
@@ -80,6 +82,13 @@ def validate() -> Response:
     spreadsheet = _spreadsheet(_json_object())
     try:
         validated = found.organisation.validate(spreadsheet)
+    except NoState:
+        raise ApiError(
+            409,
+            "no_state",
+            f"{NO_STATE} (Sync now in the add-on's okrtree menu, or `okrtree sync`); "
+            "then validate again.",
+        ) from None
     except Unregistered:
         raise ApiError(
             403,
@@ -144,18 +153,20 @@ def tree() -> Response:
     return tree_response()
 
 
-def synced_at(snapshot: Snapshot | None) -> str | None:
-    """When `snapshot` was taken, as ISO 8601 UTC to the microsecond: a new sync, a new value."""
-    if snapshot is None:
+def synced_at(state: State | None) -> str | None:
+    """When `state`'s run finished, as ISO 8601 UTC to the microsecond: a new sync, a new
+    value, wherever it ran (the service, the nightly job, `okrtree sync`)."""
+    if state is None:
         return None
-    return dt.datetime.fromtimestamp(snapshot.taken, dt.UTC).isoformat().replace("+00:00", "Z")
+    return dt.datetime.fromtimestamp(state.taken, dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 @blueprint.get("/synced")
 def synced() -> Response:
-    """When the snapshot the tree shows was taken; reads no spreadsheet, so polling is cheap."""
+    """When the last sync finished; reads no spreadsheet (one look at the shared state), so
+    polling is cheap."""
     found = services()
     found.auth.principal(request, allow_session=True)
-    response = jsonify({"synced_at": synced_at(found.organisation.store.get())})
+    response = jsonify({"synced_at": synced_at(found.organisation.store.load())})
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -60,10 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     http_session = app.config["HTTP_SESSION"] or requests.Session()
     organisation = Organisation(
         config.source,
-        open_store(config.state_dir, config.source),
+        app.config["STATE_STORE"] or open_store(config),
         SyncLock(config.source, config.state_dir),
         config.today,
-        max_age=config.snapshot_max_age,
         backend_for=BackendFactory(app.config["CREDENTIALS"] or None, app.config["SHEETS_API"]),
     )
     install(app, Services(config, organisation, Authenticator(config, http_session), TreeCache()))

@@ -93,7 +93,7 @@ def tree() -> BaseResponse:
             err.headers,
         ) from None
     snapshot = found.organisation.snapshot()
-    page = build_page(snapshot.run, Filters.from_args(request.args))
+    page = build_page(snapshot.run(), Filters.from_args(request.args))
     html = render_template(
         "tree.html",
         page=page,

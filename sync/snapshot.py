@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .model import Team
+from .model import Team, id_key
 
 __all__ = [
     "Backend",
@@ -19,11 +19,14 @@ __all__ = [
     "CellValue",
     "Grid",
     "HubSnapshot",
+    "IncrementalBackend",
     "Link",
     "OutputTable",
     "SheetChanges",
     "TeamSnapshot",
     "WriteRefused",
+    "sheet_identity",
+    "to_read",
 ]
 
 # What a cell holds once read: formulas arrive as their cached (computed) values.
@@ -59,6 +62,13 @@ class TeamSnapshot:
     `link_template` turns a row number into a link to that row: `template.format(row=12)`.
     `unwritable` is set when the backend already knows it must not write this spreadsheet
     (open in an editor, content the writer would lose); the reason is said to the user.
+    `identity` (`sheet_identity`) is the same for two teams registered on the same sheet: the
+    later one is then skipped, unread. None when the spreadsheet could not be located.
+
+    For a later sync that reads only what changed (`IncrementalBackend`): `version` names the
+    file's content when it was read (None: read it again next time), `volatile` marks a tab whose
+    values change without the file changing (formulas such as IMPORTRANGE), and `handle` is what
+    the backend needs to write the tab without reading it again (plain JSON values).
     """
 
     team: str
@@ -68,9 +78,40 @@ class TeamSnapshot:
     error: str | None = None
     link_template: str = ""
     unwritable: str | None = None
+    identity: str | None = None
+    version: str | None = None
+    volatile: bool = False
+    handle: dict[str, str | int] = field(default_factory=dict)
 
     def link(self, row: int) -> str:
         return self.link_template.format(row=row) if self.link_template else ""
+
+
+def sheet_identity(spreadsheet: str, tab: str) -> str:
+    """One key per sheet: the spreadsheet's canonical name (a resolved path, a Google key) and
+    the tab compared ignoring case and spaces, blank meaning `OKRs`.
+
+    >>> sheet_identity("/w/a.xlsx", " okrs ") == sheet_identity("/w/a.xlsx", "OKRs")
+    True
+    """
+    return f"{spreadsheet}\n{id_key(' '.join(tab.split()) or 'OKRs')}"
+
+
+def to_read(identities: list[str | None]) -> list[int]:
+    """Indexes of the teams worth reading: all but those on a sheet an earlier team claimed
+    (the core makes those DUPLICATE_SHEET). Unknown identities are always read.
+
+    >>> to_read(["a", None, "b", "a", None])
+    [0, 1, 2, 4]
+    """
+    claimed: set[str] = set()
+    wanted = []
+    for index, identity in enumerate(identities):
+        if identity is None or identity not in claimed:
+            wanted.append(index)
+            if identity is not None:
+                claimed.add(identity)
+    return wanted
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,4 +175,20 @@ class Backend(Protocol):
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given hub output tabs; return the number of cells that changed."""
+        ...
+
+
+class IncrementalBackend(Backend, Protocol):
+    """A backend that can tell which team spreadsheets changed since an earlier read."""
+
+    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
+        """Of `previous` (snapshots kept from an earlier run, each with its `version`), those whose
+        spreadsheet is still what was read; they stand for this run's reads, and writes to them
+        are checked as if they had been read now. Called once per run, before `read_teams`."""
+        ...
+
+    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
+        """Set `version` on snapshots just read (or, with `written`, just written to and patched
+        to match): None when the backend cannot vouch that a later equal version means equal
+        content."""
         ...
