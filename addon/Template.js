@@ -270,7 +270,8 @@ const OKRTREE_TEMPLATE = {
         {
           "name": "Score",
           "width": 7,
-          "number_format": "0.00"
+          "number_format": "0.00",
+          "align": "center"
         },
         {
           "name": "Status",
@@ -278,7 +279,8 @@ const OKRTREE_TEMPLATE = {
         },
         {
           "name": "Warnings",
-          "width": 9
+          "width": 9,
+          "align": "center"
         },
         {
           "name": "First warning",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -36,6 +37,9 @@ HYPERLINK_TYPE = f"{REL_NS}/hyperlink"
 DEFAULT_WIDTH = 14
 HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
 MAX_OUTLINE_LEVEL = 7
+LINE_HEIGHT = 15  # points, the default row height
+CHARACTERS_PER_WIDTH = 1.2  # text characters per unit of column width (digit widths)
+MAX_LINES = 27  # 409 points, the tallest row Excel allows
 
 
 @dataclass(slots=True)
@@ -140,6 +144,11 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
         f' s="{styles.by_column[c]}"' if c in styles.by_column else "" for c in range(width)
     ]
     link_style = f' s="{styles.link}"'
+    wrapped = [
+        (c, _width(table.name, name))
+        for c, name in enumerate(table.header)
+        if hub_columns(table.name).get(name, {}).get("wrap")
+    ]
     status_column, score_column = styles.status_column, styles.score_column
     levels = [min(depth, MAX_OUTLINE_LEVEL) for depth in row_depths(table)]
     deepest = 0
@@ -175,15 +184,18 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
             else:
                 add(_cell(f"{letters[c]}{number}", value, column_style[c]))
         level = levels[r - 2]
+        attributes = ""
         if level:
             deepest = max(deepest, level)
-            rows.append(f'<row r="{number}" outlineLevel="{level}">{"".join(cells)}</row>')
-        else:
-            rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+            attributes = f' outlineLevel="{level}"'
+        lines = _lines(values, wrapped) if wrapped else 1
+        if lines > 1:
+            attributes += f' ht="{lines * LINE_HEIGHT}" customHeight="1"'
+        rows.append(f'<row r="{number}"{attributes}>{"".join(cells)}</row>')
     last = f"{letters[max(width, 1) - 1]}{len(table.rows) + 1}"
     hyperlinks, rels, targets = _hyperlinks(links)
     cols = "".join(
-        f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name)}" customWidth="1"/>'
+        f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name):g}" customWidth="1"/>'
         for i, name in enumerate(table.header)
     )
     outline = f' outlineLevelRow="{deepest}"' if deepest else ""
@@ -212,8 +224,21 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
     return SheetXml("".join(parts).encode("utf-8"), rels, targets)
 
 
-def _width(tab: str, name: str) -> object:
-    return hub_columns(tab).get(name, {}).get("width") or DEFAULT_WIDTH
+def _lines(values: Sequence[object], wrapped: list[tuple[int, float]]) -> int:
+    """How many lines the row's wrapped text takes, roughly: a row height written down, as
+    LibreOffice keeps the default height of a row whose text wraps unless told."""
+    most = 1
+    for column, width in wrapped:
+        text = values[column] if column < len(values) else None
+        if isinstance(text, str) and text:
+            per_line = max(width * CHARACTERS_PER_WIDTH, 1.0)
+            lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+            most = max(most, lines)
+    return min(most, MAX_LINES)
+
+
+def _width(tab: str, name: str) -> float:
+    return float(hub_columns(tab).get(name, {}).get("width") or DEFAULT_WIDTH)
 
 
 def _cell(ref: str, value: object, s: str) -> str:

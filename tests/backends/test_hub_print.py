@@ -153,3 +153,20 @@ def _pdf(workbook: Path, out: Path) -> Path:
         timeout=180,
     )
     return out / f"{workbook.stem}.pdf"
+
+
+def test_rows_whose_text_wraps_are_tall_enough_to_show_it(synced: Path) -> None:
+    """LibreOffice keeps a row's default height unless told, so wrapped text would spill."""
+    ws = load_workbook(synced / "hub.xlsx")["Findings"]
+    message = _column(ws, "Message")
+    width = ws.column_dimensions[ws.cell(1, message).column_letter].width
+    tall = 0
+    for r in range(2, ws.max_row + 1):
+        text = ws.cell(r, message).value or ""
+        height = ws.row_dimensions[r].height
+        if len(text) > width * 1.2:  # certainly more than one line
+            assert height is not None and height >= 30, (r, text)
+            tall += 1
+        elif len(text) < width * 0.8:
+            assert height is None, (r, text)
+    assert tall > 3
