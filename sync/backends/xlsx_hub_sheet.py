@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
@@ -38,7 +39,7 @@ DEFAULT_WIDTH = 14
 HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
 MAX_OUTLINE_LEVEL = 7
 LINE_HEIGHT = 15  # points, the default row height
-CHARACTERS_PER_WIDTH = 1.2  # text characters per unit of column width (digit widths)
+CHARACTERS_PER_WIDTH = 1.05  # text characters per unit of column width, on the safe side
 MAX_LINES = 27  # 409 points, the tallest row Excel allows
 
 
@@ -231,8 +232,10 @@ def _lines(values: Sequence[object], wrapped: list[tuple[int, float]]) -> int:
     for column, width in wrapped:
         text = values[column] if column < len(values) else None
         if isinstance(text, str) and text:
-            per_line = max(width * CHARACTERS_PER_WIDTH, 1.0)
-            lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+            per_line = max(int(width * CHARACTERS_PER_WIDTH), 1)
+            if len(text) <= per_line and "\n" not in text:
+                continue
+            lines = sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
             most = max(most, lines)
     return min(most, MAX_LINES)
 
