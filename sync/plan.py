@@ -35,11 +35,12 @@ from .tree import UNREACHABLE_LABEL
 from .values import SERIAL_EPOCH, BadValue, cell_text, parse_date
 
 __all__ = [
+    "MAX_OUTLINE_LEVEL",
     "TREE_INDENT",
+    "outline_levels",
     "plan_hub",
     "plan_team",
     "plan_teams",
-    "row_depths",
     "score_cell",
     "table_digest",
     "warnings_text",
@@ -47,6 +48,8 @@ __all__ = [
 
 TREE_INDENT = "    "  # the Tree column shows depth as leading spaces, the same in every backend
 TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result"}
+
+MAX_OUTLINE_LEVEL = 7  # row grouping levels Excel offers (kept the same on Google)
 
 
 def score_cell(score: float | None) -> float | None:
@@ -220,14 +223,16 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
     return OutputTable(HubTab.TREE.value, columns, rows)
 
 
-def row_depths(table: OutputTable) -> list[int]:
-    """Each row's `Depth` in a tree table (0 where blank; all 0 in a table without one), for
-    grouping rows into collapsible branches."""
+def outline_levels(table: OutputTable) -> list[int]:
+    """Each row's outline level in a tree table: its `Depth`, at most `MAX_OUTLINE_LEVEL` (0
+    where blank; all 0 in a table without one), for grouping rows into collapsible branches."""
     if "Depth" not in table.header:
         return [0] * len(table.rows)
     at = table.header.index("Depth")
     return [
-        depth if at < len(row) and type(depth := row[at]) is int and depth > 0 else 0
+        min(depth, MAX_OUTLINE_LEVEL)
+        if at < len(row) and type(depth := row[at]) is int and depth > 0
+        else 0
         for row in table.rows
     ]
 

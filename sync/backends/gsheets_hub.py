@@ -28,7 +28,7 @@ from sheets_templates import template
 from sheets_templates.styles import HEADER_FILL, hub_columns
 
 from ..google.cells import extended_value, hyperlink_formula, rgb, serial, width_requests
-from ..plan import row_depths, table_digest
+from ..plan import outline_levels, table_digest
 from ..snapshot import CellValue, Link, OutputTable
 from ..values import cell_text
 from .gsheets_read import Tab
@@ -218,7 +218,7 @@ def row_groups(table: OutputTable) -> list[tuple[int, int]]:
     >>> row_groups(table)
     [(2, 4), (3, 4)]
     """
-    depths = row_depths(table)
+    depths = outline_levels(table)
     groups = []
     for depth in range(1, max(depths, default=0) + 1):
         start = None

@@ -25,11 +25,11 @@ from openpyxl.utils.datetime import to_excel
 
 from sheets_templates.styles import HEADER_FILL, hub_columns, status_fill
 
-from ..plan import row_depths
+from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
 
-__all__ = ["HYPERLINK_TYPE", "MAX_OUTLINE_LEVEL", "SheetXml", "sheet_xml"]
+__all__ = ["HYPERLINK_TYPE", "SheetXml", "sheet_xml"]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -37,7 +37,6 @@ PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HYPERLINK_TYPE = f"{REL_NS}/hyperlink"
 DEFAULT_WIDTH = 14
 HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
-MAX_OUTLINE_LEVEL = 7
 LINE_HEIGHT = 15  # points, the default row height
 CHARACTERS_PER_WIDTH = 1.05  # text characters per unit of column width, on the safe side
 MAX_LINES = 27  # 409 points, the tallest row Excel allows
@@ -151,7 +150,7 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
         if hub_columns(table.name).get(name, {}).get("wrap")
     ]
     status_column, score_column = styles.status_column, styles.score_column
-    levels = [min(depth, MAX_OUTLINE_LEVEL) for depth in row_depths(table)]
+    levels = outline_levels(table)
     deepest = 0
     text = _text
     for r, values in enumerate(table.rows, start=2):

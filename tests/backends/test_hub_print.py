@@ -15,8 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_templates.builder import create_workspace
 from sheets_templates.styles import status_fill
-from sync.backends.xlsx_hub_sheet import MAX_OUTLINE_LEVEL
 from sync.cli import cli
+from sync.plan import MAX_OUTLINE_LEVEL
 
 AS_OF = "2026-11-21"
 

@@ -88,6 +88,7 @@ def test_tree_rows_are_grouped_by_depth_and_regrouped_on_the_next_write(
         ([0, 1, 1, 0, 1], [(2, 4), (5, 6)]),
         ([0, 1, 2, 2, 1, 0], [(2, 6), (3, 5)]),
         ([0, 1, 2, 3, 0, 1, 2], [(2, 5), (6, 8), (3, 5), (7, 8), (4, 5)]),
+        ([0, 9], [(2, 3)] * 7),  # no deeper than the 7 levels Excel offers
     ],
 )
 def test_row_groups_are_runs_at_each_depth(depths: list[int], groups: list[tuple]) -> None:
