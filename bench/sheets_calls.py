@@ -5,9 +5,11 @@
 
 Both run against the fake Sheets API in process (`sync.emulator`), which counts requests by
 kind. okrtree: one read per spreadsheet, one ID check and one write per changed spreadsheet,
-the hub in one write. The common recipe, per team: `open_by_key` -> `worksheet()` ->
-`get_all_records()` -> `update_cell()` per changed cell (the same cells okrtree writes), and
-each hub output tab that changes looked up, cleared and rewritten. Then what the shared state
+the hub in one write; a rollover adds per team one tab list, one ID check and one write. The
+common recipe, per team: `open_by_key` -> `worksheet()` -> `get_all_records()` ->
+`update_cell()` per changed cell (the same cells okrtree writes), and each hub output tab that
+changes looked up, cleared and rewritten; its rollover renames each tab, duplicates it back,
+rewrites its rows, and sets the three Settings cells one by one. Then what the shared state
 (`sync.state`) saves: a validate click on a cold service instance (the state loaded from the
 store, then the hub's Teams and Settings tabs and the one sheet), and a nightly re-sync when a
 share of the team sheets was edited (the hub, one Drive listing per 1,000 spreadsheets, and only
@@ -34,11 +36,15 @@ import gspread  # noqa: E402
 
 from sheets_templates.builder import team_column_names  # noqa: E402
 from sync.backends.gsheets import GoogleBackend  # noqa: E402
+from sync.backends.gsheets_roller import GoogleRoller  # noqa: E402
 from sync.emulator import Emulator, make_client  # noqa: E402
 from sync.engine import run  # noqa: E402
 from sync.google.api import SheetsApi  # noqa: E402
 from sync.google.ratelimit import DEFAULT_PER_MINUTE, Quotas  # noqa: E402
+from sync.model import Status  # noqa: E402
 from sync.plan import plan_hub, plan_teams  # noqa: E402
+from sync.rollover import NewCycle, plan_tab, rolled_grid  # noqa: E402
+from sync.rollover_run import rollover  # noqa: E402
 from sync.snapshot import Link  # noqa: E402
 from sync.state import DirectoryStore, state_of  # noqa: E402
 
@@ -92,6 +98,10 @@ def counts(emulator: Emulator) -> tuple[int, int]:
     return stats["reads"], stats["writes"]
 
 
+NEXT = NewCycle("2027-Q1", dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+PHASES = ("validate", "sync", "re-sync", "rollover")
+
+
 def okrtree_calls(teams: int) -> dict[str, tuple[int, int]]:
     emulator = Emulator()
     emulator.sleep = lambda seconds: None
@@ -100,7 +110,32 @@ def okrtree_calls(teams: int) -> dict[str, tuple[int, int]]:
     for phase, write in (("validate", False), ("sync", True), ("re-sync", True)):
         run(backend(emulator, hub), AS_OF, write=write)
         out[phase] = counts(emulator)
+    google = backend(emulator, hub)
+    rollover(google, GoogleRoller(google), NEXT, AS_OF)
+    out["rollover"] = counts(emulator)
     return out
+
+
+def recipe_rollover(emulator: Emulator, hub: str) -> tuple[int, int]:
+    """The rollover by hand with gspread: the same final sync, then per team rename the tab,
+    duplicate it back, rewrite its rows; then the hub's three Settings cells."""
+    planned = run(backend(emulator, hub), AS_OF, write=True, snapshot=True)
+    gc = make_client(emulator)
+    done = {(i.team, i.row) for i in planned.computed.result.items if i.status is Status.DONE}
+    for snapshot in planned.snapshots:
+        key = snapshot.source.split("/d/")[1].split("/")[0]
+        worksheet = gc.open_by_key(key).worksheet(snapshot.tab)
+        grid = worksheet.get_all_values()
+        plan = plan_tab(grid, {row for team, row in done if team == snapshot.team})  # type: ignore[arg-type]
+        assert plan is not None
+        worksheet.update_title(f"{snapshot.tab} 2026-Q4")
+        fresh = worksheet.duplicate(insert_sheet_index=0, new_sheet_name=snapshot.tab)
+        rows = rolled_grid(grid, plan)[plan.header_row :]  # type: ignore[arg-type]
+        fresh.update([["" if v is None else v for v in r] for r in rows], f"A{plan.header_row + 1}")
+    settings = gc.open_by_key(hub).worksheet("Settings")
+    for row, value in ((1, NEXT.name), (2, NEXT.start.isoformat()), (3, NEXT.end.isoformat())):
+        settings.update_cell(row, 2, value)
+    return counts(emulator)
 
 
 def _cell(value: Any) -> Any:
@@ -145,6 +180,8 @@ def recipe_calls(teams: int) -> dict[str, tuple[int, int]]:
                 tab.clear()
                 tab.update(rows, "A1", value_input_option="USER_ENTERED")
         out[phase] = counts(emulator)
+        if phase == "re-sync":
+            out["rollover"] = recipe_rollover(emulator, hub)
         if write and phase == "sync":
             # the recipe rewrites the hub tabs on every run; keep okrtree's state for re-sync
             run(backend(emulator, hub), AS_OF, write=True)
@@ -293,7 +330,7 @@ def main() -> None:
     print(f"{'sheets':>7}  {'phase':<9} {'okrtree':>13}  {'gspread recipe':>15}  ratio")
     for size in args.sizes:
         ours, theirs = okrtree_calls(size), recipe_calls(size)
-        for phase in ("validate", "sync", "re-sync"):
+        for phase in PHASES:
             (r1, w1), (r2, w2) = ours[phase], theirs[phase]
             ratio = (r2 + w2) / max(1, r1 + w1)
             print(f"{size:>7}  {phase:<9} {r1:>6} / {w1:<5} {r2:>7} / {w2:<6} {ratio:5.1f}x")

@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sync.model import STATUS_LABELS, Status
 from sync.plan import TYPE_LABELS
 
-from . import api, login, openapi, tasks, views
+from . import api, cycle, login, openapi, tasks, views
 from .auth import Authenticator
 from .backends import BackendFactory
 from .config import DEFAULTS, AuthMode, load_config, secret_key
@@ -72,7 +72,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         status_labels={s.value: STATUS_LABELS[s] for s in Status},
         search_text=search_text,
     )
-    for blueprint in (api.blueprint, tasks.blueprint, views.blueprint, openapi.blueprint):
+    for blueprint in (
+        api.blueprint,
+        tasks.blueprint,
+        views.blueprint,
+        openapi.blueprint,
+        cycle.blueprint,
+    ):
         app.register_blueprint(blueprint)
     if config.web_login:
         app.register_blueprint(login.blueprint)

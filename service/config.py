@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "HTTP_SESSION": None,  # a requests.Session for Google's certificates and token endpoints
     "CREDENTIALS": None,  # Google hubs: a service-account key file (else the environment's)
     "SHEETS_API": None,  # Google hubs: a ready `sync.google.api.SheetsApi` (tests, emulator)
+    "DIGEST_WEBHOOK": None,  # a Google Chat or Slack incoming webhook for the weekly digest
+    "DIGEST_WEBHOOK_KIND": None,  # google_chat or slack, for an address that says neither
+    "DIGEST_SESSION": None,  # a requests.Session for the webhook post (tests)
 }
 
 

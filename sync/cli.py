@@ -49,7 +49,7 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
 
 
-as_of_option = click.option(
+as_of_option: Callable[[FC], FC] = click.option(
     "--as-of",
     "as_of",
     callback=_as_of,
@@ -445,7 +445,8 @@ def main() -> None:
 
 
 # These build on this module, so they come last.
+from .cli_cycle import digest, rollover_command  # noqa: E402
 from .cli_teams import add_team, share  # noqa: E402
 
-for command in (add_team, share):
+for command in (add_team, share, rollover_command, digest):
     cli.add_command(command)

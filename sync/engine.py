@@ -197,6 +197,9 @@ def run_team(
         raise SourceError(f"team '{team_name}' is not in the hub's Teams tab")
     earlier = {s.team: s for s in previous.snapshots}
     fresh = backend.read_teams([team])[0]
+    before = earlier.get(team.name)
+    if before is not None and before.identity:  # compared with identities of the same read
+        fresh.identity = before.identity
     snapshots = [
         fresh if t.name == team.name else earlier.get(t.name) or _unread(t) for t in table.teams
     ]

@@ -85,7 +85,7 @@ def test_cron_runs_the_nightly_task_on_the_worker() -> None:
 
 def test_long_syncs_are_dispatched_to_the_worker() -> None:
     rules = {rule["url"]: rule["service"] for rule in load("dispatch.yaml")["dispatch"]}
-    assert rules == {"*/api/sync": "worker", "*/tasks/*": "worker"}
+    assert rules == {"*/api/sync": "worker", "*/api/rollover": "worker", "*/tasks/*": "worker"}
 
 
 def test_main_exposes_the_app() -> None:
