@@ -244,15 +244,16 @@ const OKRTREE_TEMPLATE = {
       "columns": [
         {
           "name": "Tree",
-          "width": 60
+          "width": 56
         },
         {
           "name": "Depth",
-          "width": 7
+          "width": 7,
+          "align": "center"
         },
         {
           "name": "ID",
-          "width": 12
+          "width": 11
         },
         {
           "name": "Type",
@@ -260,28 +261,35 @@ const OKRTREE_TEMPLATE = {
         },
         {
           "name": "Team",
-          "width": 20
+          "width": 18
         },
         {
           "name": "Owner",
-          "width": 22
+          "width": 32
         },
         {
           "name": "Score",
-          "width": 8,
-          "number_format": "0.00"
+          "width": 7,
+          "number_format": "0.00",
+          "align": "center"
         },
         {
           "name": "Status",
-          "width": 11
-        },
-        {
-          "name": "Warnings",
           "width": 10
         },
         {
+          "name": "Warnings",
+          "width": 9,
+          "align": "center"
+        },
+        {
+          "name": "First warning",
+          "width": 48,
+          "wrap": true
+        },
+        {
           "name": "Link",
-          "width": 24
+          "width": 13
         }
       ]
     },
@@ -305,15 +313,16 @@ const OKRTREE_TEMPLATE = {
         },
         {
           "name": "Owner",
-          "width": 28
+          "width": 32
         },
         {
           "name": "Message",
-          "width": 90
+          "width": 80,
+          "wrap": true
         },
         {
           "name": "Link",
-          "width": 24
+          "width": 13
         }
       ]
     },

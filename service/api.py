@@ -1,10 +1,14 @@
-"""`/api/*`: what the add-on calls (validate one sheet, sync everything) and the tree as JSON."""
+"""`/api/*`: what the add-on calls (validate one sheet, sync everything), the tree as JSON, and
+when the last sync was (the tree page polls it to refresh itself after a sync)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
+
+from sync.state import State
 
 from .config import AuthMode
 from .errors import ApiError
@@ -14,7 +18,14 @@ from .payloads import sync_payload, validate_payload
 from .state import services
 from .store import NO_STATE, NoState
 
-__all__ = ["MAX_SPREADSHEET_LENGTH", "blueprint", "busy_error", "json_body", "tree_response"]
+__all__ = [
+    "MAX_SPREADSHEET_LENGTH",
+    "blueprint",
+    "busy_error",
+    "json_body",
+    "synced_at",
+    "tree_response",
+]
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 MAX_SPREADSHEET_LENGTH = 2048
@@ -140,3 +151,22 @@ def tree() -> Response:
     """The combined alignment tree from the last sync's snapshot."""
     services().auth.principal(request, allow_session=True)
     return tree_response()
+
+
+def synced_at(state: State | None) -> str | None:
+    """When `state`'s run finished, as ISO 8601 UTC to the microsecond: a new sync, a new
+    value, wherever it ran (the service, the nightly job, `okrtree sync`)."""
+    if state is None:
+        return None
+    return dt.datetime.fromtimestamp(state.taken, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+@blueprint.get("/synced")
+def synced() -> Response:
+    """When the last sync finished; reads no spreadsheet (one look at the shared state), so
+    polling is cheap."""
+    found = services()
+    found.auth.principal(request, allow_session=True)
+    response = jsonify({"synced_at": synced_at(found.organisation.store.load())})
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -4,6 +4,9 @@ Library errors are translated here, at the edge: `SourceError` (the hub or works
 used) is 503, because the service is fine but cannot do its job until the source is fixed;
 `ConfigError` and anything unexpected are 500 with a generic message, the details going to the
 log only, so no traceback or internal path reaches a caller.
+
+Pages for people (the `views` blueprint: `/tree`) answer the same failures as a short HTML page
+that says what to do (how to get a link, how to sign in); the API keeps its JSON.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from sync.errors import ConfigError, SourceError
@@ -34,9 +37,41 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+_JSON = frozenset({"views.healthz"})  # for machines, though among the pages
+_HEADINGS = {
+    401: "This page needs a link or a sign-in",
+    403: "Not allowed",
+    404: "Nothing here",
+    503: "The organisation cannot be read",
+}
+
+
 def error_response(status: int, code: str, message: str) -> Response:
+    """The error as JSON, or as a page when a person's page (`/tree`) asked."""
+    if has_request_context() and request.blueprint == "views" and request.endpoint not in _JSON:
+        return _page(status, code, message)
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
+    return response
+
+
+def _page(status: int, code: str, message: str) -> Response:
+    from .state import services  # state builds on this module
+
+    try:
+        auth_mode = services().config.auth_mode.value
+    except KeyError:  # the failure came before the app's services were installed
+        auth_mode = ""
+    html = render_template(
+        "error.html",
+        status=status,
+        code=code,
+        message=message,
+        heading=_HEADINGS.get(status, "Something went wrong"),
+        auth_mode=auth_mode,
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -176,7 +176,11 @@ SCHEMAS: dict[str, Any] = {
             "warnings": _COUNT,
             "parent": _nullable("string"),
             "row": _nullable("integer", minimum=1),
-            "link": _nullable("string", description="the item's row in its spreadsheet (Google)"),
+            "link": _nullable(
+                "string",
+                description="the item's row in its spreadsheet (Google), or its workbook's "
+                "file:// address (a local workspace)",
+            ),
         }
     ),
     "TreeResponse": _object(
@@ -189,11 +193,20 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Health": _object({"status": {"const": "ok"}}),
     "LinkResponse": _object({"url": {"type": "string", "format": "uri"}}, closed=True),
+    "SyncedResponse": _object(
+        {"synced_at": _nullable("string", description="ISO 8601 UTC; null before any sync")},
+        closed=True,
+    ),
 }
 
 
 def _json(schema: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _page(description: str) -> dict[str, Any]:
+    """An error answered to a person's page as HTML (the API answers JSON)."""
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
@@ -344,8 +357,19 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
                 responses={
                     "200": tree_page,
                     "302": {"description": "to sign in, or to drop the token from the URL"},
-                    **_errors(401, 503),
+                    "401": _page("no link or sign-in yet: the page says how to get one"),
+                    "503": _page("the organisation cannot be read right now"),
+                    "default": _page("any other failure, as a page that says what to do"),
                 },
+            )
+        },
+        "/api/synced": {
+            "get": _operation(
+                "When the last sync was",
+                "The time the tree's snapshot was taken; reads no spreadsheet. The tree page "
+                "polls it and reloads itself when it changes.",
+                security=reader,
+                responses={"200": _json("SyncedResponse", "the time"), **_errors(401)},
             )
         },
         "/tasks/nightly": {"get": nightly, "post": {**nightly, "operationId": "nightlyPost"}},

@@ -7,12 +7,13 @@ speak one language; findings add `row` so the add-on can select the row a findin
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sync.engine import Run
 from sync.model import Finding, Item, Result, Severity, Team
 from sync.report import result_json
-from sync.snapshot import TeamSnapshot
 from sync.tree import UNREACHABLE_LABEL
 
 __all__ = [
@@ -110,16 +111,30 @@ MARKER_ROW: dict[str, Any] = {
 }
 
 
-def _links(outcome: Run) -> dict[str, TeamSnapshot]:
-    """Teams whose rows have web addresses (Google); a local file path is no use to a browser."""
-    return {s.team: s for s in outcome.snapshots if s.link_template.startswith("https://")}
+def _links(outcome: Run) -> dict[str, Callable[[int], str]]:
+    """Each team's way from a row number to a link a browser can follow: the row itself on
+    Google; on a local workspace the workbook's `file://` address (no program opens a row of
+    a workbook from a link)."""
+    links: dict[str, Callable[[int], str]] = {}
+    for sheet in outcome.snapshots:
+        if sheet.link_template.startswith("https://"):
+            links[sheet.team] = sheet.link
+        elif sheet.link_template and "://" not in sheet.link_template:
+            file = sheet.link(1).split("#", 1)[0]
+            links[sheet.team] = _always((Path(outcome.hub.source) / file).absolute().as_uri())
+    return links
+
+
+def _always(address: str) -> Callable[[int], str]:
+    """The same link whatever the row."""
+    return lambda _row: address
 
 
 def tree_payload(outcome: Run) -> dict[str, Any]:
     """The combined alignment tree, depth-first as in the hub's `Alignment Tree` tab.
 
     Items on alignment cycles follow a marker row of type `marker` at depth 0. `link` opens the
-    item's row in its spreadsheet where that is a web page (Google), else null.
+    item's row in its spreadsheet on Google, or is the workbook's `file://` address locally.
     """
     computed = outcome.computed
     result = computed.result
@@ -132,8 +147,8 @@ def tree_payload(outcome: Run) -> dict[str, Any]:
         if item is None:
             rows.append(MARKER_ROW)
             continue
-        sheet = links.get(item.team)
-        link = sheet.link(item.row) if sheet else None
+        to_link = links.get(item.team)
+        link = to_link(item.row) if to_link else None
         rows.append(_item_row(item, entry.depth, ids, counts[(item.team, item.row)], link))
     return {
         "as_of": result.as_of.isoformat(),

@@ -1,4 +1,8 @@
-"""Pages for people: the alignment tree (`/tree`), and `/healthz` for load balancers."""
+"""Pages for people: the alignment tree (`/tree`), and `/healthz` for load balancers.
+
+The tree page refreshes itself after a sync: `static/refresh.js` polls `/api/synced` every
+`POLL_SECONDS` and reloads when the snapshot changed. Failures answer as a page that says what
+to do (`errors`), not as the API's JSON."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from sheets_templates import template
 from sync.model import STATUS_LABELS, Status
 
+from .api import synced_at
 from .auth import LOCAL_USER
 from .config import AuthMode
 from .errors import ApiError
@@ -17,10 +22,11 @@ from .links import NEW_LINK, Redeemed
 from .state import services
 from .treeview import Filters, build_page
 
-__all__ = ["SESSION_LIFETIME", "blueprint", "status_colours"]
+__all__ = ["POLL_SECONDS", "SESSION_LIFETIME", "blueprint", "status_colours"]
 
 blueprint = Blueprint("views", __name__)
 SESSION_LIFETIME = 12 * 3600.0  # seconds a browser stays signed in
+POLL_SECONDS = 30  # how often the tree page asks whether a sync happened since it was drawn
 
 
 def status_colours() -> dict[str, str]:
@@ -86,10 +92,13 @@ def tree() -> BaseResponse:
             "(OKRTREE_WEB_CLIENT_ID); ask your okrtree administrator, or use the add-on.",
             err.headers,
         ) from None
-    page = build_page(found.organisation.snapshot().run(), Filters.from_args(request.args))
+    snapshot = found.organisation.snapshot()
+    page = build_page(snapshot.run(), Filters.from_args(request.args))
     html = render_template(
         "tree.html",
         page=page,
+        synced_at=synced_at(snapshot),
+        poll_seconds=POLL_SECONDS,
         status_colours=status_colours(),
         signed_in="" if principal.email == LOCAL_USER else principal.email,
         can_sign_out=found.config.web_login and principal.via == "session",

@@ -22,7 +22,6 @@ __all__ = [
     "OUTPUT_HEADER_FILL",
     "OUTPUT_NOTE",
     "WRAPPED",
-    "band_colours",
     "hub_columns",
     "set_print_layout",
     "solid_fill",
@@ -48,17 +47,6 @@ def status_fill(label: str) -> PatternFill | None:
     """The fill for a written status label (`On track`, ...), None for an unknown label."""
     colour = template()["status_colours"].get(label)
     return solid_fill(colour) if colour else None
-
-
-def band_colours() -> list[tuple[float, str]]:
-    """Score bands, highest first: (lower bound, colour), the last one starting at 0."""
-    bands = template()["score_bands"]
-    colours = template()["status_colours"]
-    return [
-        (float(bands["green_from"]), colours["On track"]),
-        (float(bands["yellow_from"]), colours["At risk"]),
-        (0.0, colours["Off track"]),
-    ]
 
 
 @cache

@@ -7,6 +7,7 @@ stderr, nothing written).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -148,7 +149,23 @@ def _finish(outcome: Run, as_json: bool, *, verbose: bool, wrote: bool) -> None:
 
 
 class OkrGroup(click.Group):
-    """Turns every error that stops a run into one stderr line and exit status 2."""
+    """Turns every error that stops a run into one stderr line and exit status 2.
+
+    Commands of the service are imported only when asked for (`LAZY_COMMANDS`), so `validate`,
+    `sync` and `tree` never import the service and run without Flask installed."""
+
+    LAZY_COMMANDS = {"serve": "service.cli"}  # command name -> module defining it by that name
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self.LAZY_COMMANDS.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        command = getattr(importlib.import_module(module), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -432,10 +449,8 @@ def main() -> None:
 
 
 # These build on this module, so they come last.
-from service.cli import serve  # noqa: E402
-
 from .cli_cycle import digest, rollover_command  # noqa: E402
 from .cli_teams import add_team, share  # noqa: E402
 
-for command in (add_team, share, serve, rollover_command, digest):
+for command in (add_team, share, rollover_command, digest):
     cli.add_command(command)

@@ -35,7 +35,9 @@ from .tree import UNREACHABLE_LABEL
 from .values import SERIAL_EPOCH, BadValue, cell_text, parse_date
 
 __all__ = [
+    "MAX_OUTLINE_LEVEL",
     "TREE_INDENT",
+    "outline_levels",
     "plan_hub",
     "plan_team",
     "plan_teams",
@@ -46,6 +48,8 @@ __all__ = [
 
 TREE_INDENT = "    "  # the Tree column shows depth as leading spaces, the same in every backend
 TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result"}
+
+MAX_OUTLINE_LEVEL = 7  # row grouping levels Excel offers (kept the same on Google)
 
 
 def score_cell(score: float | None) -> float | None:
@@ -205,16 +209,20 @@ def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
 
 
 def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
-    counts: dict[tuple[str | None, int | None], int] = defaultdict(int)
+    """The `Alignment Tree` tab: `Warnings` counts an item's findings (SPEC §5) and `First
+    warning` shows the first of them as the item's own `Warnings` cell begins."""
+    on_row: dict[tuple[str | None, int | None], list[Finding]] = defaultdict(list)
     for finding in computed.result.findings:
         if finding.row is not None:
-            counts[(finding.team, finding.row)] += 1
+            on_row[(finding.team, finding.row)].append(finding)
+    columns = _columns(HubTab.TREE)
     rows: list[list[CellValue | Link]] = []
     for entry in computed.tree:
         item = entry.item
         if item is None:
-            rows.append([UNREACHABLE_LABEL, None, None, None, None, None, None, None, None, None])
+            rows.append([UNREACHABLE_LABEL, *[None] * (len(columns) - 1)])
             continue
+        findings = on_row.get((item.team, item.row), [])
         rows.append(
             [
                 TREE_INDENT * entry.depth + (item.title or item.id),
@@ -225,11 +233,26 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
                 item.owner or None,
                 score_cell(item.score),
                 STATUS_LABELS[item.status],
-                counts[(item.team, item.row)],
+                len(findings),
+                warnings_text(findings[:1]),
                 _link(snapshots.get(item.team), item.row),
             ]
         )
-    return OutputTable(HubTab.TREE.value, _columns(HubTab.TREE), rows)
+    return OutputTable(HubTab.TREE.value, columns, rows)
+
+
+def outline_levels(table: OutputTable) -> list[int]:
+    """Each row's outline level in a tree table: its `Depth`, at most `MAX_OUTLINE_LEVEL` (0
+    where blank; all 0 in a table without one), for grouping rows into collapsible branches."""
+    if "Depth" not in table.header:
+        return [0] * len(table.rows)
+    at = table.header.index("Depth")
+    return [
+        min(depth, MAX_OUTLINE_LEVEL)
+        if at < len(row) and type(depth := row[at]) is int and depth > 0
+        else 0
+        for row in table.rows
+    ]
 
 
 def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:

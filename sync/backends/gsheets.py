@@ -40,6 +40,7 @@ from .gsheets_hub import INPUT_TABS, OUTPUT_TABS, changed_cells, hub_requests, r
 from .gsheets_read import (
     HUB_FIELDS,
     HUB_INPUT_FIELDS,
+    HUB_TABS_FIELDS,
     TAB_TITLES_FIELDS,
     TEAM_FIELDS,
     Tab,
@@ -306,7 +307,7 @@ class GoogleBackend:
             # The batch may have run (a lost answer): look at the tabs again and send what
             # brings them to the wanted state from there.
             try:
-                answer = self.api.get_spreadsheet(self.hub_key, fields=TAB_TITLES_FIELDS)
+                answer = self.api.get_spreadsheet(self.hub_key, fields=HUB_TABS_FIELDS)
                 requests, _ = hub_requests(tables, parse_tabs(answer), self.rng)
                 self.api.batch_update(self.hub_key, requests)
             except GoogleApiError as again:

@@ -2,9 +2,13 @@
 
 All output tabs that changed are written in one `batchUpdate`: a missing tab is added with an
 id chosen here (so later requests in the same batch can address it), an existing one is
-resized and cleared; then header, values and formats go in as one `updateCells` per tab (bold
-frozen header, 0.00 scores coloured by Google's grade bands, coloured statuses, dates as dates),
-`HYPERLINK` formulas open each item's source row, and a basic filter is set.
+resized and cleared (its row groups removed); then header, values and formats go in as one
+`updateCells` per tab (bold frozen header, 0.00 scores in their row's status colour, coloured
+statuses, dates as dates, wrapped and centred columns as template.json says), `HYPERLINK`
+formulas open each item's source row, a basic filter is set, and a tree's rows are grouped by
+depth (`addDimensionGroup`, one group per run of rows at least that deep) so a reader can
+collapse branches. Print layout is not in the Sheets API: Google's print dialog chooses
+orientation and scale, and repeats the frozen header row on each page.
 
 Before that, the planner must know whether a tab already shows the wanted table. Comparing
 values alone would miss a link whose target changed, so the read tab is turned back into a
@@ -21,10 +25,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from sheets_templates import template
-from sheets_templates.styles import HEADER_FILL, band_colours, hub_columns
+from sheets_templates.styles import HEADER_FILL, hub_columns
 
 from ..google.cells import extended_value, hyperlink_formula, rgb, serial, width_requests
-from ..plan import table_digest
+from ..plan import outline_levels, table_digest
 from ..snapshot import CellValue, Link, OutputTable
 from ..values import cell_text
 from .gsheets_read import Tab
@@ -36,6 +40,7 @@ __all__ = [
     "changed_cells",
     "hub_requests",
     "read_digest",
+    "row_groups",
 ]
 
 INPUT_TABS = ("Teams", "Settings")
@@ -131,14 +136,27 @@ def _status_colours() -> dict[str, str]:
     return dict(template()["status_colours"])
 
 
-def _band(score: float) -> str:
-    for lower, colour in band_colours():
-        if score >= lower:
-            return colour
-    return band_colours()[-1][1]
+def _alignments(table: OutputTable) -> dict[str, dict[str, str]]:
+    """Each column's wrapping and horizontal alignment from template.json, by name."""
+    out: dict[str, dict[str, str]] = {}
+    for name, col in hub_columns(table.name).items():
+        fmt = {}
+        if col.get("wrap"):
+            fmt["wrapStrategy"] = "WRAP"
+        if col.get("align"):
+            fmt["horizontalAlignment"] = str(col["align"]).upper()
+        if fmt:
+            out[name] = fmt
+    return out
 
 
-def _cell(value: CellValue | Link, column: str, formats: dict[str, dict[str, str]]) -> dict:
+def _cell(
+    value: CellValue | Link,
+    column: str,
+    formats: dict[str, dict[str, str]],
+    alignments: dict[str, dict[str, str]],
+    status: object,
+) -> dict:
     data: dict[str, Any] = {}
     fmt: dict[str, Any] = {}
     if isinstance(value, Link):
@@ -147,13 +165,16 @@ def _cell(value: CellValue | Link, column: str, formats: dict[str, dict[str, str
         entered = extended_value(value)
         if entered is not None:
             data["userEnteredValue"] = entered
+            fmt |= alignments.get(column, {})
         number = entered.get("numberValue") if entered else None
         if column in formats and (number is not None or isinstance(value, dt.date)):
             fmt["numberFormat"] = formats[column]
+        colours = _status_colours()
         if column == "Score" and isinstance(number, int | float) and not isinstance(number, bool):
-            fmt["backgroundColor"] = rgb(_band(float(number)))
-        if column == "Status" and isinstance(value, str) and value in _status_colours():
-            fmt["backgroundColor"] = rgb(_status_colours()[value])
+            if isinstance(status, str) and status in colours:  # the row's status colour
+                fmt["backgroundColor"] = rgb(colours[status])
+        if column == "Status" and isinstance(value, str) and value in colours:
+            fmt["backgroundColor"] = rgb(colours[value])
     if fmt:
         data["userEnteredFormat"] = fmt
     return data
@@ -167,6 +188,7 @@ def _rows(table: OutputTable) -> list[dict[str, Any]]:
         if col.get("number_format") in _FORMATS
     }
     formats.setdefault("Score", _FORMATS["0.00"])
+    alignments = _alignments(table)
     header = {"textFormat": {"bold": True}, "backgroundColor": rgb(_HEADER_COLOUR)}
     rows = [
         {
@@ -177,12 +199,48 @@ def _rows(table: OutputTable) -> list[dict[str, Any]]:
         }
     ]
     names = list(table.header)
+    at_status = names.index("Status") if "Status" in names else -1
     for values in table.rows:
+        status = values[at_status] if 0 <= at_status < len(values) else None
         cells = [
-            _cell(v, names[i] if i < len(names) else "", formats) for i, v in enumerate(values)
+            _cell(v, names[i] if i < len(names) else "", formats, alignments, status)
+            for i, v in enumerate(values)
         ]
         rows.append({"values": cells})
     return rows
+
+
+def row_groups(table: OutputTable) -> list[tuple[int, int]]:
+    """A tree's row groups as 0-based [start, end) sheet rows: for each depth d >= 1, every
+    run of rows at depth d or deeper, so each branch collapses under the row above it.
+
+    >>> table = OutputTable("Alignment Tree", ["Tree", "Depth"], [["a", 0], ["b", 1], ["c", 2]])
+    >>> row_groups(table)
+    [(2, 4), (3, 4)]
+    """
+    depths = outline_levels(table)
+    groups = []
+    for depth in range(1, max(depths, default=0) + 1):
+        start = None
+        for index, value in enumerate([*depths, 0]):
+            if value >= depth and start is None:
+                start = index
+            elif value < depth and start is not None:
+                groups.append((start + 1, index + 1))  # + 1: the header row
+                start = None
+    return groups
+
+
+def _group_requests(kind: str, sheet_id: int, spans: list[tuple[int, int]]) -> list[dict]:
+    """`addDimensionGroup` or `deleteDimensionGroup` requests over row spans."""
+    return [
+        {kind: {"range": {"sheetId": sheet_id, "dimension": "ROWS"} | _span(start, end)}}
+        for start, end in spans
+    ]
+
+
+def _span(start: int, end: int) -> dict[str, int]:
+    return {"startIndex": start, "endIndex": end}
 
 
 def _new_index(order: list[str], name: str) -> int:
@@ -227,6 +285,8 @@ def hub_requests(
             adds = True
         else:
             sheet_id = tab.sheet_id
+            # each deletion lowers every row in its range by one level: all gone at the end
+            requests.extend(_group_requests("deleteDimensionGroup", sheet_id, tab.row_groups))
             requests.append(
                 {
                     "updateSheetProperties": {
@@ -257,4 +317,5 @@ def hub_requests(
         grid = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": rows}
         grid |= {"startColumnIndex": 0, "endColumnIndex": columns}
         requests.append({"setBasicFilter": {"filter": {"range": grid}}})
+        requests.extend(_group_requests("addDimensionGroup", sheet_id, row_groups(table)))
     return requests, adds

@@ -18,6 +18,7 @@ from ..snapshot import CellValue, Grid
 
 __all__ = [
     "HUB_FIELDS",
+    "HUB_TABS_FIELDS",
     "HUB_INPUT_FIELDS",
     "TAB_TITLES_FIELDS",
     "TEAM_FIELDS",
@@ -32,16 +33,18 @@ _PROPERTIES = "properties(sheetId,title,index,gridProperties(rowCount,columnCoun
 TEAM_FIELDS = (
     f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,userEnteredValue(formulaValue)))))"
 )
-# The hub: every tab's values, and the targets of the output tabs' links.
-HUB_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,hyperlink))))"
+_ROW_GROUPS = "rowGroups(range(startIndex,endIndex))"
+# The hub: every tab's values, the targets of the output tabs' links, and their row groups.
+HUB_FIELDS = f"sheets({_PROPERTIES},{_ROW_GROUPS},data(rowData(values(effectiveValue,hyperlink))))"
 HUB_INPUT_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue))))"
 TAB_TITLES_FIELDS = f"sheets({_PROPERTIES})"
+HUB_TABS_FIELDS = f"sheets({_PROPERTIES},{_ROW_GROUPS})"
 
 
 @dataclass(slots=True)
 class Tab:
-    """One tab as read: id, title, grid size, values, and link targets by (row, column),
-    1-based."""
+    """One tab as read: id, title, grid size, values, link targets by (row, column), 1-based,
+    and its row groups as 0-based [start, end) ranges (one per group, any depth)."""
 
     sheet_id: int
     title: str
@@ -50,6 +53,7 @@ class Tab:
     columns: int
     grid: Grid = field(default_factory=list)
     links: dict[tuple[int, int], str] = field(default_factory=dict)
+    row_groups: list[tuple[int, int]] = field(default_factory=list)
     formulas: bool = False  # some cell holds a formula (when the read asked for them)
 
 
@@ -94,6 +98,10 @@ def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
                 columns=int(size.get("columnCount", 0)),
                 grid=grid,
                 links=links,
+                row_groups=[
+                    (int(g["range"].get("startIndex", 0)), int(g["range"]["endIndex"]))
+                    for g in sheet.get("rowGroups") or []
+                ],
                 formulas=formulas,
             )
         )

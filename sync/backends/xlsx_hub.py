@@ -4,7 +4,8 @@ Each output tab is written as a whole new sheet part (see `xlsx_hub_sheet`); a t
 there yet is added after the input tabs, in the order above. `Teams`, `Settings`, every other tab
 and every other part of hub.xlsx (charts, pictures, a person's own tabs) keep their bytes. What
 else changes: `xl/styles.xml` (the formats the tabs use, added once), `xl/workbook.xml` (a new
-tab's entry, and full calculation on load), its relationships and `[Content_Types].xml` for a
+tab's entry, each output tab's print titles so its header row repeats on every printed page,
+and full calculation on load), its relationships and `[Content_Types].xml` for a
 new tab, and the calculation chain is dropped when a replaced tab held formulas.
 """
 
@@ -93,6 +94,7 @@ class _HubPackage:
         workbook = self.archive.read(self.workbook)
         if new:
             workbook = self._add_tabs(workbook, new)
+        workbook = _print_titles(workbook, self.workbook, [t.name for t in tables if t.header])
         self.replaced[self.workbook] = full_calc_on_load(workbook) or workbook
         if formulas_dropped:
             self.removed |= drop_calc_chain(self.archive, self.workbook, self.replaced)
@@ -167,6 +169,47 @@ def _insert_tab(
             value = view.get(attribute)
             if value is not None and value.isdigit() and int(value) >= index:
                 view.set(attribute, str(int(value) + 1))
+
+
+_PRINT_TITLES = "_xlnm.Print_Titles"
+_BEFORE_DEFINED_NAMES = ("sheets", "functionGroups", "externalReferences")
+
+
+def _print_titles(workbook: bytes, part: str, tabs: list[str]) -> bytes:
+    """Workbook XML in which each of `tabs` repeats its header row on every printed page (a
+    tab's `_xlnm.Print_Titles` name); the bytes unchanged when every tab has it already."""
+    root = parse_part(workbook, part)
+    ns = etree.QName(root).namespace or ""
+    sheets = root.find(f"{{{ns}}}sheets")
+    if sheets is None:
+        return workbook
+    index = {sheet.get("name"): i for i, sheet in enumerate(sheets)}
+    names = root.find(f"{{{ns}}}definedNames")
+    changed = False
+    for tab in tabs:
+        if tab not in index:
+            continue
+        wanted = "'" + tab.replace("'", "''") + "'!$1:$1"
+        if names is None:
+            names = etree.Element(f"{{{ns}}}definedNames")
+            last = [c for c in root if etree.QName(c).localname in _BEFORE_DEFINED_NAMES][-1]
+            last.addnext(names)
+        found = next(
+            (
+                n
+                for n in names
+                if n.get("name") == _PRINT_TITLES and n.get("localSheetId") == str(index[tab])
+            ),
+            None,
+        )
+        if found is None:
+            found = etree.SubElement(
+                names, f"{{{ns}}}definedName", name=_PRINT_TITLES, localSheetId=str(index[tab])
+            )
+        if found.text != wanted:
+            found.text = wanted
+            changed = True
+    return serialize(root) if changed else workbook
 
 
 def _new_tab_index(names: list[str], name: str) -> int:

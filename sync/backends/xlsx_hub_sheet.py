@@ -1,9 +1,12 @@
 """One hub output tab as worksheet XML, written directly (a 100,000-row tree in about a second).
 
 The look is the one okrtree has always given these tabs: a bold, filled, frozen header with a
-filter, column widths from the template, `0.00` scores, `yyyy-mm-dd` dates, coloured statuses,
-and `Link` cells that open the source row (relationship targets for other files, a `location`
-for places in the hub itself).
+filter, column widths, wrapping and alignment from the template, `0.00` scores, `yyyy-mm-dd`
+dates, statuses coloured (and each score in its row's status colour), and `Link` cells that open
+the source row (relationship targets for other files, a `location` for places in the hub
+itself). For print: landscape, one page wide, and a tree's rows grouped by depth (outline
+levels, summary row above) so a reader can collapse branches; the header row repeats on each
+page through the workbook's print titles (`xlsx_hub`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -20,6 +25,7 @@ from openpyxl.utils.datetime import to_excel
 
 from sheets_templates.styles import HEADER_FILL, hub_columns, status_fill
 
+from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
 
@@ -31,6 +37,9 @@ PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HYPERLINK_TYPE = f"{REL_NS}/hyperlink"
 DEFAULT_WIDTH = 14
 HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
+LINE_HEIGHT = 15  # points, the default row height
+CHARACTERS_PER_WIDTH = 1.05  # text characters per unit of column width, on the safe side
+MAX_LINES = 27  # 409 points, the tallest row Excel allows
 
 
 @dataclass(slots=True)
@@ -64,6 +73,16 @@ def _split_link(target: str) -> tuple[str | None, str | None]:
     return file or None, location
 
 
+def _alignment(spec: dict[str, object]) -> dict[str, str] | None:
+    """A column's `<alignment>` attributes from template.json (`wrap`, `align`)."""
+    alignment = {}
+    if spec.get("wrap"):
+        alignment["wrapText"] = "1"
+    if spec.get("align"):
+        alignment["horizontal"] = str(spec["align"])
+    return alignment or None
+
+
 class _Styles:
     """The `s` index of each kind of cell in this table."""
 
@@ -75,25 +94,38 @@ class _Styles:
         self.link = book.cell_format(
             font=link_font, style=book.named_style("Hyperlink", HYPERLINK_STYLE_ID, link_font)
         )
+        self.formats: dict[int, tuple[int, dict[str, str] | None]] = {}
         self.by_column: dict[int, int] = {}
         for index, name in enumerate(table.header):
-            code = columns.get(name, {}).get("number_format") or ("0.00" if name == "Score" else "")
-            if code:
-                self.by_column[index] = book.cell_format(number_format=book.number_format(code))
+            spec = columns.get(name, {})
+            code = spec.get("number_format") or ("0.00" if name == "Score" else "")
+            number = book.number_format(code) if code else 0
+            alignment = _alignment(spec)
+            self.formats[index] = (number, alignment)
+            if number or alignment:
+                self.by_column[index] = book.cell_format(number_format=number, alignment=alignment)
         self.status_column = table.header.index("Status") if "Status" in table.header else -1
-        self.status: dict[str, str] = {}
+        self.score_column = table.header.index("Score") if "Score" in table.header else -1
+        self.coloured: dict[tuple[int, object], str] = {}
         self.book = book
 
-    def status_attribute(self, label: str) -> str:
-        """` s="N"` for a status label's coloured format, "" for a label without a colour."""
-        if label not in self.status:
-            fill = status_fill(label)
-            self.status[label] = (
-                f' s="{self.book.cell_format(fill=self.book.fill(str(fill.fgColor.rgb)[-6:]))}"'
-                if fill is not None
-                else ""
-            )
-        return self.status[label]
+    def status_attribute(self, column: int, label: object) -> str:
+        """` s="N"` for a cell of `column` in the colour of status `label` (the Status cell
+        itself, or the Score beside it), "" for a label without a colour."""
+        key = (column, label)
+        if key not in self.coloured:
+            fill = status_fill(label) if isinstance(label, str) else None
+            attribute = ""
+            if fill is not None:
+                number, alignment = self.formats.get(column, (0, None))
+                index = self.book.cell_format(
+                    number_format=number,
+                    alignment=alignment,
+                    fill=self.book.fill(str(fill.fgColor.rgb)[-6:]),
+                )
+                attribute = f' s="{index}"'
+            self.coloured[key] = attribute
+        return self.coloured[key]
 
 
 def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
@@ -112,10 +144,18 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
         f' s="{styles.by_column[c]}"' if c in styles.by_column else "" for c in range(width)
     ]
     link_style = f' s="{styles.link}"'
-    status_column = styles.status_column
+    wrapped = [
+        (c, _width(table.name, name))
+        for c, name in enumerate(table.header)
+        if hub_columns(table.name).get(name, {}).get("wrap")
+    ]
+    status_column, score_column = styles.status_column, styles.score_column
+    levels = outline_levels(table)
+    deepest = 0
     text = _text
     for r, values in enumerate(table.rows, start=2):
         number = str(r)
+        status = values[status_column] if 0 <= status_column < len(values) else None
         cells: list[str] = []
         add = cells.append
         for c, value in enumerate(values):
@@ -127,12 +167,15 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
                     continue
                 style = column_style[c]
                 if c == status_column:
-                    style = styles.status_attribute(value) or style  # type: ignore[arg-type]
+                    style = styles.status_attribute(c, value) or style
                 add(f'<c r="{letters[c]}{number}"{style} t="inlineStr"><is>{text(value)}</is></c>')  # type: ignore[arg-type]
             elif kind is int or kind is float:
                 if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
                     continue
-                add(f'<c r="{letters[c]}{number}"{column_style[c]}><v>{value!r}</v></c>')
+                style = column_style[c]
+                if c == score_column:  # the score wears its row's status colour
+                    style = styles.status_attribute(c, status) or style
+                add(f'<c r="{letters[c]}{number}"{style}><v>{value!r}</v></c>')
             elif kind is Link:
                 link: Link = value  # type: ignore[assignment]
                 links.append((f"{letters[c]}{number}", link.target))
@@ -140,36 +183,64 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
                 add(f'<c r="{letters[c]}{number}"{link_style} t="inlineStr"><is>{shown}</is></c>')
             else:
                 add(_cell(f"{letters[c]}{number}", value, column_style[c]))
-        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+        level = levels[r - 2]
+        attributes = ""
+        if level:
+            deepest = max(deepest, level)
+            attributes = f' outlineLevel="{level}"'
+        lines = _lines(values, wrapped) if wrapped else 1
+        if lines > 1:
+            attributes += f' ht="{lines * LINE_HEIGHT}" customHeight="1"'
+        rows.append(f'<row r="{number}"{attributes}>{"".join(cells)}</row>')
     last = f"{letters[max(width, 1) - 1]}{len(table.rows) + 1}"
     hyperlinks, rels, targets = _hyperlinks(links)
     cols = "".join(
-        f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name)}" customWidth="1"/>'
+        f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name):g}" customWidth="1"/>'
         for i, name in enumerate(table.header)
     )
+    outline = f' outlineLevelRow="{deepest}"' if deepest else ""
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+        # a tree's summary row (the parent) is above its detail rows; fit to the page width
+        '<sheetPr><outlinePr summaryBelow="0"/><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{last}"/>',
         '<sheetViews><sheetView workbookViewId="0">',
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>',
         "</sheetView></sheetViews>",
-        '<sheetFormatPr defaultRowHeight="15"/>',
+        f'<sheetFormatPr defaultRowHeight="15"{outline}/>',
         f"<cols>{cols}</cols>" if cols else "",
         "<sheetData>",
         *rows,
         "</sheetData>",
         f'<autoFilter ref="A1:{last}"/>' if table.header else "",
         hyperlinks,
-        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>',
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>',
+        # landscape, one page wide and as many tall as it takes (fitToHeight 0: no limit)
+        '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
         "</worksheet>",
     ]
     return SheetXml("".join(parts).encode("utf-8"), rels, targets)
 
 
-def _width(tab: str, name: str) -> object:
-    return hub_columns(tab).get(name, {}).get("width") or DEFAULT_WIDTH
+def _lines(values: Sequence[object], wrapped: list[tuple[int, float]]) -> int:
+    """How many lines the row's wrapped text takes, roughly: a row height written down, as
+    LibreOffice keeps the default height of a row whose text wraps unless told."""
+    most = 1
+    for column, width in wrapped:
+        text = values[column] if column < len(values) else None
+        if isinstance(text, str) and text:
+            per_line = max(int(width * CHARACTERS_PER_WIDTH), 1)
+            if len(text) <= per_line and "\n" not in text:
+                continue
+            lines = sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
+            most = max(most, lines)
+    return min(most, MAX_LINES)
+
+
+def _width(tab: str, name: str) -> float:
+    return float(hub_columns(tab).get(name, {}).get("width") or DEFAULT_WIDTH)
 
 
 def _cell(ref: str, value: object, s: str) -> str:

@@ -126,8 +126,16 @@ class StyleSheet:
         return index
 
     def cell_format(
-        self, *, number_format: int = 0, font: int = 0, fill: int = 0, style: int = 0
+        self,
+        *,
+        number_format: int = 0,
+        font: int = 0,
+        fill: int = 0,
+        style: int = 0,
+        alignment: dict[str, str] | None = None,
     ) -> int:
+        """The index of a cell format; `alignment` holds `<alignment>` attributes such as
+        `{"wrapText": "1"}` or `{"horizontal": "center"}`."""
         xf = etree.Element(
             self._q("xf"),
             numFmtId=str(number_format),
@@ -140,9 +148,12 @@ class StyleSheet:
             ("applyNumberFormat", number_format),
             ("applyFont", font),
             ("applyFill", fill),
+            ("applyAlignment", alignment),
         ):
             if used:
                 xf.set(flag, "1")
+        if alignment:
+            etree.SubElement(xf, self._q("alignment"), **alignment)
         return self._index_of(self._list("cellXfs"), xf, "xf")
 
     def to_bytes(self) -> bytes:

@@ -223,6 +223,35 @@ def copy_sheet_to(
     return copied.properties()
 
 
+def _row_group_range(spreadsheet: Spreadsheet, req: dict[str, Any]) -> tuple[Sheet, int, int]:
+    sheet, axis, start, end = _dimension(spreadsheet, req.get("range", {}))
+    if axis != "ROWS":
+        raise bad_request("The emulator groups rows only.")
+    if end is None or not 0 <= start < end <= sheet.rows:
+        raise bad_request("range out of bounds")
+    return sheet, start, end
+
+
+def _add_dimension_group(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
+    sheet, start, end = _row_group_range(spreadsheet, req)
+    for row in range(start, end):
+        sheet.row_depths[row] = sheet.row_depths.get(row, 0) + 1
+    return {"addDimensionGroup": {"dimensionGroups": sheet.row_groups()}}
+
+
+def _delete_dimension_group(
+    _: Store, spreadsheet: Spreadsheet, req: dict[str, Any]
+) -> dict[str, Any]:
+    sheet, start, end = _row_group_range(spreadsheet, req)
+    if not any(sheet.row_depths.get(row, 0) for row in range(start, end)):
+        raise bad_request("No grouping to remove.")
+    for row in range(start, end):
+        if sheet.row_depths.get(row, 0):
+            sheet.row_depths[row] -= 1
+    sheet.row_depths = {row: depth for row, depth in sheet.row_depths.items() if depth}
+    return {"deleteDimensionGroup": {"dimensionGroups": sheet.row_groups()}}
+
+
 SHEET_REQUESTS: dict[str, Handler] = {
     "addSheet": _add_sheet,
     "deleteSheet": _delete_sheet,
@@ -234,6 +263,8 @@ SHEET_REQUESTS: dict[str, Handler] = {
     "deleteDimension": _delete_dimension,
     "moveDimension": _move_dimension,
     "updateDimensionProperties": _update_dimension_properties,
+    "addDimensionGroup": _add_dimension_group,
+    "deleteDimensionGroup": _delete_dimension_group,
     "autoResizeDimensions": _no_op,
 }
 

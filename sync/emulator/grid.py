@@ -83,7 +83,7 @@ def _shift_anchors(sheet: Sheet, axis: str, start: int, delta: int) -> None:
     sheet.developer_metadata = kept_metadata
 
 
-def _shift_meta(meta: dict[int, dict[str, Any]], start: int, delta: int) -> dict[int, Any]:
+def _shift_meta(meta: dict[int, Any], start: int, delta: int) -> dict[int, Any]:
     out: dict[int, Any] = {}
     for i, value in meta.items():
         if i < start:
@@ -131,6 +131,7 @@ def insert_dimension(
         if start < sheet.frozen_rows:
             sheet.frozen_rows += count
         sheet.row_meta = _shift_meta(sheet.row_meta, start, count)
+        sheet.row_depths = _shift_meta(sheet.row_depths, start, count)
     else:
         sheet.cols += count
         if start < sheet.frozen_cols:
@@ -165,6 +166,7 @@ def delete_dimension(sheet: Sheet, axis: str, start: int, end: int) -> None:
         sheet.rows -= count
         sheet.frozen_rows = min(sheet.frozen_rows, sheet.rows - 1)
         sheet.row_meta = _shift_meta(sheet.row_meta, start, -count)
+        sheet.row_depths = _shift_meta(sheet.row_depths, start, -count)
     else:
         sheet.cols -= count
         sheet.frozen_cols = min(sheet.frozen_cols, sheet.cols - 1)
@@ -192,6 +194,7 @@ def move_dimension(sheet: Sheet, axis: str, start: int, end: int, destination: i
     if axis == "ROWS":
         sheet.cells = {(position[r], c): cell for (r, c), cell in sheet.cells.items()}
         sheet.row_meta = {position[i]: meta for i, meta in sheet.row_meta.items()}
+        sheet.row_depths = {position[i]: depth for i, depth in sheet.row_depths.items()}
     else:
         sheet.cells = {(r, position[c]): cell for (r, c), cell in sheet.cells.items()}
         sheet.col_meta = {position[i]: meta for i, meta in sheet.col_meta.items()}

@@ -130,6 +130,7 @@ class Sheet:
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
     merges: list[dict[str, Any]] = field(default_factory=list)
     basic_filter: dict[str, Any] | None = None
+    row_depths: dict[int, int] = field(default_factory=dict)  # how many row groups hold a row
 
     def properties(self) -> dict[str, Any]:
         """``SheetProperties`` as the API prints them (zero counts omitted)."""
@@ -163,10 +164,29 @@ class Sheet:
             out["protectedRanges"] = [dict(p) for p in self.protected_ranges]
         if self.basic_filter:
             out["basicFilter"] = dict(self.basic_filter)
+        if any(self.row_depths.values()):
+            out["rowGroups"] = self.row_groups()
         on_sheet = [d for d in self.developer_metadata if d["location"]["locationType"] == "SHEET"]
         if on_sheet:
             out["developerMetadata"] = [dict(d) for d in on_sheet]
         return out
+
+    def row_groups(self) -> list[dict[str, Any]]:
+        """``DimensionGroup``s as Google lists them: for each depth, every run of rows held
+        by at least that many groups (adding and deleting groups only moves these counts)."""
+        groups = []
+        for depth in range(1, max(self.row_depths.values(), default=0) + 1):
+            start = None
+            for row in range(self.rows + 1):
+                inside = self.row_depths.get(row, 0) >= depth and row < self.rows
+                if inside and start is None:
+                    start = row
+                elif not inside and start is not None:
+                    span = {"sheetId": self.sheet_id, "dimension": "ROWS"}
+                    span |= {"startIndex": start, "endIndex": row}
+                    groups.append({"range": span, "depth": depth, "collapsed": False})
+                    start = None
+        return groups
 
     def label(self, cells: str) -> str:
         """``Title!cells`` as Google names a range in its messages."""

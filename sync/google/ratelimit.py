@@ -6,8 +6,9 @@ of them is a full window old: over any sliding window at most `limit` requests l
 included. A small margin absorbs the difference between when a request leaves here and when
 Google counts it. Clock and sleep are injectable so tests run instantly.
 
->>> clock = FakeClock()
->>> limiter = RateLimiter(2, clock=clock, sleep=clock.sleep, margin=0)
+>>> now = [0.0]
+>>> def sleep(seconds): now[0] += seconds
+>>> limiter = RateLimiter(2, clock=lambda: now[0], sleep=sleep, margin=0)
 >>> [limiter.acquire() for _ in range(3)]
 [0.0, 0.0, 60.0]
 """
@@ -28,7 +29,6 @@ __all__ = [
     "READS_ENV",
     "SETTING_KEYS",
     "WRITES_ENV",
-    "FakeClock",
     "Quotas",
     "RateLimiter",
     "per_minute",
@@ -89,24 +89,6 @@ class RateLimiter:
                 pause = max(self.span - (now - self.sent[0]), _SLACK)
                 self.sleep(pause)
                 waited += pause
-
-
-class FakeClock:
-    """A clock that only moves when slept on: for tests and doctests, thread-safe."""
-
-    def __init__(self, start: float = 0.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += max(0.0, seconds)
 
 
 def _whole(value: object, where: str) -> int:

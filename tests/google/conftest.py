@@ -22,8 +22,9 @@ from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator, make_client, seed_workspace
 from sync.engine import Run, run
 from sync.google.api import SheetsApi
-from sync.google.ratelimit import FakeClock, Quotas
+from sync.google.ratelimit import Quotas
 from sync.google.retry import RetryPolicy
+from tests.clock import FakeClock
 
 AS_OF = dt.date(2026, 11, 21)
 CYCLE = {

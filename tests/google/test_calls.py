@@ -99,14 +99,18 @@ def test_an_edited_link_target_is_noticed(
     hub = org(2)
     sync(backend(hub))
     written = backend(hub).read_hub().digests["Alignment Tree"]
+    link = emulator.values(hub, "Alignment Tree")[0].index("Link")
     emulator.edit_values(
-        hub, "Alignment Tree", "J2", [['=HYPERLINK("https://elsewhere.example","Open row 2")']]
+        hub,
+        "Alignment Tree",
+        f"{'ABCDEFGHIJKLMNOP'[link]}2",
+        [['=HYPERLINK("https://elsewhere.example","Open row 2")']],
     )
     assert backend(hub).read_hub().digests["Alignment Tree"] != written
     emulator.reset_stats()
     sync(backend(hub))
     assert kinds(emulator).get("spreadsheets.batchUpdate") == 1
-    cell = emulator.sheet(hub, "Alignment Tree").cells[(1, 9)]
+    cell = emulator.sheet(hub, "Alignment Tree").cells[(1, link)]
     assert "docs.google.com" in cell["userEnteredValue"]["formulaValue"]
 
 

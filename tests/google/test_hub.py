@@ -1,5 +1,6 @@
-"""The hub's output tabs in Google: frozen bold header, Google-grade colours, 0.00 scores,
-indented tree, HYPERLINKs that open the source row, History kept by date."""
+"""The hub's output tabs in Google: frozen bold header, scores in their row's status colour,
+0.00 scores, indented tree grouped by depth, wrapped text, HYPERLINKs that open the source row,
+History kept by date."""
 
 from __future__ import annotations
 
@@ -46,14 +47,73 @@ def test_output_tabs_come_after_the_input_tabs_with_a_frozen_filtered_header(
         assert header["textFormat"]["bold"] is True and header["backgroundColor"]
 
 
-@pytest.mark.parametrize(
-    ("score", "band"),
-    [(0.9, "On track"), (0.7, "On track"), (0.69, "At risk"), (0.4, "At risk"), (0.1, "Off track")],
-)
-def test_score_bands_are_googles_grades(score: float, band: str) -> None:
-    from sync.backends.gsheets_hub import _band
+def test_each_score_wears_its_rows_status_colour(emulator: Emulator, synced: str) -> None:
+    rows = emulator.values(synced, "Alignment Tree", render="UNFORMATTED_VALUE")
+    at = {name: rows[0].index(name) + 1 for name in rows[0]}
+    checked = 0
+    for r, row in enumerate(rows[1:], start=2):
+        if len(row) < at["Status"] or not isinstance(row[at["Score"] - 1], int | float):
+            continue
+        score = fmt(emulator, synced, "Alignment Tree", r, at["Score"])
+        wanted = template()["status_colours"][row[at["Status"] - 1]]
+        assert score["backgroundColor"] == colour(wanted), (r, row)
+        checked += 1
+    assert checked > 10
 
-    assert _band(score) == template()["status_colours"][band]
+
+def test_tree_rows_are_grouped_by_depth_and_regrouped_on_the_next_write(
+    emulator: Emulator, synced: str, backend: Callable[[str], GoogleBackend]
+) -> None:
+    rows = emulator.values(synced, "Alignment Tree", render="UNFORMATTED_VALUE")
+    depth = rows[0].index("Depth")
+    depths = [row[depth] if len(row) > depth and row[depth] != "" else 0 for row in rows[1:]]
+    sheet = emulator.sheet(synced, "Alignment Tree")
+    assert max(sheet.row_depths.values()) == max(depths) >= 3
+    for index, value in enumerate(depths, start=1):  # sheet row index 1 is the first item
+        assert sheet.row_depths.get(index, 0) == value, (index, rows[index])
+    before = sheet.row_groups()
+    read = backend(synced)
+    read.read_hub()
+    tree = next(t for t in read._hub_tabs if t.title == "Alignment Tree")
+    assert tree.row_groups == [(g["range"]["startIndex"], g["range"]["endIndex"]) for g in before]
+    run(backend(synced), dt.date(2026, 12, 20), write=True)  # other statuses: a new tree
+    assert emulator.values(synced, "Alignment Tree", render="UNFORMATTED_VALUE") != rows
+    assert emulator.sheet(synced, "Alignment Tree").row_groups() == before  # not stacked up
+
+
+@pytest.mark.parametrize(
+    ("depths", "groups"),
+    [
+        ([0, 0], []),
+        ([0, 1, 1, 0, 1], [(2, 4), (5, 6)]),
+        ([0, 1, 2, 2, 1, 0], [(2, 6), (3, 5)]),
+        ([0, 1, 2, 3, 0, 1, 2], [(2, 5), (6, 8), (3, 5), (7, 8), (4, 5)]),
+        ([0, 9], [(2, 3)] * 7),  # no deeper than the 7 levels Excel offers
+    ],
+)
+def test_row_groups_are_runs_at_each_depth(depths: list[int], groups: list[tuple]) -> None:
+    from sync.backends.gsheets_hub import row_groups
+    from sync.snapshot import OutputTable
+
+    table = OutputTable("Alignment Tree", ["Tree", "Depth"], [["t", d] for d in depths])
+    assert row_groups(table) == groups
+
+
+def test_wrapped_and_centred_columns_follow_the_template(emulator: Emulator, synced: str) -> None:
+    rows = emulator.values(synced, "Alignment Tree", render="UNFORMATTED_VALUE")
+    at = {name: rows[0].index(name) + 1 for name in rows[0]}
+    r = next(
+        r
+        for r, row in enumerate(rows[1:], start=2)
+        if len(row) >= at["First warning"] and row[at["First warning"] - 1]
+    )
+    assert fmt(emulator, synced, "Alignment Tree", r, at["First warning"])["wrapStrategy"] == "WRAP"
+    assert (
+        fmt(emulator, synced, "Alignment Tree", r, at["Depth"])["horizontalAlignment"] == "CENTER"
+    )
+    findings = emulator.values(synced, "Findings", render="UNFORMATTED_VALUE")
+    message = findings[0].index("Message") + 1
+    assert fmt(emulator, synced, "Findings", 2, message)["wrapStrategy"] == "WRAP"
 
 
 def test_scores_statuses_tree_and_links(emulator: Emulator, synced: str) -> None:
@@ -65,7 +125,7 @@ def test_scores_statuses_tree_and_links(emulator: Emulator, synced: str) -> None
     assert row[at["Tree"] - 1].startswith("    Grow annual") and row[at["Depth"] - 1] == 1
     score = fmt(emulator, synced, "Alignment Tree", r, at["Score"])
     assert score["numberFormat"] == {"type": "NUMBER", "pattern": "0.00"}
-    assert score["backgroundColor"] == colour(template()["status_colours"]["At risk"])  # 0.60
+    assert score["backgroundColor"] == colour(template()["status_colours"]["On track"])  # 0.60
     status = fmt(emulator, synced, "Alignment Tree", r, at["Status"])
     assert status["backgroundColor"] == colour(template()["status_colours"]["On track"])
     formula = emulator.sheet(synced, "Alignment Tree").cells[(r - 1, at["Link"] - 1)]

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator
 from sync.errors import ConfigError
-from sync.google.ratelimit import FakeClock, Quotas, RateLimiter, per_minute, settings_quotas
+from sync.google.ratelimit import Quotas, RateLimiter, per_minute, settings_quotas
+from tests.clock import FakeClock
 
 from .conftest import fast_org, sync
 

@@ -13,9 +13,10 @@ import requests
 from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator, make_client
 from sync.google.api import GoogleApiError, SheetsApi
-from sync.google.ratelimit import FakeClock, Quotas
+from sync.google.ratelimit import Quotas
 from sync.google.retry import RetryPolicy
 from sync.model import Code
+from tests.clock import FakeClock
 
 from .conftest import ACCOUNT, RecordingHTTPClient, kinds, sync, team_keys
 

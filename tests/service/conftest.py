@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -250,3 +251,12 @@ def script_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base["HTTP_X_OKRTREE"] = "1"
     return client
+
+
+def page_error(response: Any) -> tuple[int, str]:
+    """A person's page that failed: (status, code) from the HTML page the service answers."""
+    assert response.mimetype == "text/html", response.data[:200]
+    found = re.search(r'<p class="code">Error (\d+) · <code>([^<]+)</code>', response.text)
+    assert found is not None, response.text
+    assert int(found[1]) == response.status_code
+    return response.status_code, found[2]

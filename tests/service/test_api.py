@@ -276,7 +276,7 @@ def test_the_lock_holds_across_processes(make_app: AppFactory, tmp_path: Path) -
 # -- tree -------------------------------------------------------------------------------------
 
 
-def test_tree_json_lists_every_item_depth_first(api: FlaskClient) -> None:
+def test_tree_json_lists_every_item_depth_first(api: FlaskClient, workspace: Path) -> None:
     response = api.get("/api/tree", headers=AUTH)
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.json
@@ -288,7 +288,14 @@ def test_tree_json_lists_every_item_depth_first(api: FlaskClient) -> None:
         "id", "title", "type", "team", "owner", "depth", "score",
         "status", "warnings", "parent", "row", "link",
     }  # fmt: skip
-    assert {r["link"] for r in rows} == {None}  # a local workbook has no web address
+    # a local workbook's rows link to the workbook's file (a browser cannot open a row in it)
+    teams = load_workbook(workspace / "hub.xlsx", read_only=True)["Teams"]
+    files = {
+        t: (workspace / f).absolute().as_uri()
+        for t, _, _, f, *_ in teams.iter_rows(2, values_only=True)
+    }
+    assert all(r["link"] == files[r["team"]] for r in rows)
+    assert len({r["link"] for r in rows}) == 16
     assert (rows[0]["id"], rows[0]["depth"], rows[0]["parent"]) == ("CO-1", 0, None)
     assert (rows[1]["id"], rows[1]["depth"], rows[1]["parent"]) == ("CO-2", 1, "CO-1")
     by_id = {r["id"]: r for r in rows}

@@ -25,6 +25,7 @@ from .conftest import (
     FakeGoogle,
     Key,
     bearer,
+    page_error,
 )
 
 VALIDATE = {"spreadsheet": "teams/platform.xlsx"}
@@ -277,7 +278,7 @@ def test_local_link_becomes_a_reading_cookie(make_app: AppFactory) -> None:
     app = make_app(AUTH_MODE="token")
     client = app.test_client()
     bad = client.get("/tree?token=wrong")
-    assert (bad.status_code, bad.json["error"]["code"]) == (401, "invalid_token")
+    assert page_error(bad) == (401, "invalid_token")
     code = services_of(app).auth.links.issue()
     response = client.get(f"/tree?token={code}&status=at_risk")
     assert response.status_code == 302

@@ -1,5 +1,7 @@
 """The tree page in a real browser (Debian's headless Chromium through playwright): expand a node,
-filter by status, search; and the same page with JavaScript off, filtered by the plain form."""
+filter by status, search; the same page with JavaScript off, filtered by the plain form; the page
+a browser gets without a link; rows that link to their source and show their warnings; and the
+page refreshing itself after a sync."""
 
 from __future__ import annotations
 
@@ -112,5 +114,84 @@ def test_the_page_works_without_javascript(server: LocalServer, tmp_path: Path) 
             expect(node(page, "MOB-4")).to_be_visible()
             expect(node(page, "MOB-2")).to_be_hidden()
             page.screenshot(path=str(tmp_path / "tree-no-js.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_without_a_link_the_page_says_how_to_get_one(server: LocalServer) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    bare = server.url.split("?", 1)[0]
+    assert bare.endswith("/tree")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            response = page.goto(bare)
+            assert response is not None and response.status == 401
+            expect(page.locator("h1")).to_have_text("This page needs a link or a sign-in")
+            expect(page.locator("h2")).to_have_text("How to get a link")
+            expect(page.locator("main")).to_contain_text("okrtree serve")
+            expect(page.locator("main")).to_contain_text("POST")
+            assert "{" not in page.locator("body").inner_text()  # a page, not JSON
+        finally:
+            browser.close()
+
+
+def test_a_rows_source_link_and_its_warnings_show(server: LocalServer, workspace: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url)
+            page.select_option("#team", "Support")
+            sup4 = node(page, "SUP-4")
+            expect(sup4).to_be_visible()
+            link = sup4.locator("a.id").first
+            expect(link).to_have_attribute(
+                "href", (workspace / "teams" / "support.xlsx").absolute().as_uri()
+            )
+            message = sup4.locator(".message").first
+            expect(message).to_be_visible()  # on the page, no hovering
+            expect(message).to_contain_text("NO_OWNER: Team Support, row 5 (SUP-4)")
+        finally:
+            browser.close()
+
+
+def test_the_page_refreshes_itself_after_a_sync(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import urllib.request
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from service import views
+
+    monkeypatch.setattr(views, "POLL_SECONDS", 0.3)
+    base = server.url.split("/tree", 1)[0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server.url + "&team=Data")
+            page.select_option("#status", "on_track")
+            drawn = page.locator("#page").get_attribute("data-synced")
+            assert drawn
+            request = urllib.request.Request(
+                f"{base}/api/sync",
+                data=b"{}",
+                headers={
+                    "Authorization": f"Bearer {server.token}",
+                    "Content-Type": "application/json",
+                },
+            )
+            with urllib.request.urlopen(request, timeout=120) as answer:
+                assert json.load(answer)["items"]
+            expect(page.locator("#page")).not_to_have_attribute("data-synced", drawn)
+            assert "team=Data" in page.url and "status=on_track" in page.url  # kept
+            expect(page.locator("#status")).to_have_value("on_track")
         finally:
             browser.close()

@@ -12,12 +12,12 @@ import jsonschema_rs
 import pytest
 
 from service import create_app
-from service.fixtures import FIXTURE, exchange, main, prepare_workspace, render
 from service.openapi import SCHEMAS
 from service.org import find_team
 from sheets_templates.example import AS_OF
 from sync.hub import parse_teams
 from sync.sources import open_backend
+from tools.api_fixture import FIXTURE, exchange, main, prepare_workspace, render
 
 from .conftest import LOCAL_TOKEN, bearer
 
@@ -42,7 +42,7 @@ def resolved(schema: Any) -> Any:
 
 def test_the_service_produces_the_fixture(fixture: dict[str, Any], tmp_path: Path) -> None:
     produced = exchange(tmp_path / "org")
-    assert produced == fixture, "run `python -m service.fixtures --write` and `npm test` in addon/"
+    assert produced == fixture, "run `python -m tools.api_fixture --write` and `npm test` in addon/"
     assert render(produced) == FIXTURE.read_text(encoding="utf-8")
 
 

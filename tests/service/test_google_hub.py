@@ -14,9 +14,10 @@ from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator, make_client, seed_workspace
 from sync.google.api import SheetsApi
 from sync.google.keys import spreadsheet_key, spreadsheet_url
-from sync.google.ratelimit import FakeClock, Quotas
+from sync.google.ratelimit import Quotas
 from sync.google.retry import RetryPolicy
 from sync.hub import parse_teams
+from tests.clock import FakeClock
 
 from .conftest import AppFactory, script_client
 

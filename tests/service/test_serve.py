@@ -68,7 +68,9 @@ def test_serve_prints_a_link_that_opens_the_tree(workspace: Path) -> None:
         )
         with pytest.raises(urllib.error.HTTPError) as spent:
             second_browser.open(link, timeout=30)
-        assert spent.value.code == 401 and json.load(spent.value)["error"]["code"] == "link_used"
+        spent_page = spent.value.read().decode()
+        assert spent.value.code == 401 and "<code>link_used</code>" in spent_page
+        assert "How to get a link" in spent_page
         spent.value.close()
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{base}/api/tree", timeout=30)

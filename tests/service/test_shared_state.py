@@ -14,8 +14,9 @@ from sync.cli import cli
 from sync.emulator import Emulator, make_client, seed_workspace
 from sync.google.api import SheetsApi
 from sync.google.keys import spreadsheet_url
-from sync.google.ratelimit import FakeClock, Quotas
+from sync.google.ratelimit import Quotas
 from sync.google.retry import RetryPolicy
+from tests.clock import FakeClock
 
 from .conftest import AS_OF, AppFactory, script_client
 from .test_google_hub import team_key

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from service.treeview import Filters, nest_rows, search_text
 
-from .conftest import AppFactory, FakeGoogle, bearer
+from .conftest import AppFactory, FakeGoogle, bearer, page_error
 
 
 class Nodes(HTMLParser):
@@ -37,7 +38,7 @@ class Nodes(HTMLParser):
             self.nodes.append(self._pending)
         elif tag == "details" and self._pending is not None:
             self._pending["open"] = "open" in values
-        elif tag == "span" and "id" in classes:
+        elif tag in ("span", "a") and "id" in classes:  # a link when the row has a source
             self._in_id = True
 
     def handle_data(self, data: str) -> None:
@@ -116,7 +117,8 @@ def test_text_is_escaped(make_app: AppFactory, workspace: object) -> None:
 def test_the_tree_needs_a_reader(make_app: AppFactory, google: FakeGoogle) -> None:
     client = make_app().test_client()
     refused = client.get("/tree")
-    assert (refused.status_code, refused.json["error"]["code"]) == (401, "missing_token")
+    assert page_error(refused) == (401, "missing_token")
+    assert "How to get in" in refused.text
     allowed = client.get("/tree", headers=bearer(google.id_token()))
     assert allowed.status_code == 200 and "wei.zhang@northwind.example" in allowed.text
 
@@ -150,3 +152,44 @@ def test_no_script_is_needed_to_expand(page: FlaskClient) -> None:
     html = page.get("/tree").text
     assert html.count("<details") == html.count("<summary>") > 10
     assert not re.search(r"<details[^>]*onclick", html)
+
+
+def test_warnings_are_readable_without_hovering(page: FlaskClient) -> None:
+    html = page.get("/tree").text
+    message = re.search(
+        r'<li class="node"[^>]*data-id="SUP-4".*?<span class="messages">(.*?)</span>\n', html, re.S
+    )
+    assert message is not None
+    assert "NO_OWNER: Team Support, row 5 (SUP-4): this key result has no Owner" in message[1]
+    assert 'title="NO_OWNER' not in html  # not hidden in a tooltip
+
+
+def test_local_rows_link_to_their_workbook(page: FlaskClient, workspace: Path) -> None:
+    html = page.get("/tree?team=Support").text
+    link = (workspace / "teams" / "support.xlsx").absolute().as_uri()
+    assert f'<a class="id" href="{link}" target="_blank" rel="noopener"' in html
+
+
+def test_the_page_knows_its_sync_and_the_service_says_when_the_last_was(
+    page: FlaskClient,
+) -> None:
+    html = page.get("/tree").text
+    drawn = re.search(r'data-synced="([^"]+)" data-poll="/api/synced"', html)
+    assert drawn is not None and '<script src="/static/refresh.js" defer>' in html
+    assert page.get("/api/synced").json == {"synced_at": drawn[1]}
+    assert page.post("/api/sync", json={}, headers={"X-Okrtree": "1"}).status_code == 200
+    after = page.get("/api/synced").json["synced_at"]
+    assert after is not None and after > drawn[1]
+    assert f'data-synced="{after}"' in page.get("/tree").text
+
+
+def test_api_errors_stay_json_while_the_page_explains(make_app: AppFactory) -> None:
+    client = make_app(AUTH_MODE="token").test_client()
+    api = client.get("/api/tree")
+    assert api.status_code == 401 and api.json["error"]["code"] == "missing_token"
+    synced = client.get("/api/synced")
+    assert synced.status_code == 401 and synced.json["error"]["code"] == "missing_token"
+    page = client.get("/tree")
+    assert page_error(page) == (401, "missing_token")
+    assert "How to get a link" in page.text and "okrtree serve" in page.text
+    assert "{" not in page.text.split("<body>", 1)[1]  # no JSON in sight

@@ -1,8 +1,8 @@
 """The shared `/api/validate` fixture: one real exchange with the service, which the add-on's
 Node tests replay and `tests/service/test_fixture.py` holds the service to.
 
-    python -m service.fixtures            # check: exit 1 if the file differs from the service
-    python -m service.fixtures --write    # regenerate tests/fixtures/api_validate.json
+    python -m tools.api_fixture            # check: exit 1 if the file differs from the service
+    python -m tools.api_fixture --write    # regenerate tests/fixtures/api_validate.json
 
 The exchange is the example organisation on its `AS_OF` date, after someone on the Platform
 team edited their sheet (`PLATFORM_EDIT`: a row without an ID, a dependency on an item that does
@@ -68,7 +68,7 @@ def prepare_workspace(directory: Path) -> str:
 
 def exchange(directory: Path) -> dict[str, Any]:
     """Prepare the workspace, send the add-on's request to a fresh service, return both."""
-    from . import create_app
+    from service import create_app
 
     spreadsheet = prepare_workspace(directory)
     app = create_app({"SOURCE": str(directory), "AUTH_MODE": "none", "AS_OF": AS_OF.isoformat()})
