@@ -59,7 +59,8 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": MAX_SPREADSHEET_LENGTH,
-                "pattern": r"\S",
+                # Python's strip() also takes the separators U+001C-001F and U+0085.
+                "pattern": r"[^\s\u001c-\u001f\u0085]",
                 "description": "Google: the spreadsheet's key or URL; local: its path as written "
                 "in the hub's Teams tab (e.g. teams/sales.xlsx)",
             }
