@@ -81,6 +81,15 @@ SCHEMAS: dict[str, Any] = {
             "progress": _nullable("number"),
             "status": {"enum": _STATUSES},
             "row": {"type": "integer", "minimum": 1},
+            "confidence": _nullable("number", minimum=0, maximum=10),
+            "note": _nullable("string"),
+            "trend": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "prefixItems": [{"type": "string", "format": "date"}, _nullable("number")],
+                },
+            },
         }
     ),
     "Finding": _object(

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .compute import Computed, compute, gc_paused, sort_findings
 from .errors import OkrError, SourceError
-from .hub import parse_settings, parse_teams
+from .history import plan_history
+from .hub import HubTab, parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
 from .snapshot import Backend, HubSnapshot, SheetChanges, TeamSnapshot, WriteRefused
@@ -81,8 +82,23 @@ def _write_all(
     return reasons
 
 
-def read_and_compute(backend: Backend, as_of: dt.date, progress: Progress | None = None) -> Run:
-    """Read the hub and every team, and compute; raises `SourceError` for an unusable hub."""
+def _with_history(computed: Computed, hub: HubSnapshot, record: bool) -> Computed:
+    """Trends from the hub's History tab (and this run's rows when `record`)."""
+    wanted = HubTab.HISTORY.value.casefold()
+    grid = next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)
+    computed.history = plan_history(computed.result, grid, record)
+    return computed
+
+
+def read_and_compute(
+    backend: Backend,
+    as_of: dt.date,
+    progress: Progress | None = None,
+    *,
+    record_history: bool = False,
+) -> Run:
+    """Read the hub and every team, and compute; raises `SourceError` for an unusable hub.
+    With `record_history`, this run's History rows are planned and count in the trends."""
     hub = backend.read_hub()
     table = parse_teams(hub)
     settings = parse_settings(hub)
@@ -94,7 +110,7 @@ def read_and_compute(backend: Backend, as_of: dt.date, progress: Progress | None
             snapshots.extend(backend.read_teams(table.teams[start : start + READ_CHUNK]))
             progress("read", len(snapshots), len(table.teams))
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
-    return Run(computed, hub, table.teams, snapshots)
+    return Run(_with_history(computed, hub, record_history), hub, table.teams, snapshots)
 
 
 def run_team(
@@ -114,6 +130,7 @@ def run_team(
         fresh if t.name == team.name else earlier.get(t.name) or _unread(t) for t in table.teams
     ]
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
+    computed = _with_history(computed, previous.hub, False)
     current = Run(computed, previous.hub, table.teams, snapshots)
     if write:
         plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
@@ -161,7 +178,7 @@ def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
 def _run(
     backend: Backend, as_of: dt.date, write: bool, snapshot: bool, progress: Progress | None
 ) -> Run:
-    current = read_and_compute(backend, as_of, progress)
+    current = read_and_compute(backend, as_of, progress, record_history=write and snapshot)
     if not write:
         return current
     plans = plan_teams(current.computed, current.teams, current.snapshots)
@@ -180,7 +197,7 @@ def _run(
                 None,
                 None,
                 f"The hub {current.hub.source} was not written: {err}. Its "
-                "Alignment Tree and Findings tabs are out of date; fix that and "
+                "output tabs are out of date; fix that and "
                 "run sync again.",
             )
             result.findings = sort_findings([*result.findings, refused])

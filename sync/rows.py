@@ -14,7 +14,15 @@ from typing import TypeVar
 from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, TargetKind, Team
 from .snapshot import CellValue, Grid
 from .template import REQUIRED_COLUMNS, Col, Header, find_header, parse_type
-from .values import BadValue, cell_text, parse_date, parse_number, parse_target, parse_yes_no
+from .values import (
+    BadValue,
+    cell_text,
+    parse_confidence,
+    parse_date,
+    parse_number,
+    parse_target,
+    parse_yes_no,
+)
 
 __all__ = ["SheetRead", "read_team_sheet", "split_dependencies"]
 
@@ -191,6 +199,19 @@ class _RowReader:
             item.updated = parse_date(value)
         except BadValue as err:
             self.bad_cell(Code.INVALID_DATE, item.row, item.id, Col.UPDATED, value, str(err))
+        value = self.cell(cells, Col.CONFIDENCE)
+        try:
+            item.confidence = parse_confidence(value)
+        except BadValue as err:
+            self.bad_cell(
+                Code.INVALID_NUMBER,
+                item.row,
+                item.id,
+                Col.CONFIDENCE,
+                value,
+                f"{err}; until then it counts as not given",
+            )
+        item.note = cell_text(self.cell(cells, Col.NOTE))
 
     def _measured(
         self, item: Item, cells: list[CellValue], column: Col, parse: Callable[[CellValue], _Parsed]

@@ -111,6 +111,9 @@ class OutputTable:
     name: str
     header: list[str]
     rows: list[list[CellValue | Link]]
+    # The first `kept_rows` rows are the tab's own, as read: a backend that can append (Google)
+    # writes only the rows after them, and never rewrites those (the `Check-ins` log).
+    kept_rows: int = 0
 
 
 class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug

@@ -55,6 +55,8 @@ _ALIASES = {
     "current": "Current",
     "weight": "Weight",
     "updated": "Updated",
+    "confidence": "Confidence",
+    "note": "Note",
     "id": "ID",
 }
 
