@@ -209,9 +209,9 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
                 item.owner or None,
                 score_cell(item.score),
                 STATUS_LABELS[item.status],
-                sparkline(item.trend) or None,
                 counts[(item.team, item.row)],
                 _link(snapshots.get(item.team), item.row),
+                sparkline(item.trend) or None,
             ]
         )
     return OutputTable(HubTab.TREE.value, _columns(HubTab.TREE), rows)

@@ -214,16 +214,24 @@ class GoogleBackend:
         tabs = self._hub_tabs
         count = sum(changed_cells(t, _by_title(tabs, t.name)) for t in tables)
         requests, adds = hub_requests(tables, tabs, self.rng)
+        appends = [t for t in tables if t.kept_rows and _by_title(tabs, t.name) is not None]
         try:
-            self.api.batch_update(self.hub_key, requests, idempotent=not adds)
+            self.api.batch_update(self.hub_key, requests, idempotent=not adds and not appends)
         except GoogleApiError as err:
             if not err.ambiguous:
                 raise WriteRefused(self._write_problem(err)) from err
             # The batch may have run (a lost answer): look at the tabs again and send what
-            # brings them to the wanted state from there.
+            # brings them to the wanted state from there. A batch runs whole or not at all,
+            # so an appended log that grew says it ran: appending again would double it.
             try:
-                answer = self.api.get_spreadsheet(self.hub_key, fields=TAB_TITLES_FIELDS)
-                requests, _ = hub_requests(tables, parse_tabs(answer), self.rng)
+                ranges = [quote_tab(t.name) for t in appends]
+                answer = self.api.get_spreadsheet(
+                    self.hub_key, fields=HUB_FIELDS, ranges=ranges, grid_data=bool(ranges)
+                )
+                now = parse_tabs(answer)
+                if any(_grew(_by_title(now, t.name), t) for t in appends):
+                    return count
+                requests, _ = hub_requests(tables, now, self.rng)
                 self.api.batch_update(self.hub_key, requests)
             except GoogleApiError as again:
                 raise WriteRefused(self._write_problem(again)) from again
@@ -232,6 +240,12 @@ class GoogleBackend:
 
 class _MissingTab(Exception):
     """The team spreadsheet has no such tab (the message says which it has)."""
+
+
+def _grew(tab: Tab | None, table: OutputTable) -> bool:
+    """The tab holds more rows than the header and the rows it had when read."""
+    filled = [row for row in (tab.grid if tab else []) if any(v not in (None, "") for v in row)]
+    return len(filled) > 1 + table.kept_rows
 
 
 def _by_title(tabs: list[Tab], name: str) -> Tab | None:
