@@ -224,14 +224,17 @@ class GoogleBackend:
             # brings them to the wanted state from there. A batch runs whole or not at all,
             # so an appended log that grew says it ran: appending again would double it.
             try:
-                ranges = [quote_tab(t.name) for t in appends]
-                answer = self.api.get_spreadsheet(
-                    self.hub_key, fields=HUB_FIELDS, ranges=ranges, grid_data=bool(ranges)
-                )
-                now = parse_tabs(answer)
-                if any(_grew(_by_title(now, t.name), t) for t in appends):
-                    return count
-                requests, _ = hub_requests(tables, now, self.rng)
+                if appends:
+                    ranges = [quote_tab(t.name) for t in appends]
+                    logs = parse_tabs(
+                        self.api.get_spreadsheet(
+                            self.hub_key, fields=HUB_FIELDS, ranges=ranges, grid_data=True
+                        )
+                    )
+                    if any(_grew(_by_title(logs, t.name), t) for t in appends):
+                        return count
+                answer = self.api.get_spreadsheet(self.hub_key, fields=TAB_TITLES_FIELDS)
+                requests, _ = hub_requests(tables, parse_tabs(answer), self.rng)
                 self.api.batch_update(self.hub_key, requests)
             except GoogleApiError as again:
                 raise WriteRefused(self._write_problem(again)) from again
