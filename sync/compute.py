@@ -70,6 +70,20 @@ def _path_hint(source: str) -> str:
     return f" In the Spreadsheet column, separate folders with / ({fixed})."
 
 
+def _duplicate_sheet(team: Team, first: Team, snapshot: TeamSnapshot) -> Finding:
+    code = Code.DUPLICATE_SHEET
+    tab = snapshot.tab.strip() or "OKRs"
+    return Finding(
+        CODE_SEVERITY[code],
+        code,
+        None,
+        team.name,
+        f"Team {team.name}: {snapshot.source.strip()} (tab '{tab}') is already the sheet of team "
+        f"{first.name} in the hub's Teams tab, and one sheet cannot hold two teams' OKRs. Give "
+        f"team {team.name} a spreadsheet or tab of its own. This team was skipped.",
+    )
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """A run allocates millions of small objects and frees them together; the cyclic collector's
@@ -106,9 +120,15 @@ def _compute(
     states: list[TeamState] = []
     sheets: dict[str, SheetRead] = {}
     rows: list[Item] = []
+    claimed: dict[str, Team] = {}  # sheet identity -> the first team registered on it
     for team, snapshot in zip(teams, snapshots, strict=True):
         state = TeamState(team)
         states.append(state)
+        first = claimed.setdefault(snapshot.identity, team) if snapshot.identity else team
+        if first is not team:
+            state.ok = False
+            findings.append(_duplicate_sheet(team, first, snapshot))
+            continue
         if snapshot.error is not None or snapshot.grid is None:
             state.ok = False
             findings.append(_unreadable(team, snapshot.error or "nothing could be read"))

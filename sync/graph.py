@@ -98,29 +98,35 @@ def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
 def build_alignment(items: list[Item]) -> Alignment:
     """Children lists, cycles (strongly connected components) and a bottom-up order."""
     alignment = Alignment()
-    graph: nx.DiGraph = nx.DiGraph()
-    graph.add_nodes_from(item.key for item in items)
-    by_key = {item.key: item for item in items}
-    edges = []
     for item in items:
-        if item.parent is None:
-            continue
-        edges.append((item.parent, item.key))
-        siblings = (
-            alignment.key_results if item.type is ItemType.KEY_RESULT else alignment.objectives
-        )
-        siblings[item.parent].append(item)
-    graph.add_edges_from(edges)
-    try:
-        order = list(nx.topological_sort(graph))
-    except nx.NetworkXUnfeasible:  # cycles: find them all, then order what is left
-        for members in _cycles(graph, by_key):
-            alignment.cycles.append(members)
-            alignment.on_cycle.update(m.key for m in members)
-        graph.remove_nodes_from(alignment.on_cycle)
-        order = list(nx.topological_sort(graph))
+        if item.parent is not None:
+            siblings = (
+                alignment.key_results if item.type is ItemType.KEY_RESULT else alignment.objectives
+            )
+            siblings[item.parent].append(item)
+    # Each item has at most one parent, so without cycles every item hangs below a root and a
+    # walk down from the roots is a topological order; only a cycle needs the graph algorithms.
+    order = [item.key for item in items if item.parent is None]
+    key_results, objectives = alignment.key_results, alignment.objectives
+    for key in order:  # grows while it is walked
+        order.extend(child.key for child in key_results.get(key, ()))
+        order.extend(child.key for child in objectives.get(key, ()))
+    if len(order) < len(items):
+        order = _order_around_cycles(items, alignment)
     alignment.bottom_up = order[::-1]
     return alignment
+
+
+def _order_around_cycles(items: list[Item], alignment: Alignment) -> list[str]:
+    """Record the alignment cycles; a topological order of the items not on one."""
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(item.key for item in items)
+    graph.add_edges_from((item.parent, item.key) for item in items if item.parent is not None)
+    for members in _cycles(graph, {item.key: item for item in items}):
+        alignment.cycles.append(members)
+        alignment.on_cycle.update(m.key for m in members)
+    graph.remove_nodes_from(alignment.on_cycle)
+    return list(nx.topological_sort(graph))
 
 
 def _cycles(graph: nx.DiGraph, by_key: dict[str, Item]) -> list[list[Item]]:

@@ -35,7 +35,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "items": [
             {
                 "id": item.id,
-                "type": item.type.value,
+                "type": item.type,  # a StrEnum is its text in JSON; `.value` costs more
                 "team": item.team,
                 "title": item.title,
                 "owner": item.owner,
@@ -43,7 +43,7 @@ def result_json(result: Result) -> dict[str, Any]:
                 "depends_on": list(item.depends_on),
                 "score": item.score,
                 "progress": item.progress,
-                "status": item.status.value,
+                "status": item.status,
                 "row": item.row,
                 "confidence": item.confidence,
                 "note": item.note or None,

@@ -47,6 +47,8 @@ def split_dependencies(value: object) -> list[str]:
     >>> split_dependencies("ENG-1; team:Platform,\\nOPS-2")
     ['ENG-1', 'team:Platform', 'OPS-2']
     """
+    if value is None:  # most rows depend on nothing
+        return []
     return [t.strip() for t in _DEPENDENCY_SEPARATORS.split(cell_text(value)) if t.strip()]
 
 
@@ -92,9 +94,10 @@ class _RowReader:
     def __init__(self, team: Team, header: Header, findings: list[Finding]) -> None:
         self.team = team
         self.findings = findings
-        # Rows are padded to `width`; a column the tab lacks reads the always-blank last cell.
-        self.width = max(header.columns.values()) + 2
-        self.at = {column: header.columns.get(column, self.width - 1) for column in Col}
+        # Rows are cut or padded to `width` + 1 cells; a column the tab lacks reads that last,
+        # always blank cell, never a cell of the team's own (SPEC §2: only recognised headers).
+        self.width = max(header.columns.values()) + 1
+        self.at = {column: header.columns.get(column, self.width) for column in Col}
 
     def cell(self, cells: list[CellValue], column: Col) -> CellValue:
         return cells[self.at[column]]
@@ -116,8 +119,10 @@ class _RowReader:
         )
 
     def read(self, cells: list[CellValue], row: int, row_ids: dict[int, str]) -> Item | None:
-        if len(cells) < self.width:
-            cells = [*cells, *([None] * (self.width - len(cells)))]
+        width = self.width
+        if len(cells) > width:
+            cells = cells[:width]
+        cells = [*cells, *([None] * (width + 1 - len(cells)))]
         item_id = cell_text(self.cell(cells, Col.ID))
         title = cell_text(self.cell(cells, Col.TITLE))
         if not item_id and not title:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 
 from .graph import Alignment
@@ -40,7 +41,10 @@ def weighted_mean(children: Iterable[Item]) -> float | None:
         if child.score is not None and child.weight > 0:
             total += child.score * child.weight
             weights += child.weight
-    return total / weights if weights > 0 else None
+    if weights <= 0:
+        return None
+    mean = total / weights
+    return mean if math.isfinite(mean) else None  # weights near 1e308 overflow
 
 
 def key_result_score(item: Item) -> tuple[float | None, float | None]:
@@ -59,6 +63,8 @@ def key_result_score(item: Item) -> tuple[float | None, float | None]:
         start = item.start or 0.0
         assert item.target is not None
         progress = (current - start) / (item.target - start)
+        if not math.isfinite(progress):  # finite inputs near 1e308 can overflow
+            return None, None
         return min(1.0, max(0.0, progress)), progress
     if kind is TargetKind.YES_NO:
         score = 1.0 if current is not None and current >= 1 else 0.0

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .model import Team
+from .model import Team, id_key
 
 __all__ = [
     "Backend",
@@ -24,6 +24,8 @@ __all__ = [
     "SheetChanges",
     "TeamSnapshot",
     "WriteRefused",
+    "sheet_identity",
+    "to_read",
 ]
 
 # What a cell holds once read: formulas arrive as their cached (computed) values.
@@ -59,6 +61,8 @@ class TeamSnapshot:
     `link_template` turns a row number into a link to that row: `template.format(row=12)`.
     `unwritable` is set when the backend already knows it must not write this spreadsheet
     (open in an editor, content the writer would lose); the reason is said to the user.
+    `identity` (`sheet_identity`) is the same for two teams registered on the same sheet: the
+    later one is then skipped, unread. None when the spreadsheet could not be located.
     """
 
     team: str
@@ -68,9 +72,37 @@ class TeamSnapshot:
     error: str | None = None
     link_template: str = ""
     unwritable: str | None = None
+    identity: str | None = None
 
     def link(self, row: int) -> str:
         return self.link_template.format(row=row) if self.link_template else ""
+
+
+def sheet_identity(spreadsheet: str, tab: str) -> str:
+    """One key per sheet: the spreadsheet's canonical name (a resolved path, a Google key) and
+    the tab compared ignoring case and spaces, blank meaning `OKRs`.
+
+    >>> sheet_identity("/w/a.xlsx", " okrs ") == sheet_identity("/w/a.xlsx", "OKRs")
+    True
+    """
+    return f"{spreadsheet}\n{id_key(' '.join(tab.split()) or 'OKRs')}"
+
+
+def to_read(identities: list[str | None]) -> list[int]:
+    """Indexes of the teams worth reading: all but those on a sheet an earlier team claimed
+    (the core makes those DUPLICATE_SHEET). Unknown identities are always read.
+
+    >>> to_read(["a", None, "b", "a", None])
+    [0, 1, 2, 4]
+    """
+    claimed: set[str] = set()
+    wanted = []
+    for index, identity in enumerate(identities):
+        if identity is None or identity not in claimed:
+            wanted.append(index)
+            if identity is not None:
+                claimed.add(identity)
+    return wanted
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,8 @@ def parse_number(value: object) -> float | None:
     >>> parse_number("1,200"), parse_number(" 45% "), parse_number("$3.5"), parse_number("done")
     (1200.0, 0.45, 3.5, 1.0)
     """
+    if value is None:
+        return None
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, int | float):
@@ -86,8 +88,6 @@ def parse_number(value: object) -> float | None:
         if not math.isfinite(number):
             raise BadValue("is not a finite number")
         return number
-    if value is None:
-        return None
     if isinstance(value, dt.date):
         raise BadValue("is a date, not a number")
     text = str(value).strip().replace("\u00a0", "").replace("\u202f", "")
@@ -121,6 +121,8 @@ def _parse_numeric_text(text: str) -> float:
             raise BadValue(f"is not a number; did you mean {suggestion} (the number alone)")
         raise BadValue("is not a number; type digits like 1200, 1,200, 45% or $3.5")
     number = float(body) / (100 if percent else 1)
+    if not math.isfinite(number):  # 1e309
+        raise BadValue("is too large to be a number; type a smaller number")
     return -number if negative else number
 
 

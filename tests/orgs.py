@@ -10,7 +10,15 @@ from sheets_templates.builder import team_column_names
 from sync.compute import Computed, compute
 from sync.hub import parse_settings, parse_teams
 from sync.model import Team
-from sync.snapshot import CellValue, Grid, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
+from sync.snapshot import (
+    CellValue,
+    Grid,
+    HubSnapshot,
+    OutputTable,
+    SheetChanges,
+    TeamSnapshot,
+    sheet_identity,
+)
 from sync.template import OUTPUT_COLUMNS
 
 OUTPUTS = {c.value for c in OUTPUT_COLUMNS}
@@ -79,6 +87,7 @@ class Org:
     parents: dict[str, str] = field(default_factory=dict)
     settings: dict[str, CellValue] = field(default_factory=dict)
     extra_team_rows: list[list[CellValue]] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # default: `<name>.xlsx`
 
     def hub(self) -> HubSnapshot:
         teams_tab: Grid = [["Team", "Level", "Parent team", "Spreadsheet", "Tab", "Owner"]]
@@ -88,7 +97,7 @@ class Org:
                     name,
                     self.levels.get(name, "Company"),
                     self.parents.get(name),
-                    f"{name.lower()}.xlsx",
+                    self.sources.get(name, f"{name.lower()}.xlsx"),
                     None,
                     None,
                 ]
@@ -106,8 +115,11 @@ class Org:
 
     def snapshot(self, team: Team) -> TeamSnapshot:
         rows = self.teams[team.name]
+        identity = sheet_identity(team.source.strip().casefold(), team.tab)
         if rows is None:
-            return TeamSnapshot(team.name, team.source, team.tab, error="file not found")
+            return TeamSnapshot(
+                team.name, team.source, team.tab, error="file not found", identity=identity
+            )
         as_grid = rows if rows and isinstance(rows[0], list) else grid(rows)  # type: ignore[arg-type]
         return TeamSnapshot(
             team.name,
@@ -115,6 +127,7 @@ class Org:
             team.tab,
             as_grid,  # type: ignore[arg-type]
             link_template=f"{team.source}#'OKRs'!A{{row}}",
+            identity=identity,
         )
 
     def compute(self, as_of: dt.date = AS_OF) -> Computed:

@@ -24,7 +24,16 @@ from ..google.keys import row_link_template, spreadsheet_key, spreadsheet_url
 from ..google.ratelimit import settings_quotas
 from ..hub import HubTab
 from ..model import Team
-from ..snapshot import Grid, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot, WriteRefused
+from ..snapshot import (
+    Grid,
+    HubSnapshot,
+    OutputTable,
+    SheetChanges,
+    TeamSnapshot,
+    WriteRefused,
+    sheet_identity,
+    to_read,
+)
 from .gsheets_hub import OUTPUT_TABS, changed_cells, hub_requests, read_digest
 from .gsheets_read import HUB_FIELDS, TAB_TITLES_FIELDS, TEAM_FIELDS, Tab, find_tab, parse_tabs
 from .gsheets_write import check_ranges, rows_moved, team_requests
@@ -103,11 +112,22 @@ class GoogleBackend:
         return f"the hub {self.hub_url} could not be read: {err}"
 
     def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
-        """Each team's OKR tab, in the given order, read in parallel within the rate limit."""
-        if len(teams) <= 1 or self.workers == 1:
-            return [self._read_team(team) for team in teams]
-        with ThreadPoolExecutor(min(self.workers, len(teams))) as pool:
-            return list(pool.map(self._read_team, teams))
+        """Each team's OKR tab, in the given order, read in parallel within the rate limit.
+        A team on the same spreadsheet and tab as an earlier one is not read (DUPLICATE_SHEET)."""
+        identities = [_identity(team) for team in teams]
+        wanted = to_read(identities)
+        chosen = [teams[index] for index in wanted]
+        if len(chosen) <= 1 or self.workers == 1:
+            reads = [self._read_team(team) for team in chosen]
+        else:
+            with ThreadPoolExecutor(min(self.workers, len(chosen))) as pool:
+                reads = list(pool.map(self._read_team, chosen))
+        snaps = [TeamSnapshot(team=t.name, source=t.source, tab=t.tab) for t in teams]
+        for index, snap in zip(wanted, reads, strict=True):
+            snaps[index] = snap
+        for snap, identity in zip(snaps, identities, strict=True):
+            snap.identity = identity
+        return snaps
 
     def _read_team(self, team: Team) -> TeamSnapshot:
         snap = TeamSnapshot(team=team.name, source=team.source, tab=team.tab)
@@ -249,6 +269,11 @@ def _grew(tab: Tab | None, table: OutputTable) -> bool:
     """The tab holds more rows than the header and the rows it had when read."""
     filled = [row for row in (tab.grid if tab else []) if any(v not in (None, "") for v in row)]
     return len(filled) > 1 + table.kept_rows
+
+
+def _identity(team: Team) -> str | None:
+    key = spreadsheet_key(team.source.strip())
+    return sheet_identity(key, team.tab) if key else None
 
 
 def _by_title(tabs: list[Tab], name: str) -> Tab | None:

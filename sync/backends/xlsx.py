@@ -18,8 +18,6 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from sheets_templates.builder import HUB_FILE
 
 from ..errors import SourceError
@@ -34,14 +32,17 @@ from ..snapshot import (
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
+    sheet_identity,
+    to_read,
 )
-from .xlsx_cells import UNREADABLE, read_sheet, why
+from .xlsx_cells import why
 from .xlsx_hub import OUTPUT_TABS, write_tables
 from .xlsx_lock import workspace_lock
 from .xlsx_patch import patch_cells
+from .xlsx_paths import PathRefused, workbook_path
+from .xlsx_read import Unreadable, WorkbookReader
 from .xlsx_safety import (
     FileStamp,
-    capture_loss_warnings,
     remove_leftovers,
     unwritable_reason,
     write_through,
@@ -54,7 +55,6 @@ VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole e
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 class XlsxBackend:
@@ -95,20 +95,11 @@ class XlsxBackend:
                 for tab, digest in load_digests(self.workspace, stamp).items()
                 if tab in VOUCHABLE_TABS
             }
-            with capture_loss_warnings():
-                wb = load_workbook(self.hub_path, read_only=True, data_only=True)
-                try:
-                    tabs = {
-                        ws.title: read_sheet(wb, ws)
-                        for ws in wb.worksheets
-                        if ws.title not in digests
-                    }
-                finally:
-                    wb.close()
-        except UNREADABLE as err:
+            with WorkbookReader(self.hub_path, HUB_FILE) as book:
+                tabs = {title: book.grid(title) for title in book.titles if title not in digests}
+        except (Unreadable, OSError) as err:
             raise SourceError(
-                f"{self.hub_path} cannot be read as an Excel workbook ({why(err)}); "
-                f"open it in Excel or LibreOffice and save it as .xlsx"
+                f"{self.hub_path} cannot be read as an Excel workbook: {err}"
             ) from err
         self._hub_seen = (stamp, tabs)
         self._hub_digests = digests
@@ -121,19 +112,40 @@ class XlsxBackend:
         threads would not help). Forking is only safe without other threads and needs no
         `__main__` guard in the caller, unlike spawning; elsewhere the read is sequential.
         """
+        places = [self._place(team) for team in teams]
+        identities = [
+            sheet_identity(_file_identity(place), team.tab) if place else None
+            for team, place in zip(teams, places, strict=True)
+        ]
+        wanted = to_read(identities)
+        reads = self._read_all([teams[index] for index in wanted])
+        snaps = [TeamSnapshot(team=t.name, source=t.source, tab=t.tab) for t in teams]
+        for index, (snap, stamp) in zip(wanted, reads, strict=True):
+            snaps[index] = snap
+            place = places[index]
+            if stamp is not None and place is not None:
+                key = _file_key(place)
+                self._stamps[key] = stamp
+                self._unwritable[key] = snap.unwritable
+        for snap, identity in zip(snaps, identities, strict=True):
+            snap.identity = identity
+        return snaps
+
+    def _place(self, team: Team) -> Path | None:
+        if not team.source.strip():
+            return None
+        try:
+            return workbook_path(self.workspace, team.source)
+        except PathRefused:
+            return None
+
+    def _read_all(self, teams: list[Team]) -> list[tuple[TeamSnapshot, FileStamp | None]]:
         workers = min(os.cpu_count() or 1, MAX_WORKERS, len(teams) // PARALLEL_FROM)
         if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
             with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
                 chunk = max(1, len(teams) // (workers * 8))
-                reads = list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
-        else:
-            reads = [read_team(self.workspace, team) for team in teams]
-        for snap, stamp in reads:
-            if stamp is not None:
-                key = _file_key(self.workspace / snap.source.strip())
-                self._stamps[key] = stamp
-                self._unwritable[key] = snap.unwritable
-        return [snap for snap, _ in reads]
+                return list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
+        return [read_team(self.workspace, team) for team in teams]
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -153,7 +165,7 @@ class XlsxBackend:
         """
         groups: dict[str, list[int]] = {}
         for index, changes in enumerate(batch):
-            key = _file_key(self.workspace / changes.source.strip())
+            key = _source_key(self.workspace, changes.source)
             groups.setdefault(key, []).append(index)
         keys = list(groups)
         jobs = [[batch[i] for i in groups[key]] for key in keys]
@@ -184,13 +196,16 @@ class XlsxBackend:
         if not changes.changes:
             return
         source = changes.source.strip()
-        path = self.workspace / source
+        if not (self.workspace / source).is_file():
+            raise WriteRefused(f"{source} no longer exists; run again")
+        try:
+            path = workbook_path(self.workspace, source)
+        except PathRefused as refused:
+            raise WriteRefused(str(refused)) from refused
         key = _file_key(path)
         reason = self._unwritable.get(key)
         if reason:
             raise WriteRefused(reason)
-        if not path.is_file():
-            raise WriteRefused(f"{source} no longer exists; run again")
         reason = unwritable_reason(path, source)  # opened in an editor since the read?
         if reason:
             raise WriteRefused(reason)
@@ -267,7 +282,7 @@ def _write_workbook(
 ) -> tuple[list[str | None], FileStamp | None]:
     """Write the tabs of one workbook in order: why each was not written, and the new stamp."""
     backend = XlsxBackend(workspace)
-    key = _file_key(workspace / batch[0].source.strip())
+    key = _source_key(workspace, batch[0].source)
     if stamp is not None:
         backend._stamps[key] = stamp
     backend._unwritable[key] = unwritable
@@ -294,28 +309,24 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
             f"of the hub's Teams tab"
         )
         return snap, None
-    path = workspace / source
-    problem = _path_problem(path, source)
-    if problem:
-        snap.error = problem
+    try:
+        path = workbook_path(workspace, source)
+    except PathRefused as refused:
+        snap.error = str(refused)
         return snap, None
     try:
         stamp = FileStamp.of(path)
-        with capture_loss_warnings():
-            wb = load_workbook(path, read_only=True, data_only=True)
-            try:
-                tab = _find_tab(wb.sheetnames, team.tab)
-                if tab is None:
-                    snap.error = _missing_tab(source, team.tab, wb.sheetnames)
-                    return snap, None
-                grid = read_sheet(wb, wb[tab])
-            finally:
-                wb.close()
-    except UNREADABLE as err:
-        snap.error = (
-            f"{source} is not an Excel workbook or is damaged ({why(err)}); "
-            f"open it in Excel or LibreOffice and save it as .xlsx"
-        )
+        with WorkbookReader(path, source) as book:
+            tab = _find_tab(book.titles, team.tab)
+            if tab is None:
+                snap.error = _missing_tab(source, team.tab, book.titles)
+                return snap, None
+            grid = book.grid(tab)
+    except Unreadable as err:
+        snap.error = str(err)
+        return snap, None
+    except OSError as err:  # vanished or unreadable between the path check and the read
+        snap.error = f"{source} cannot be opened ({why(err)}); check the file and run again"
         return snap, None
     snap.grid = grid
     snap.link_template = _link_template(source, tab)
@@ -323,25 +334,27 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
     return snap, stamp
 
 
+def _file_identity(path: Path) -> str:
+    """The file itself, however it is reached: through links, hard links, or a name in another
+    case on a file system that ignores case."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path)
+    return f"{stat.st_dev}:{stat.st_ino}"
+
+
 def _file_key(path: Path) -> str:
     """One key per file, however its path was spelled in the Teams tab (`./a.xlsx`, `a.xlsx`)."""
     return os.path.normcase(os.path.abspath(path))
 
 
-def _path_problem(path: Path, source: str) -> str | None:
-    if not path.exists():
-        return (
-            f"{source} not found in the workspace; fix the path in the Spreadsheet column of the "
-            f"hub's Teams tab, or create the workbook from the template"
-        )
-    if path.is_dir():
-        return f"{source} is a folder, not a workbook; point the Spreadsheet column at an .xlsx"
-    if not path.name.lower().endswith(_WORKBOOK_SUFFIXES):
-        return (
-            f"{source} is not an .xlsx workbook; open it in Excel or LibreOffice, save it as "
-            f".xlsx and update the Spreadsheet column"
-        )
-    return None
+def _source_key(workspace: Path, source: str) -> str:
+    """`_file_key` of the workbook a Spreadsheet value leads to (through links, as read)."""
+    try:
+        return _file_key(workbook_path(workspace, source))
+    except PathRefused:
+        return _file_key(workspace / source.strip())
 
 
 def _find_tab(names: Sequence[str], tab: str) -> str | None:

@@ -208,15 +208,6 @@ def _lock(name: str) -> Callable[[Path], None]:
     return lambda path: path.with_name(name).write_text("user,host")
 
 
-def _with_extension(path: Path) -> None:
-    ext = (
-        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
-        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-        "<x14:dataValidations/></ext></extLst></worksheet>"
-    )
-    rezip(path, {"xl/worksheets/sheet1.xml": sheet_xml(lambda t: t.replace("</worksheet>", ext))})
-
-
 @pytest.mark.parametrize(
     ("source", "spoil", "reason"),
     [
@@ -233,7 +224,6 @@ def _with_extension(path: Path) -> None:
         ("team.xlsx", _with_member("xl/ctrlProps/ctrlProp1.xml"), None),
         ("team.xlsx", _with_member("xl/embeddings/oleObject1.bin"), None),
         ("team.xlsx", _with_member("xl/externalLinks/externalLink1.xml"), None),
-        ("team.xlsx", _with_extension, None),
     ],
     ids=[
         "plain with comments",
@@ -249,7 +239,6 @@ def _with_extension(path: Path) -> None:
         "form control",
         "embedded object",
         "external link",
-        "unsupported extension",
     ],
 )
 def test_only_workbooks_open_in_an_editor_are_flagged_unwritable(

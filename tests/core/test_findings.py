@@ -49,6 +49,14 @@ CASES: list[tuple[str, Org, list[tuple[Code, str | None, str | None, tuple[str, 
         [(Code.DUPLICATE_TEAM, None, "co", ())],
     ),
     (
+        "duplicate sheet",
+        Org(
+            {"Co": base(), "Mobile": base(prefix="M"), "Web": base(prefix="W")},
+            sources={"Mobile": "co.xlsx", "Web": " CO.xlsx"},
+        ),
+        [(Code.DUPLICATE_SHEET, None, "Mobile", ()), (Code.DUPLICATE_SHEET, None, "Web", ())],
+    ),
+    (
         "unknown parent team",
         Org({"Co": base()}, parents={"Co": "Board"}),
         [(Code.UNKNOWN_PARENT_TEAM, None, "Co", ())],

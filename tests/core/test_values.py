@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import given
@@ -70,6 +71,14 @@ def test_parse_number_reads_what_people_type(cell: object, expected: float | Non
         dt.date(2026, 1, 1),
         "1,2000",
         "maybe",
+        "1e309",
+        "-1e309",
+        "$1e309",
+        "1e309%",
+        "+1e309",
+        "-inf",
+        "Infinity",
+        float("-inf"),
     ],
 )
 def test_parse_number_refuses_what_it_cannot_read(cell: object) -> None:
@@ -98,7 +107,17 @@ def test_parse_number_never_crashes(text: str) -> None:
         result = parse_number(text)
     except BadValue:
         return
-    assert result is None or isinstance(result, float)
+    assert result is None or (isinstance(result, float) and math.isfinite(result))
+
+
+@given(st.one_of(st.text(), st.floats(), st.integers()))
+def test_every_number_read_is_finite(cell: object) -> None:
+    for parse in (parse_number, parse_yes_no, lambda c: parse_target(c)[1]):
+        try:
+            result = parse(cell)
+        except BadValue:
+            continue
+        assert result is None or math.isfinite(result)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,97 @@
+"""SPEC §2 on real workbooks: a column is read only under a recognised header, and a number that
+is not finite is INVALID_NUMBER, so `--json` stays JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from sheets_templates.builder import new_hub_workbook
+from sync.backends.xlsx import XlsxBackend
+from sync.cli import cli
+from sync.engine import run
+from sync.model import Code
+
+from .conftest import rezip, sheet_xml
+
+AS_OF = dt.date(2026, 11, 21)
+
+
+def _workspace(root: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    new_hub_workbook(
+        root / "hub.xlsx",
+        teams=[{"Team": "Core", "Level": "Company", "Spreadsheet": "team.xlsx"}],
+        settings={"Cycle start": dt.date(2026, 10, 1), "Cycle end": dt.date(2026, 12, 31)},
+    )
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(root / "team.xlsx")
+    return root
+
+
+REQUIRED = ["ID", "Type", "Title", "Parent"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["Priority"], ["Priority", "Notes"], ["", "Priority"]],
+    ids=["one column", "two columns", "after a blank header"],
+)
+def test_a_column_of_the_teams_own_is_never_read_as_okr_data(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    header = [*REQUIRED, "Why now", *extra]
+    values = ["High, Low", "see CO-9", "x"][: len(extra)]
+    rows = [["CO-1", "Objective", "Grow", "", "because", *values]]
+    root = _workspace(tmp_path, header, rows)
+    result = run(XlsxBackend(root), AS_OF).computed.result
+    assert [(f.code, f.id) for f in result.findings] == [(Code.NO_KEY_RESULTS, "CO-1")]
+    [item] = result.items
+    assert item.depends_on == [] and item.weight == 1.0
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        None,
+        sheet_xml(lambda t: t.replace("<v>7</v>", "<v>1e309</v>")),
+        sheet_xml(lambda t: t.replace("<v>7</v>", "<v>NaN</v>")),
+    ],
+    ids=["text 1e309", "number cell 1e309", "number cell NaN"],
+)
+def test_a_number_that_is_not_finite_is_invalid_and_json_stays_json(
+    tmp_path: Path, spoil: Any
+) -> None:
+    header = [*REQUIRED, "Start", "Target", "Current", "Owner"]
+    current = "1e309" if spoil is None else 7
+    rows = [
+        ["CO-1", "Objective", "Grow", "", None, None, None, "a@x.example"],
+        ["CO-2", "Key Result", "Big", "", 0, 10, current, "a@x.example"],
+    ]
+    root = _workspace(tmp_path, header, rows)
+    if spoil is not None:
+        rezip(root / "team.xlsx", {"xl/worksheets/sheet1.xml": spoil})
+    outcome = CliRunner().invoke(
+        cli, ["validate", str(root), "--as-of", AS_OF.isoformat(), "--json"]
+    )
+    assert outcome.exit_code == 1, outcome.output
+    data = json.loads(outcome.output, parse_constant=_refuse)
+    invalid = [f for f in data["findings"] if f["code"] == "INVALID_NUMBER"]
+    assert [f["id"] for f in invalid] == ["CO-2"]
+    assert "column Current" in invalid[0]["message"]
+    assert [i["score"] for i in data["items"]] == [None, None]
+
+
+def _refuse(name: str) -> None:
+    raise AssertionError(f"--json printed {name}, which is not JSON")

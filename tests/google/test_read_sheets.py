@@ -1,0 +1,80 @@
+"""The Google path shares the core's reading rules: the same spreadsheet and tab for two teams is
+DUPLICATE_SHEET on the later one (never read, never written), and a column of the team's own is
+never read as OKR data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sync.backends.gsheets import GoogleBackend
+from sync.emulator import Emulator
+from sync.model import Code
+
+from .conftest import CYCLE, HEADER, sync
+
+_OKRS = [
+    HEADER,
+    ["CO-1", "Objective", "Grow", "o@x.example", "", "", "", "", "", "", "", "now"],
+    ["CO-2", "Key Result", "Count", "o@x.example", "", "", 0, 10, 4, "", "2026-11-20"],
+]
+
+
+def _hub(emulator: Emulator, teams: list[list[Any]]) -> str:
+    settings = [[k, v.isoformat() if isinstance(v, dt.date) else v] for k, v in CYCLE.items()]
+    return emulator.create_spreadsheet(
+        "hub", {"Teams": [["Team", "Level", "Spreadsheet", "Tab"], *teams], "Settings": settings}
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "tab", "duplicate"),
+    [
+        ("{url}", "OKRs", True),
+        ("{key}", " okrs ", True),
+        ("{url}#gid=0", "", True),
+        ("{other}", "OKRs", False),
+    ],
+    ids=["same url", "key and tab spelled differently", "url with gid, blank tab", "other"],
+)
+def test_the_same_sheet_twice_is_duplicate_sheet_and_read_once(
+    emulator: Emulator,
+    backend: Callable[[str], GoogleBackend],
+    second: str,
+    tab: str,
+    duplicate: bool,
+) -> None:
+    key = emulator.create_spreadsheet("core", {"OKRs": _OKRS})
+    other = emulator.create_spreadsheet("copy", {"OKRs": [HEADER]})
+    url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    source = second.format(url=url, key=key, other=other)
+    hub = _hub(emulator, [["Core", "Company", url, "OKRs"], ["Mobile", "Team", source, tab]])
+    emulator.reset_stats()
+    outcome = sync(backend(hub))
+    result = outcome.computed.result
+    found = [f for f in result.findings if f.code is Code.DUPLICATE_SHEET]
+    assert [f.team for f in found] == (["Mobile"] if duplicate else [])
+    reads = [i.kind for i, _ in emulator.log if i.spreadsheet_id == key and not i.write]
+    assert reads.count("spreadsheets.get") == 1  # the later team on it is not read
+    assert [s.ok for s in result.teams] == [True, not duplicate]
+    if duplicate:
+        assert "already the sheet of team Core" in found[0].message
+        assert not any(s.grid for s in outcome.snapshots if s.team == "Mobile")
+        assert emulator.values(key, "OKRs")[0][-5:-2] == ["Score", "Status", "Warnings"]
+
+
+def test_a_column_of_the_teams_own_is_never_read(
+    emulator: Emulator, backend: Callable[[str], GoogleBackend]
+) -> None:
+    header = ["ID", "Type", "Title", "Parent", "Why now", "Priority"]
+    key = emulator.create_spreadsheet(
+        "core", {"OKRs": [header, ["CO-1", "Objective", "Grow", "", "now", "High, CO-9"]]}
+    )
+    url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    result = sync(backend(_hub(emulator, [["Core", "Company", url, "OKRs"]])), write=False)
+    findings = result.computed.result.findings
+    assert [(f.code, f.id) for f in findings] == [(Code.NO_KEY_RESULTS, "CO-1")]
+    assert [i.depends_on for i in result.computed.result.items] == [[]]
