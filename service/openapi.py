@@ -179,6 +179,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         400: "the body is not what the endpoint expects",
         401: "no credentials, or credentials that are malformed, expired or not for this service",
         403: "authenticated, but not allowed to do this",
+        404: "no such item in the last sync",
         409: "a sync is already running",
         503: "the organisation (or Google's sign-in) cannot be reached or used right now",
     }
@@ -287,6 +288,28 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
                     "200": tree_page,
                     "302": {"description": "to sign in, or to drop the token from the URL"},
                     **_errors(401, 503),
+                },
+            )
+        },
+        "/item/{item_id}": {
+            "get": _operation(
+                "The page of one item",
+                "Its score over time against the pace, its check-ins with confidence and "
+                "notes, its findings, parent and children, and dependencies both ways.",
+                security=reader,
+                parameters=[
+                    {
+                        "name": "item_id",
+                        "in": "path",
+                        "required": True,
+                        "description": "the item's ID, any case",
+                        "schema": {"type": "string"},
+                    }
+                ],
+                responses={
+                    "200": tree_page,
+                    "302": {"description": "to sign in"},
+                    **_errors(401, 404, 503),
                 },
             )
         },

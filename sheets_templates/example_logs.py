@@ -176,7 +176,9 @@ def _checkins(
             before = (current, confidence, note)
             item = judged_on[day][replay.id]
             status = STATUS_LABELS[item.status]
-            row = [day, item.id, item.team, item.owner or None, current, _score(item), status]
+            row: list[CellValue | Link] = [
+                *(day, item.id, item.team, item.owner or None, current, _score(item), status)
+            ]
             entries.append((day, order, [*row, confidence, note or None]))
     rows = [row for _, _, row in sorted(entries, key=lambda e: (e[0], e[1]))]
     return OutputTable("Check-ins", _columns("Check-ins"), rows)
