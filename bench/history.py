@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="okrtree-history-bench-"))
     try:
-        base = make_workspace(root / "base", teams=args.teams, rows=args.rows)
+        base = root / "base"
+        make_workspace(base, teams=args.teams, rows=args.rows)
         _timed(base)  # the first sync writes every team: both cases start from here
         long = root / "long"
         shutil.copytree(base, long)
