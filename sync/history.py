@@ -58,6 +58,7 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
     if not log.usable:
         return HistoryPlan(None, log.unusable_finding() if record else None)
     as_of = result.as_of
+    start, end = result.cycle.start, result.cycle.end
     kept: list[list[CellValue]] = []
     dated: list[tuple[dt.date, str, float | None, str]] = []  # (date, id key, score, status)
     for row in log.rows:
@@ -65,9 +66,10 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
         if record and day == as_of:
             continue  # this date's record is replaced
         kept.append(row)
-        if day is not None:
-            status = cell_text(log.cell(row, "Status")).casefold()
-            dated.append((day, log.id_key(row), log.number(row, "Score"), status))
+        if day is None or (not record and not start <= day <= end):
+            continue  # only a recording run needs rows outside the cycle (latest per item)
+        status = cell_text(log.cell(row, "Status")).casefold() if record else ""
+        dated.append((day, log.id_key(row), log.number(row, "Score"), status))
     appended: list[list[CellValue | Link]] = []
     if record:
         latest: dict[str, tuple[dt.date, float | None, str]] = {}

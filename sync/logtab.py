@@ -51,8 +51,11 @@ class LogTab:
         return row[index] if index < len(row) else None
 
     def date(self, row: list[CellValue]) -> dt.date | None:
+        value = self.cell(row, "Date")
+        if type(value) is dt.datetime:  # the common case, read from a date cell
+            return value.date()
         try:
-            return parse_date(self.cell(row, "Date"))
+            return parse_date(value)
         except BadValue:
             return None
 
