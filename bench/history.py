@@ -1,6 +1,6 @@
-"""Does a long History slow a sync? The same workspace with an empty History and with a full one
-(90,000 rows, then today's: the reader refuses a tab past 100,000), through the real `okrtree` command; the
-ratio is the figure.
+"""Does a long History slow a sync? The same workspace with a short History and with a full one
+(90,000 rows, then today's: the reader refuses a tab past 100,000), through the real `okrtree`
+command; the ratio is the figure.
 
     python bench/history.py [--teams 50] [--rows 200] [--history-rows 90000] [--repeat 3]
 
@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         _with_history(long, args.history_rows)
         for settled in (base, long):  # today's History rows recorded: a re-run changes nothing
             _timed(settled, "--history")
-        print(f"{args.teams} teams x {args.rows} rows; History: today's vs {args.history_rows:,} more")
+        rows = f"{args.teams} teams x {args.rows} rows"
+        print(f"{rows}; History: today's rows vs {args.history_rows:,} more")
         for label, extra in (("sync", ()), ("sync --history", ("--history",))):
             figures = {}
             for name, source in (("empty", base), ("long", long)):
