@@ -96,6 +96,12 @@ function describeHttpFailure_(path, status, body) {
     return 'The okrtree service refused this request ' + what + '. ' +
       (OKRTREE_FORBIDDEN_ADVICE[path] || 'Ask your okrtree administrator for access.');
   }
+  if (status === 409 && errorCode_(body) === 'no_state') {
+    return (
+      'okrtree has not synced this organisation yet ' + what + ': no sync has run yet; an ' +
+      'administrator runs one (Extensions › okrtree › Sync whole organisation), then validate again.'
+    );
+  }
   if (status === 409) {
     return 'okrtree is busy with another sync ' + what + '. Wait a minute and try again.';
   }
@@ -110,6 +116,21 @@ function describeHttpFailure_(path, status, body) {
     'Extensions › okrtree › Settings…: it should be the address of the okrtree service, like ' +
     OKRTREE_SERVICE_URL_EXAMPLE + '.'
   );
+}
+
+/**
+ * The `code` of an error body `{"error": {"code", "message"}}`, or "" when it has none.
+ * @param {string} body
+ * @returns {string}
+ */
+function errorCode_(body) {
+  const data = parseJsonObject_(body);
+  const error = data ? data['error'] : null;
+  if (!error || typeof error !== 'object') {
+    return '';
+  }
+  const code = /** @type {{code?: unknown}} */ (error).code;
+  return typeof code === 'string' ? code : '';
 }
 
 /**

@@ -16,6 +16,8 @@ function onOpen(e) {
     .addSeparator()
     .addItem('Set up this sheet', 'setUpSheet')
     .addItem('Settings…', 'showSettings')
+    .addSeparator()
+    .addItem('Start next cycle…', 'startNextCycle')
     .addToUi();
 }
 

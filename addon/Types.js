@@ -90,3 +90,24 @@
  * @property {OkrSummary} summary
  * @property {OkrWrites} writes
  */
+
+/**
+ * One team in a reply of POST /api/rollover.
+ * @typedef {Object} OkrRolloverTeam
+ * @property {string} team
+ * @property {string} archive_tab
+ * @property {string} state  planned, rolled, already_rolled, skipped or not_rolled
+ * @property {string | null} [reason]
+ * @property {{id: string | null}[]} [carried]
+ * @property {{id: string | null}[]} [archived]
+ */
+
+/**
+ * Reply of POST /api/rollover (other keys are allowed and ignored).
+ * @typedef {Object} OkrRolloverResponse
+ * @property {boolean} dry_run
+ * @property {boolean} settings_written
+ * @property {{name: string}} from
+ * @property {{name: string}} to
+ * @property {OkrRolloverTeam[]} teams
+ */

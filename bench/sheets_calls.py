@@ -1,12 +1,19 @@
 """Benchmark: Sheets API calls of okrtree's Google backend beside the common gspread recipe.
 
     python bench/sheets_calls.py [--sizes 10 100 1000] [--latency 0.1] [--timed 1000]
+                                 [--nightly 1000]
 
 Both run against the fake Sheets API in process (`sync.emulator`), which counts requests by
 kind. okrtree: one read per spreadsheet, one ID check and one write per changed spreadsheet,
-the hub in one write. The common recipe, per team: `open_by_key` -> `worksheet()` ->
-`get_all_records()` -> `update_cell()` per changed cell (the same cells okrtree writes), and
-each hub output tab that changes looked up, cleared and rewritten. Then okrtree's wall time for the
+the hub in one write; a rollover adds per team one tab list, one ID check and one write. The
+common recipe, per team: `open_by_key` -> `worksheet()` -> `get_all_records()` ->
+`update_cell()` per changed cell (the same cells okrtree writes), and each hub output tab that
+changes looked up, cleared and rewritten; its rollover renames each tab, duplicates it back,
+rewrites its rows, and sets the three Settings cells one by one. Then what the shared state
+(`sync.state`) saves: a validate click on a cold service instance (the state loaded from the
+store, then the hub's Teams and Settings tabs and the one sheet), and a nightly re-sync when a
+share of the team sheets was edited (the hub, one Drive listing per 1,000 spreadsheets, and only
+the edited sheets). Then okrtree's wall time for the
 `--timed` organisation with `--latency` seconds added to every request (quota limits lifted,
 so the time shown is what latency costs; at Google's default 60 requests a minute the quota,
 not latency, sets the pace, as printed).
@@ -18,6 +25,7 @@ import argparse
 import datetime as dt
 import math
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,12 +36,17 @@ import gspread  # noqa: E402
 
 from sheets_templates.builder import team_column_names  # noqa: E402
 from sync.backends.gsheets import GoogleBackend  # noqa: E402
+from sync.backends.gsheets_roller import GoogleRoller  # noqa: E402
 from sync.emulator import Emulator, make_client  # noqa: E402
 from sync.engine import run  # noqa: E402
 from sync.google.api import SheetsApi  # noqa: E402
 from sync.google.ratelimit import DEFAULT_PER_MINUTE, Quotas  # noqa: E402
+from sync.model import Status  # noqa: E402
 from sync.plan import plan_hub, plan_teams  # noqa: E402
+from sync.rollover import NewCycle, plan_tab, rolled_grid  # noqa: E402
+from sync.rollover_run import rollover  # noqa: E402
 from sync.snapshot import Link  # noqa: E402
+from sync.state import DirectoryStore, state_of  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 21)
 HEADER = team_column_names()
@@ -85,6 +98,10 @@ def counts(emulator: Emulator) -> tuple[int, int]:
     return stats["reads"], stats["writes"]
 
 
+NEXT = NewCycle("2027-Q1", dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+PHASES = ("validate", "sync", "re-sync", "rollover")
+
+
 def okrtree_calls(teams: int) -> dict[str, tuple[int, int]]:
     emulator = Emulator()
     emulator.sleep = lambda seconds: None
@@ -93,7 +110,32 @@ def okrtree_calls(teams: int) -> dict[str, tuple[int, int]]:
     for phase, write in (("validate", False), ("sync", True), ("re-sync", True)):
         run(backend(emulator, hub), AS_OF, write=write)
         out[phase] = counts(emulator)
+    google = backend(emulator, hub)
+    rollover(google, GoogleRoller(google), NEXT, AS_OF)
+    out["rollover"] = counts(emulator)
     return out
+
+
+def recipe_rollover(emulator: Emulator, hub: str) -> tuple[int, int]:
+    """The rollover by hand with gspread: the same final sync, then per team rename the tab,
+    duplicate it back, rewrite its rows; then the hub's three Settings cells."""
+    planned = run(backend(emulator, hub), AS_OF, write=True, snapshot=True)
+    gc = make_client(emulator)
+    done = {(i.team, i.row) for i in planned.computed.result.items if i.status is Status.DONE}
+    for snapshot in planned.snapshots:
+        key = snapshot.source.split("/d/")[1].split("/")[0]
+        worksheet = gc.open_by_key(key).worksheet(snapshot.tab)
+        grid = worksheet.get_all_values()
+        plan = plan_tab(grid, {row for team, row in done if team == snapshot.team})  # type: ignore[arg-type]
+        assert plan is not None
+        worksheet.update_title(f"{snapshot.tab} 2026-Q4")
+        fresh = worksheet.duplicate(insert_sheet_index=0, new_sheet_name=snapshot.tab)
+        rows = rolled_grid(grid, plan)[plan.header_row :]  # type: ignore[arg-type]
+        fresh.update([["" if v is None else v for v in r] for r in rows], f"A{plan.header_row + 1}")
+    settings = gc.open_by_key(hub).worksheet("Settings")
+    for row, value in ((1, NEXT.name), (2, NEXT.start.isoformat()), (3, NEXT.end.isoformat())):
+        settings.update_cell(row, 2, value)
+    return counts(emulator)
 
 
 def _cell(value: Any) -> Any:
@@ -138,6 +180,8 @@ def recipe_calls(teams: int) -> dict[str, tuple[int, int]]:
                 tab.clear()
                 tab.update(rows, "A1", value_input_option="USER_ENTERED")
         out[phase] = counts(emulator)
+        if phase == "re-sync":
+            out["rollover"] = recipe_rollover(emulator, hub)
         if write and phase == "sync":
             # the recipe rewrites the hub tabs on every run; keep okrtree's state for re-sync
             run(backend(emulator, hub), AS_OF, write=True)
@@ -159,20 +203,160 @@ def timed(teams: int, latency: float) -> dict[str, float]:
     return out
 
 
+def _synced(emulator: Emulator, hub: str, store: DirectoryStore) -> None:
+    """A sync that saves the state, as `okrtree sync`, `/api/sync` or the worker do."""
+    previous = store.load()
+    kept = previous.snapshots if previous is not None else []
+    outcome = run(backend(emulator, hub), AS_OF, write=True, previous=kept)
+    store.save(state_of(outcome, hub))
+
+
+def click_calls(teams: int) -> dict[str, tuple[int, int]]:
+    """A cold instance's validate click: on a sheet nobody changed, and on one just edited."""
+    from service.locks import SyncLock
+    from service.org import Organisation
+
+    emulator = Emulator()
+    emulator.sleep = lambda seconds: None
+    hub = build(emulator, teams)
+    with tempfile.TemporaryDirectory() as scratch:
+        store = DirectoryStore(Path(scratch) / "state.json.gz", hub)
+        _synced(emulator, hub, store)
+        team = f"https://docs.google.com/spreadsheets/d/{_team_key(emulator, hub, teams // 2)}/edit"
+        out = {}
+        for phase in ("unchanged", "edited"):
+            if phase == "edited":
+                emulator.edit_values(_team_key(emulator, hub, teams // 2), "OKRs", "I3", [[10]])
+            cold = Organisation(  # a new instance: nothing cached but the store
+                hub,
+                DirectoryStore(store.path, hub),
+                SyncLock(hub),
+                lambda: AS_OF,
+                backend_for=lambda source: backend(emulator, hub),
+            )
+            emulator.reset_stats()
+            cold.validate(team)
+            out[phase] = counts(emulator)
+    return out
+
+
+def _team_key(emulator: Emulator, hub: str, index: int) -> str:
+    url = str(emulator.values(hub, "Teams")[index + 1][3])
+    return url.split("/d/")[1].split("/")[0]
+
+
+def click_bytes(teams: int, history_days: int) -> dict[str, int]:
+    """Bytes downloaded by a click's hub read (Teams and Settings only) and its team sheet,
+    beside a read of the whole hub, for `teams` x 8 items with `history_days` of History."""
+    emulator = Emulator()
+    emulator.sleep = lambda seconds: None
+    hub = build(emulator, teams)
+    _synced_history(emulator, hub, history_days)
+    client = make_client(emulator)
+    received: list[int] = []
+    client.http_client.session.hooks["response"].append(
+        lambda response, *args, **kwargs: received.append(len(response.content))
+    )
+    api = SheetsApi(client.http_client, Quotas.build(UNLIMITED, UNLIMITED, env={}))
+    google = GoogleBackend(hub, api)
+    sizes = {}
+    for name, read in (
+        ("hub: Teams and Settings", google.read_hub_inputs),
+        ("hub: every tab", google.read_hub),
+    ):
+        received.clear()
+        read()
+        sizes[name] = sum(received)
+    team = run(google, AS_OF).teams[teams // 2]
+    received.clear()
+    google.read_teams([team])
+    sizes["one team sheet"] = sum(received)
+    sizes["History rows"] = len(emulator.values(hub, "History")) - 1
+    return sizes
+
+
+def _synced_history(emulator: Emulator, hub: str, days: int) -> None:
+    """Nightly syncs with History for `days` days (the first writes every output tab)."""
+    run(backend(emulator, hub), AS_OF, write=True, snapshot=True)
+    history = emulator.values(hub, "History")
+    items = history[1:]
+    rows = [history[0]]
+    for day in range(days - 1, 0, -1):
+        date = (AS_OF - dt.timedelta(days=day)).isoformat()
+        rows.extend([date, *row[1:]] for row in items)
+    rows.extend(items)
+    emulator.edit_values(hub, "History", "A1", rows)
+
+
+def nightly_calls(teams: int, shares: list[float]) -> dict[float, dict[str, int]]:
+    """Re-syncs after `share` of the team sheets were edited: calls by kind."""
+    out = {}
+    for share in shares:
+        emulator = Emulator()
+        emulator.sleep = lambda seconds: None
+        hub = build(emulator, teams)
+        with tempfile.TemporaryDirectory() as scratch:
+            store = DirectoryStore(Path(scratch) / "state.json.gz", hub)
+            _synced(emulator, hub, store)  # the first sync writes every sheet...
+            _synced(emulator, hub, store)  # ...so the next reads them once more
+            edited = round(teams * share)
+            for t in range(edited):
+                emulator.edit_values(_team_key(emulator, hub, t), "OKRs", "I3", [[(t % 9) + 1]])
+            emulator.reset_stats()
+            _synced(emulator, hub, store)
+            stats = emulator.stats()
+            out[share] = {
+                "edited": edited,
+                "sheets": stats.get("spreadsheets.get", 0),
+                "drive": stats.get("drive.files.list", 0),
+                "reads": stats["reads"],
+                "writes": stats["writes"],
+            }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--timed", type=int, default=1000, help="0 skips the timed run")
+    parser.add_argument("--nightly", type=int, default=1000, help="team sheets; 0 skips it")
+    parser.add_argument(
+        "--bytes", type=int, default=1250, help="teams (8 items each) for the click's bytes"
+    )
+    parser.add_argument("--history-days", type=int, default=7, help="days of History kept")
     args = parser.parse_args()
     print("API calls (reads / writes)")
     print(f"{'sheets':>7}  {'phase':<9} {'okrtree':>13}  {'gspread recipe':>15}  ratio")
     for size in args.sizes:
         ours, theirs = okrtree_calls(size), recipe_calls(size)
-        for phase in ("validate", "sync", "re-sync"):
+        for phase in PHASES:
             (r1, w1), (r2, w2) = ours[phase], theirs[phase]
             ratio = (r2 + w2) / max(1, r1 + w1)
             print(f"{size:>7}  {phase:<9} {r1:>6} / {w1:<5} {r2:>7} / {w2:<6} {ratio:5.1f}x")
+    print("\nA validate click on a cold instance, with the state in the store (reads / writes)")
+    print(f"{'sheets':>7}  {'sheet unchanged':>16}  {'sheet edited':>13}")
+    for size in args.sizes:
+        clicks = click_calls(size)
+        (r1, w1), (r2, w2) = clicks["unchanged"], clicks["edited"]
+        print(f"{size:>7}  {r1:>9} / {w1:<4}  {r2:>6} / {w2:<4}")
+    if args.bytes:
+        sizes = click_bytes(args.bytes, args.history_days)
+        print(
+            f"\nBytes a click downloads, {args.bytes * 8} items, {sizes.pop('History rows')} "
+            f"History rows ({args.history_days} days)"
+        )
+        for name, size in sizes.items():
+            print(f"  {name:<26} {size:>12,} bytes")
+    if args.nightly:
+        print(f"\nA nightly re-sync of {args.nightly} team sheets (without the state: always")
+        print(f"{args.nightly + 1} reads)")
+        print(f"{'edited':>7}  {'sheets read':>11}  {'Drive calls':>11}  {'reads':>6}  writes")
+        for share, found in nightly_calls(args.nightly, [0.0, 0.05, 1.0]).items():
+            print(
+                f"{share:>6.0%}  {found['sheets']:>11}  {found['drive']:>11}  "
+                f"{found['reads']:>6}  {found['writes']:>6}"
+            )
     if args.timed:
         latency = f"{args.latency * 1000:.0f} ms per request"
         print(f"\nokrtree wall time, {args.timed} team sheets, {latency}")

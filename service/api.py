@@ -12,6 +12,7 @@ from .locks import Busy
 from .org import Unregistered
 from .payloads import sync_payload, validate_payload
 from .state import services
+from .store import NO_STATE, NoState
 
 __all__ = ["MAX_SPREADSHEET_LENGTH", "blueprint", "busy_error", "json_body", "tree_response"]
 
@@ -70,6 +71,13 @@ def validate() -> Response:
     spreadsheet = _spreadsheet(_json_object())
     try:
         validated = found.organisation.validate(spreadsheet)
+    except NoState:
+        raise ApiError(
+            409,
+            "no_state",
+            f"{NO_STATE} (Sync now in the add-on's okrtree menu, or `okrtree sync`); "
+            "then validate again.",
+        ) from None
     except Unregistered:
         raise ApiError(
             403,

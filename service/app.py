@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sync.model import STATUS_LABELS, Status
 from sync.plan import TYPE_LABELS
 
-from . import api, login, openapi, tasks, views
+from . import api, cycle, login, openapi, tasks, views
 from .auth import Authenticator
 from .backends import BackendFactory
 from .config import DEFAULTS, AuthMode, load_config, secret_key
@@ -60,10 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     http_session = app.config["HTTP_SESSION"] or requests.Session()
     organisation = Organisation(
         config.source,
-        open_store(config.state_dir, config.source),
+        app.config["STATE_STORE"] or open_store(config),
         SyncLock(config.source, config.state_dir),
         config.today,
-        max_age=config.snapshot_max_age,
         backend_for=BackendFactory(app.config["CREDENTIALS"] or None, app.config["SHEETS_API"]),
     )
     install(app, Services(config, organisation, Authenticator(config, http_session), TreeCache()))
@@ -73,7 +72,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         status_labels={s.value: STATUS_LABELS[s] for s in Status},
         search_text=search_text,
     )
-    for blueprint in (api.blueprint, tasks.blueprint, views.blueprint, openapi.blueprint):
+    for blueprint in (
+        api.blueprint,
+        tasks.blueprint,
+        views.blueprint,
+        openapi.blueprint,
+        cycle.blueprint,
+    ):
         app.register_blueprint(blueprint)
     if config.web_login:
         app.register_blueprint(login.blueprint)

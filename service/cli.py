@@ -105,7 +105,8 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 @click.option(
     "--state-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the organisation snapshot here, so a restart starts warm.",
+    help="Keep the last sync's state here (default: WORKSPACE/.okrtree, or the user cache "
+    "folder for a Google hub; OKRTREE_STATE_BUCKET: a Cloud Storage bucket).",
 )
 @click.option(
     "--as-of",

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_MODE": AuthMode.GOOGLE.value,
     "SOURCE": None,
     "STATE_DIR": None,
+    "STATE_BUCKET": None,  # a Cloud Storage bucket shared by every instance (App Engine)
+    "STATE_STORE": None,  # a ready `sync.state.StateStore` (tests)
     "OAUTH_CLIENT_IDS": "",
     "ALLOWED_DOMAINS": "",
     "ADMINS": "",
@@ -46,10 +48,12 @@ DEFAULTS: dict[str, Any] = {
     "LOCAL_TOKEN": None,
     "WEB_CLIENT_ID": None,
     "WEB_CLIENT_SECRET": None,
-    "SNAPSHOT_MAX_AGE": 86400,  # seconds; 0 keeps a snapshot until the next sync
     "HTTP_SESSION": None,  # a requests.Session for Google's certificates and token endpoints
     "CREDENTIALS": None,  # Google hubs: a service-account key file (else the environment's)
     "SHEETS_API": None,  # Google hubs: a ready `sync.google.api.SheetsApi` (tests, emulator)
+    "DIGEST_WEBHOOK": None,  # a Google Chat or Slack incoming webhook for the weekly digest
+    "DIGEST_WEBHOOK_KIND": None,  # google_chat or slack, for an address that says neither
+    "DIGEST_SESSION": None,  # a requests.Session for the webhook post (tests)
 }
 
 
@@ -60,6 +64,7 @@ class ServiceConfig:
     auth_mode: AuthMode
     source: str
     state_dir: Path | None
+    state_bucket: str | None
     client_ids: tuple[str, ...]
     allowed_domains: frozenset[str]
     admins: frozenset[str]
@@ -71,7 +76,6 @@ class ServiceConfig:
     local_token: str | None
     web_client_id: str | None
     web_client_secret: str | None
-    snapshot_max_age: float
 
     @property
     def web_login(self) -> bool:
@@ -133,16 +137,6 @@ def _zone(value: object) -> ZoneInfo | None:
         ) from None
 
 
-def _seconds(value: object) -> float:
-    try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = -1.0
-    if seconds < 0:
-        raise ConfigError(f"OKRTREE_SNAPSHOT_MAX_AGE must be seconds (0 or more), not {value!r}")
-    return seconds
-
-
 def _text(value: object) -> str | None:
     text = "" if value is None else str(value).strip()
     return text or None
@@ -169,6 +163,7 @@ def load_config(config: Mapping[str, Any]) -> ServiceConfig:
         auth_mode=mode,
         source=source,
         state_dir=Path(state_dir) if state_dir else None,
+        state_bucket=_text(config["STATE_BUCKET"]),
         client_ids=_names(config["OAUTH_CLIENT_IDS"], "OAUTH_CLIENT_IDS"),
         allowed_domains=_lower(_names(config["ALLOWED_DOMAINS"], "ALLOWED_DOMAINS")),
         admins=_lower(_names(config["ADMINS"], "ADMINS")),
@@ -180,7 +175,6 @@ def load_config(config: Mapping[str, Any]) -> ServiceConfig:
         local_token=_text(config["LOCAL_TOKEN"]),
         web_client_id=_text(config["WEB_CLIENT_ID"]),
         web_client_secret=_text(config["WEB_CLIENT_SECRET"]),
-        snapshot_max_age=_seconds(config["SNAPSHOT_MAX_AGE"]),
     )
     _check(settings, config)
     return settings

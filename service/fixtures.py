@@ -51,11 +51,18 @@ PLATFORM_EDIT: tuple[dict[str, Any], ...] = (
 
 
 def prepare_workspace(directory: Path) -> str:
-    """The example organisation in `directory` with Platform's edit; returns the request's
-    spreadsheet (Platform's `Spreadsheet` cell in the hub's Teams tab)."""
+    """The example organisation in `directory` with Platform's edit, and the state a sync of it
+    would leave (read only: nothing is written); returns the request's spreadsheet
+    (Platform's `Spreadsheet` cell in the hub's Teams tab)."""
+    from sync.engine import run
+    from sync.sources import open_backend
+    from sync.state import open_state_store, state_of
+
     create_workspace(directory, example=True)
     platform = next(team for team in TEAMS if team.name == TEAM)
     new_team_workbook(directory / platform.source, team_prefix=platform.prefix, rows=PLATFORM_EDIT)
+    source = str(directory)
+    open_state_store(source).save(state_of(run(open_backend(source), AS_OF), source))
     return platform.source
 
 

@@ -127,9 +127,40 @@ SCHEMAS: dict[str, Any] = {
     "NightlyResponse": {
         "allOf": [
             _ref("SyncResponse"),
-            {"type": "object", "required": ["history"], "properties": {"history": {"const": True}}},
+            {
+                "type": "object",
+                "required": ["history"],
+                "properties": {
+                    "history": {"const": True},
+                    "digest": {
+                        "description": "the weekly digest's post to the chat webhook, on the "
+                        "hub's Digest day when OKRTREE_DIGEST_WEBHOOK is set; else null",
+                        "type": ["object", "null"],
+                    },
+                },
+            },
         ]
     },
+    "RolloverRequest": _object(
+        {
+            "cycle": {"type": "string", "minLength": 1, "description": "e.g. 2027-Q1"},
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "dry_run": {"type": "boolean", "description": "show the plan, write nothing"},
+        }
+    )
+    | {"required": ["cycle", "start", "end"]},
+    "RolloverResponse": _object(
+        {
+            "dry_run": {"type": "boolean"},
+            "complete": {"type": "boolean", "description": "every team that can be was rolled"},
+            "settings_written": {"type": "boolean"},
+            "from": {"type": "object"},
+            "to": {"type": "object"},
+            "teams": {"type": "array", "items": {"type": "object"}},
+            "findings": {"type": "array", "items": {"type": "object"}},
+        }
+    ),
     "Cycle": _object(
         {
             "name": {"type": "string"},
@@ -265,6 +296,42 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/validate": {"post": validate},
         "/api/sync": {"post": sync},
+        "/api/rollover": {
+            "post": _operation(
+                "Close the cycle and open the next (administrators)",
+                "A final sync with History, then each team tab archived as '<Tab> <cycle>' and "
+                "rewritten with what carries over; the hub's Settings last. With dry_run, the "
+                "plan only. Running it again after a failure finishes it.",
+                security=user,
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("RolloverRequest")}},
+                },
+                responses={
+                    "200": _json("RolloverResponse", "the plan per team, and what was done"),
+                    **_errors(400, 401, 403, 409, 503),
+                },
+            )
+        },
+        "/digest": {
+            "get": _operation(
+                "The digest page",
+                "What changed since a date, whom to ask for an update, open errors.",
+                security=reader,
+                parameters=[
+                    {
+                        **_query("since", "a date (YYYY-MM-DD) or days back (7d); default 7d"),
+                        "schema": {
+                            "anyOf": [
+                                {"type": "string", "format": "date"},
+                                {"type": "string", "pattern": "^[0-9]{1,4}[dD]$"},
+                            ]
+                        },
+                    }
+                ],
+                responses={"200": tree_page, **_errors(400, 401, 503)},
+            )
+        },
         "/api/link": {"post": link},
         "/api/tree": {
             "get": _operation(

@@ -1,4 +1,4 @@
-"""The organisation behind the service: the snapshot, validating one sheet, full syncs.
+"""The organisation behind the service: the shared state, validating one sheet, syncs.
 
 This is the only part of the service that calls the engine. Each operation opens its own
 backend (`sync.sources.open_backend`), because a backend remembers what it read so it can refuse
@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,9 +19,10 @@ from sync.hub import parse_teams
 from sync.model import Team
 from sync.snapshot import Backend
 from sync.sources import open_backend
+from sync.state import State, StateStore, state_of
 
 from .locks import SyncLock
-from .store import Snapshot, SnapshotStore
+from .store import NoState
 
 __all__ = ["Organisation", "Unregistered", "Validated", "find_team", "spreadsheet_key"]
 
@@ -61,70 +61,84 @@ class Validated:
 class Organisation:
     """The organisation at `source`, as seen by one service process.
 
-    `snapshot()` gives the last full run (building one with a full read when there is none, or
-    when it is older than `max_age` seconds); `validate` reads the hub and one sheet; `sync`
-    reads and writes everything under the sync lock and becomes the new snapshot.
+    `state()` is the newest full run in the shared store (one metadata call when nothing
+    changed); `validate` reads the hub's input tabs and one sheet and judges it against that
+    state; `sync` reads what changed, writes everything under the sync lock and saves the new
+    state for every other process.
     """
 
     def __init__(
         self,
         source: str,
-        store: SnapshotStore,
+        store: StateStore,
         sync_lock: SyncLock,
         today: Callable[[], dt.date],
         *,
-        max_age: float = 0.0,
         backend_for: Callable[[str], Backend] = open_backend,
     ) -> None:
         self.source = source
         self.store = store
         self.sync_lock = sync_lock
         self.today = today
-        self.max_age = max_age
         self.backend_for = backend_for
         self._building = threading.Lock()
 
     def backend(self) -> Backend:
         return self.backend_for(self.source)
 
-    def _fresh(self, snapshot: Snapshot | None) -> bool:
-        return snapshot is not None and (not self.max_age or snapshot.age() <= self.max_age)
+    def state(self) -> State:
+        """The newest state; `NoState` when no sync has run yet."""
+        current = self.store.load()
+        if current is None:
+            raise NoState(self.source)
+        return current
 
-    def snapshot(self) -> Snapshot:
-        """The last full run; one full read (no writes) when there is none or it is too old.
-        Concurrent callers wait for one read rather than each reading everything."""
-        current = self.store.get()
-        if self._fresh(current):
-            return current  # type: ignore[return-value]
+    def snapshot(self) -> State:
+        """The newest state for showing the tree; before any sync, one full read (no writes)
+        becomes the state. Concurrent callers wait for one read rather than each reading."""
+        current = self.store.load()
+        if current is not None:
+            return current
         with self._building:
-            current = self.store.get()
-            if self._fresh(current):
-                return current  # type: ignore[return-value]
-            return self._keep(run(self.backend(), self.today()))
+            current = self.store.load()
+            if current is not None:
+                return current
+            return self._keep(run(self.backend(), self.today(), previous=[]))
 
-    def _keep(self, outcome: Run) -> Snapshot:
-        snapshot = Snapshot(outcome, self.source, time.time())
-        self.store.put(snapshot)
-        return snapshot
+    def _keep(self, outcome: Run) -> State:
+        kept = state_of(outcome, self.source)
+        self.store.save(kept)
+        return kept
 
     def validate(self, spreadsheet: str) -> Validated:
         """Check one registered sheet against the organisation and write its output cells.
 
-        Reads the hub (to map the spreadsheet to its team, as registered now) and that sheet;
-        everyone else comes from the snapshot. Raises `Unregistered` for any other spreadsheet.
+        Reads the hub's `Teams` and `Settings` tabs (to map the spreadsheet to its team, as
+        registered now) and that sheet; everyone else comes from the state. Raises `NoState`
+        before the first sync and `Unregistered` for any other spreadsheet.
         """
-        backend = self.backend()
-        hub = backend.read_hub()
+        backend = self.backend()  # an unusable source says so first
+        previous = self.state()
+        read_inputs = getattr(backend, "read_hub_inputs", backend.read_hub)
+        hub = read_inputs()
         team = find_team(parse_teams(hub).teams, spreadsheet)
         if team is None:
             raise Unregistered(spreadsheet)
-        previous = dataclasses.replace(self.snapshot().run, hub=hub)
-        return Validated(team, run_team(backend, previous, team.name, self.today()))
+        earlier = dataclasses.replace(previous.run(), hub=hub)
+        return Validated(team, run_team(backend, earlier, team.name, self.today()))
 
-    def sync(self, *, history: bool = False) -> Run:
-        """A full sync (with `history`, also today's History rows); raises `locks.Busy` while
-        another one runs. The result becomes the snapshot."""
+    def sync(self, *, history: bool = False, full: bool = False) -> Run:
+        """A sync (with `history`, also today's History rows) reading only the sheets changed
+        since the state (all with `full`); raises `locks.Busy` while another one runs. Its
+        state is saved for everyone."""
         with self.sync_lock.hold():
-            outcome = run(self.backend(), self.today(), write=True, snapshot=history)
+            previous = None if full else self.store.load()
+            outcome = run(
+                self.backend(),
+                self.today(),
+                write=True,
+                snapshot=history,
+                previous=previous.snapshots if previous is not None else [],
+            )
             self._keep(outcome)
             return outcome

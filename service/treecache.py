@@ -13,8 +13,9 @@ import json
 import threading
 from dataclasses import dataclass
 
+from sync.state import State
+
 from .payloads import tree_payload
-from .store import Snapshot
 
 __all__ = ["TreeBody", "TreeCache"]
 
@@ -23,7 +24,7 @@ __all__ = ["TreeBody", "TreeCache"]
 class TreeBody:
     """One snapshot's tree: the JSON text, gzip-compressed, and a strong ETag."""
 
-    snapshot: Snapshot
+    snapshot: State
     json: bytes
     gzip: bytes
     etag: str
@@ -36,7 +37,7 @@ class TreeCache:
         self._lock = threading.Lock()
         self._body: TreeBody | None = None
 
-    def body(self, snapshot: Snapshot) -> TreeBody:
+    def body(self, snapshot: State) -> TreeBody:
         kept = self._body
         if kept is not None and kept.snapshot is snapshot:
             return kept
@@ -45,7 +46,7 @@ class TreeCache:
             if kept is not None and kept.snapshot is snapshot:
                 return kept
             text = json.dumps(
-                tree_payload(snapshot.run), ensure_ascii=False, separators=(",", ":")
+                tree_payload(snapshot.run()), ensure_ascii=False, separators=(",", ":")
             ).encode("utf-8")
             etag = hashlib.sha256(text).hexdigest()[:32]
             self._body = TreeBody(snapshot, text, gzip.compress(text, compresslevel=6), etag)

@@ -103,7 +103,7 @@ def tree() -> BaseResponse:
     reader = _signed_in()
     if isinstance(reader, BaseResponse):
         return reader
-    page = build_page(services().organisation.snapshot().run, Filters.from_args(request.args))
+    page = build_page(services().organisation.snapshot().run(), Filters.from_args(request.args))
     return _page(
         render_template(
             "tree.html",
@@ -121,7 +121,7 @@ def item(item_id: str) -> BaseResponse:
     reader = _signed_in()
     if isinstance(reader, BaseResponse):
         return reader
-    outcome = services().organisation.snapshot().run
+    outcome = services().organisation.snapshot().run()
     page = build_item_page(outcome, item_id)
     if page is None:
         raise ApiError(404, "unknown_item", f"There is no item '{item_id}' in the last sync.")

@@ -25,6 +25,7 @@ from .ports import check_port_free
 from .render import print_tree
 from .report import result_json
 from .sources import maybe_a_folder, open_backend
+from .state import open_state_store, state_of
 from .suggest import did_you_mean
 from .summary import print_summary
 from .tree_export import tree_csv, tree_html, tree_json
@@ -47,7 +48,7 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
 
 
-as_of_option = click.option(
+as_of_option: Callable[[FC], FC] = click.option(
     "--as-of",
     "as_of",
     callback=_as_of,
@@ -104,16 +105,32 @@ def _execute(
     write: bool = False,
     snapshot: bool = False,
     credentials: str | None = None,
+    full: bool = True,
 ) -> Run:
+    """One run; a sync (`write`) reads only what changed since the state unless `full`, and
+    saves its own state for the next sync and the service."""
     try:
         backend = open_backend(source, credentials=credentials)
+        store = open_state_store(source) if write else None
+        previous = store.load() if store is not None and not full else None
+        kept = previous.snapshots if previous is not None else ([] if write else None)
         with _progress(sys.stderr.isatty()) as progress:
-            return run(backend, as_of, write=write, snapshot=snapshot, progress=progress)  # type: ignore[arg-type]
+            outcome = run(
+                backend,
+                as_of,
+                write=write,
+                snapshot=snapshot,
+                progress=progress,  # type: ignore[arg-type]
+                previous=kept,
+            )
     except OkrError as err:
         if maybe_a_folder(source):  # say which reading was taken, in case a folder was meant
             note = f"{source} was read as a Google spreadsheet key: no folder of that name is here"
             raise SourceError(f"{err} ({note})") from err
         raise
+    if store is not None:
+        store.save(state_of(outcome, source))
+    return outcome
 
 
 def _finish(outcome: Run, as_json: bool, *, verbose: bool, wrote: bool) -> None:
@@ -190,6 +207,11 @@ def validate(
     help="Also record in the hub's History tab each item whose score or status moved.",
 )
 @verbose_option
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Read every team sheet, not only those changed since the last sync's saved state.",
+)
 @credentials_option
 def sync(
     source: str,
@@ -197,15 +219,22 @@ def sync(
     as_json: bool,
     snapshot: bool,
     verbose: bool,
+    full: bool,
     credentials: str | None,
 ) -> None:
     """Validate SOURCE, write Score/Status/Warnings back and rebuild the hub tabs.
+
+    Team sheets unchanged since the last sync are not read again; the state that makes this
+    possible is kept in WORKSPACE/.okrtree/, the user's cache folder for a Google hub, or the
+    bucket OKRTREE_STATE_BUCKET (OKRTREE_STATE_DIR: a folder of your choice).
 
     \b
     Example:
       okrtree sync my-org --history
     """
-    outcome = _execute(source, as_of, write=True, snapshot=snapshot, credentials=credentials)
+    outcome = _execute(
+        source, as_of, write=True, snapshot=snapshot, credentials=credentials, full=full
+    )
     _finish(outcome, as_json, verbose=verbose, wrote=True)
 
 
@@ -405,7 +434,8 @@ def main() -> None:
 # These build on this module, so they come last.
 from service.cli import serve  # noqa: E402
 
+from .cli_cycle import digest, rollover_command  # noqa: E402
 from .cli_teams import add_team, share  # noqa: E402
 
-for command in (add_team, share, serve):
+for command in (add_team, share, serve, rollover_command, digest):
     cli.add_command(command)

@@ -18,7 +18,15 @@ from .history import plan_history
 from .hub import HubTab, parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
-from .snapshot import Backend, HubSnapshot, SheetChanges, TeamSnapshot, WriteRefused
+from .snapshot import (
+    Backend,
+    HubSnapshot,
+    IncrementalBackend,
+    SheetChanges,
+    TeamSnapshot,
+    WriteRefused,
+    to_read,
+)
 
 __all__ = ["Run", "read_and_compute", "run", "run_team"]
 
@@ -45,14 +53,22 @@ def _write_teams(
     """Write each planned team; a refusal becomes NOT_WRITTEN and the others go on."""
     result = current.computed.result
     refused: list[Finding] = []
-    for (_, changes), reason in zip(plans, _write_all(backend, plans, progress), strict=True):
+    written: list[TeamSnapshot] = []
+    for (team_snapshot, changes), reason in zip(
+        plans, _write_all(backend, plans, progress), strict=True
+    ):
         if reason is None:
             result.writes_spreadsheets += 1
             result.writes_cells += changes.cell_count
+            if changes.changes:
+                _patch(team_snapshot, changes)
+                written.append(team_snapshot)
         else:
             refused.append(_not_written(changes.team, changes.source, reason))
     if refused:
         result.findings = sort_findings([*result.findings, *refused])
+    if written and _incremental(backend):
+        backend.versions(written, written=True)  # type: ignore[attr-defined]
 
 
 def _write_all(
@@ -90,25 +106,92 @@ def _with_history(computed: Computed, hub: HubSnapshot, record: bool) -> Compute
     return computed
 
 
+def _patch(snapshot: TeamSnapshot, changes: SheetChanges) -> None:
+    """Make the snapshot's grid show what was just written, so it stays the sheet as it is."""
+    grid = snapshot.grid
+    if grid is None:
+        return
+    for change in changes.changes:
+        while len(grid) < change.row:
+            grid.append([])
+        row = grid[change.row - 1]
+        while len(row) < change.column:
+            row.append(None)
+        row[change.column - 1] = change.value
+
+
+def _incremental(backend: Backend) -> bool:
+    return hasattr(backend, "unchanged") and hasattr(backend, "versions")
+
+
+def _reusable(team: Team, earlier: TeamSnapshot | None) -> bool:
+    """Whether a kept snapshot may stand for this team's read, if its sheet did not change."""
+    return (
+        earlier is not None
+        and earlier.source == team.source
+        and earlier.tab == team.tab
+        and earlier.grid is not None
+        and earlier.error is None
+        and earlier.unwritable is None  # the reason may have gone (a closed editor): look again
+        and earlier.version is not None
+        and not earlier.volatile
+    )
+
+
+def _read(
+    backend: Backend,
+    teams: list[Team],
+    previous: list[TeamSnapshot] | None,
+    progress: Progress | None,
+) -> list[TeamSnapshot]:
+    """Each team's snapshot: kept from `previous` when its sheet did not change, else read.
+    With `previous` (even empty) the snapshots read get versions, for the next sync."""
+    kept: dict[str, TeamSnapshot] = {}
+    tracked = previous is not None and _incremental(backend)
+    if tracked:
+        incremental: IncrementalBackend = backend  # type: ignore[assignment]
+        earlier = {s.team: s for s in previous or ()}
+        candidates = [earlier[t.name] for t in teams if _reusable(t, earlier.get(t.name))]
+        kept = {s.team: s for s in incremental.unchanged(candidates)}
+    wanted = [t for t in teams if t.name not in kept]
+    if progress is None:
+        fresh = backend.read_teams(wanted)
+    else:  # in chunks, so a progress bar can move while a large organisation is read
+        fresh = []
+        for start in range(0, len(wanted), READ_CHUNK):
+            fresh.extend(backend.read_teams(wanted[start : start + READ_CHUNK]))
+            progress("read", len(fresh), len(wanted))
+    if tracked:
+        incremental.versions(fresh)
+    read = iter(fresh)
+    return _unread_duplicates([kept[t.name] if t.name in kept else next(read) for t in teams])
+
+
+def _unread_duplicates(snapshots: list[TeamSnapshot]) -> list[TeamSnapshot]:
+    """A team on a sheet an earlier team claimed stands as unread, as a backend leaves it when
+    it reads both at once, whether or not it was read now beside a kept snapshot."""
+    wanted = set(to_read([s.identity for s in snapshots]))
+    return [
+        s if i in wanted else TeamSnapshot(s.team, s.source, s.tab, identity=s.identity)
+        for i, s in enumerate(snapshots)
+    ]
+
+
 def read_and_compute(
     backend: Backend,
     as_of: dt.date,
     progress: Progress | None = None,
+    previous: list[TeamSnapshot] | None = None,
     *,
     record_history: bool = False,
 ) -> Run:
-    """Read the hub and every team, and compute; raises `SourceError` for an unusable hub.
-    With `record_history`, this run's History rows are planned and count in the trends."""
+    """Read the hub and every team (with `previous`, a backend that can tell reads only the teams
+    whose sheets changed since), and compute; raises `SourceError` for an unusable hub. With
+    `record_history`, this run's History rows are planned and count in the trends."""
     hub = backend.read_hub()
     table = parse_teams(hub)
     settings = parse_settings(hub)
-    if progress is None:
-        snapshots = backend.read_teams(table.teams)
-    else:  # in chunks, so a progress bar can move while a large organisation is read
-        snapshots = []
-        for start in range(0, len(table.teams), READ_CHUNK):
-            snapshots.extend(backend.read_teams(table.teams[start : start + READ_CHUNK]))
-            progress("read", len(snapshots), len(table.teams))
+    snapshots = _read(backend, table.teams, previous, progress)
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
     return Run(_with_history(computed, hub, record_history), hub, table.teams, snapshots)
 
@@ -126,6 +209,9 @@ def run_team(
         raise SourceError(f"team '{team_name}' is not in the hub's Teams tab")
     earlier = {s.team: s for s in previous.snapshots}
     fresh = backend.read_teams([team])[0]
+    before = earlier.get(team.name)
+    if before is not None and before.identity:  # compared with identities of the same read
+        fresh.identity = before.identity
     snapshots = [
         fresh if t.name == team.name else earlier.get(t.name) or _unread(t) for t in table.teams
     ]
@@ -162,10 +248,14 @@ def run(
     write: bool = False,
     snapshot: bool = False,
     progress: Progress | None = None,
+    previous: list[TeamSnapshot] | None = None,
 ) -> Run:
-    """Validate (and with `write`, sync) the organisation behind `backend`."""
+    """Validate (and with `write`, sync) the organisation behind `backend`. With `previous`
+    (the snapshots of an earlier run, e.g. `sync.state`; `[]` for none yet), sheets that did
+    not change since are not read again, and those read are versioned for the next run; the
+    result is the same as a full read's."""
     with gc_paused(), _exclusive(backend, write):
-        return _run(backend, as_of, write, snapshot, progress)
+        return _run(backend, as_of, write, snapshot, progress, previous)
 
 
 def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
@@ -176,9 +266,16 @@ def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
 
 
 def _run(
-    backend: Backend, as_of: dt.date, write: bool, snapshot: bool, progress: Progress | None
+    backend: Backend,
+    as_of: dt.date,
+    write: bool,
+    snapshot: bool,
+    progress: Progress | None,
+    previous: list[TeamSnapshot] | None,
 ) -> Run:
-    current = read_and_compute(backend, as_of, progress, record_history=write and snapshot)
+    current = read_and_compute(
+        backend, as_of, progress, previous, record_history=write and snapshot
+    )
     if not write:
         return current
     plans = plan_teams(current.computed, current.teams, current.snapshots)

@@ -7,12 +7,11 @@ from typing import Any
 from .model import Result
 from .owners import finding_owners
 
-__all__ = ["result_json"]
+__all__ = ["result_header", "result_json"]
 
 
-def result_json(result: Result) -> dict[str, Any]:
-    """The run as plain JSON values; scores in full precision, `expected` to 4 decimals."""
-    ids = {item.key: item.id for item in result.items}
+def result_header(result: Result) -> dict[str, Any]:
+    """The date and cycle a run was judged on, as every JSON output starts."""
     return {
         "as_of": result.as_of.isoformat(),
         "cycle": {
@@ -22,6 +21,14 @@ def result_json(result: Result) -> dict[str, Any]:
             "expected": round(result.cycle.expected, 4),
             "ended": result.cycle_ended,
         },
+    }
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """The run as plain JSON values; scores in full precision, `expected` to 4 decimals."""
+    ids = {item.key: item.id for item in result.items}
+    return {
+        **result_header(result),
         "teams": [
             {
                 "name": state.team.name,

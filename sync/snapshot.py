@@ -19,6 +19,7 @@ __all__ = [
     "CellValue",
     "Grid",
     "HubSnapshot",
+    "IncrementalBackend",
     "Link",
     "OutputTable",
     "SheetChanges",
@@ -63,6 +64,11 @@ class TeamSnapshot:
     (open in an editor, content the writer would lose); the reason is said to the user.
     `identity` (`sheet_identity`) is the same for two teams registered on the same sheet: the
     later one is then skipped, unread. None when the spreadsheet could not be located.
+
+    For a later sync that reads only what changed (`IncrementalBackend`): `version` names the
+    file's content when it was read (None: read it again next time), `volatile` marks a tab whose
+    values change without the file changing (formulas such as IMPORTRANGE), and `handle` is what
+    the backend needs to write the tab without reading it again (plain JSON values).
     """
 
     team: str
@@ -73,6 +79,9 @@ class TeamSnapshot:
     link_template: str = ""
     unwritable: str | None = None
     identity: str | None = None
+    version: str | None = None
+    volatile: bool = False
+    handle: dict[str, str | int] = field(default_factory=dict)
 
     def link(self, row: int) -> str:
         return self.link_template.format(row=row) if self.link_template else ""
@@ -169,4 +178,20 @@ class Backend(Protocol):
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given hub output tabs; return the number of cells that changed."""
+        ...
+
+
+class IncrementalBackend(Backend, Protocol):
+    """A backend that can tell which team spreadsheets changed since an earlier read."""
+
+    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
+        """Of `previous` (snapshots kept from an earlier run, each with its `version`), those whose
+        spreadsheet is still what was read; they stand for this run's reads, and writes to them
+        are checked as if they had been read now. Called once per run, before `read_teams`."""
+        ...
+
+    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
+        """Set `version` on snapshots just read (or, with `written`, just written to and patched
+        to match): None when the backend cannot vouch that a later equal version means equal
+        content."""
         ...

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from .model import STATUS_LABELS, Result
+from .report import result_header
 from .tree import UNREACHABLE_LABEL
 from .treefilter import ShownRow
 from .wording import cycle_phrase
@@ -55,22 +56,11 @@ def tree_records(rows: list[ShownRow]) -> list[dict[str, Any]]:
     return records
 
 
-def _header(result: Result) -> dict[str, Any]:
-    return {
-        "as_of": result.as_of.isoformat(),
-        "cycle": {
-            "name": result.cycle.name,
-            "start": result.cycle.start.isoformat(),
-            "end": result.cycle.end.isoformat(),
-            "expected": round(result.cycle.expected, 4),
-            "ended": result.cycle_ended,
-        },
-    }
-
-
 def tree_json(result: Result, rows: list[ShownRow]) -> str:
     """`{"as_of", "cycle", "rows"}`; scores in full precision like `--json` elsewhere."""
-    return json.dumps({**_header(result), "rows": tree_records(rows)}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {**result_header(result), "rows": tree_records(rows)}, ensure_ascii=False, indent=1
+    )
 
 
 def tree_csv(rows: list[ShownRow]) -> str:
@@ -121,7 +111,7 @@ def _html_row(record: dict[str, Any]) -> str:
 
 def tree_html(result: Result, rows: list[ShownRow]) -> str:
     """A page with no scripts and no outside links: it opens anywhere and prints."""
-    header = _header(result)
+    header = result_header(result)
     name = result.cycle.name or "OKRs"
     when = cycle_phrase(result)
     body = "\n".join(_html_row(record) for record in tree_records(rows))

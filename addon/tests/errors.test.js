@@ -22,6 +22,8 @@ const CASES = [
   ['403', [403, errorBody('forbidden', 'This spreadsheet is not registered in the hub.')],
     [/refused this request \(HTTP 403: forbidden: This spreadsheet is not registered in the hub\.\)/]],
   ['409', [409, errorBody('busy', 'A sync is running.')], [/busy with another sync \(HTTP 409: busy: A sync is running\.\)/, /Wait a minute and try again/]],
+  ['409 before any sync', [409, errorBody('no_state', 'no sync has run yet; an administrator runs one')],
+    [/has not synced this organisation yet \(HTTP 409: no_state: /, /no sync has run yet; an administrator runs one/, /Sync whole organisation/]],
   ['500', [500, errorBody('internal', 'Unexpected failure.')], [/The okrtree service failed \(HTTP 500: internal: Unexpected failure\.\)/, /Try again in a few minutes/]],
   ['503 with an HTML page', [503, '<html><body>Service Unavailable</body></html>'], [/The okrtree service failed \(HTTP 503\)/]],
   ['404 (wrong URL)', [404, 'Not Found'], [/rejected the request \(HTTP 404\)/, /Check the service URL/]],

@@ -13,6 +13,8 @@ const EXPECTED_MENU = [
   '---',
   ['Set up this sheet', 'setUpSheet'],
   ['Settings…', 'showSettings'],
+  '---',
+  ['Start next cycle…', 'startNextCycle'],
 ];
 
 function menuOf(world) {

@@ -13,6 +13,7 @@ safely becomes `NOT_WRITTEN`; the others go on.
 
 from __future__ import annotations
 
+import logging
 import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,12 +35,22 @@ from ..snapshot import (
     sheet_identity,
     to_read,
 )
-from .gsheets_hub import OUTPUT_TABS, changed_cells, hub_requests, read_digest
-from .gsheets_read import HUB_FIELDS, TAB_TITLES_FIELDS, TEAM_FIELDS, Tab, find_tab, parse_tabs
+from .gsheets_changes import modified_times
+from .gsheets_hub import INPUT_TABS, OUTPUT_TABS, changed_cells, hub_requests, read_digest
+from .gsheets_read import (
+    HUB_FIELDS,
+    HUB_INPUT_FIELDS,
+    TAB_TITLES_FIELDS,
+    TEAM_FIELDS,
+    Tab,
+    find_tab,
+    parse_tabs,
+)
 from .gsheets_write import check_ranges, rows_moved, team_requests
 
 __all__ = ["DEFAULT_WORKERS", "GoogleBackend"]
 
+log = logging.getLogger(__name__)
 DEFAULT_WORKERS = 8
 _BAD_RANGE = "Unable to parse range"
 
@@ -75,6 +86,7 @@ class GoogleBackend:
         self.rng = rng or random.Random()
         self._hub_tabs: list[Tab] = []
         self._teams: dict[tuple[str, str], _TeamRead] = {}
+        self._modified: dict[str, str] | None = None  # Drive modifiedTime by key, before reads
 
     @property
     def hub_url(self) -> str:
@@ -155,10 +167,62 @@ class GoogleBackend:
             return snap
         snap.grid = tab.grid
         snap.link_template = row_link_template(key, tab.sheet_id)
+        snap.volatile = tab.formulas
+        snap.handle = {"key": key, "sheet_id": tab.sheet_id, "title": tab.title}
+        snap.handle["columns"] = tab.columns
         self._teams[(source, team.tab)] = _TeamRead(
             key, tab.sheet_id, tab.title, tab.columns, tab.grid
         )
         return snap
+
+    def read_hub_inputs(self) -> HubSnapshot:
+        """Only the hub's `Teams` and `Settings` tabs, in one request: what a click needs. The
+        output tabs, which grow with the organisation, are not downloaded."""
+        ranges = [quote_tab(name) for name in INPUT_TABS]
+        try:
+            answer = self.api.get_spreadsheet(self.hub_key, fields=HUB_INPUT_FIELDS, ranges=ranges)
+        except GoogleApiError as err:
+            raise SourceError(self._hub_problem(err)) from err
+        tabs = {tab.title: tab.grid for tab in parse_tabs(answer)}
+        return HubSnapshot(source=self.hub_url, tabs=tabs)
+
+    # -- knowing what changed (`IncrementalBackend`) -------------------------------------------
+
+    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
+        """The kept snapshots whose spreadsheet's Drive `modifiedTime` did not move; one Drive
+        listing per 1,000 spreadsheets. Without Drive access every sheet is read."""
+        try:
+            self._modified = modified_times(self.api)
+        except GoogleApiError as err:
+            log.warning("cannot list Drive files (%s); every team sheet is read", err)
+            self._modified = {}
+        kept = []
+        for snap in previous:
+            handle = snap.handle
+            key = str(handle.get("key", ""))
+            if not key or snap.grid is None or self._modified.get(key) != snap.version:
+                continue
+            try:
+                read = _TeamRead(
+                    key,
+                    int(handle["sheet_id"]),
+                    str(handle["title"]),
+                    int(handle["columns"]),
+                    snap.grid,
+                )
+            except (KeyError, TypeError, ValueError):
+                continue
+            self._teams[(snap.source.strip(), snap.tab)] = read
+            kept.append(snap)
+        return kept
+
+    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
+        """The `modifiedTime` listed before the read; none after okrtree's own write (its new
+        time is unknown, so the next sync reads the sheet again)."""
+        for snap in snapshots:
+            key = str(snap.handle.get("key", ""))
+            known = self._modified or {}
+            snap.version = None if written or snap.grid is None else known.get(key)
 
     def _fetch_tab(self, key: str, source: str, wanted: str) -> Tab:
         """The tab's values and id in one request; a tab named in another case or with extra

@@ -18,6 +18,7 @@ from ..snapshot import CellValue, Grid
 
 __all__ = [
     "HUB_FIELDS",
+    "HUB_INPUT_FIELDS",
     "TAB_TITLES_FIELDS",
     "TEAM_FIELDS",
     "Tab",
@@ -26,9 +27,14 @@ __all__ = [
 ]
 
 _PROPERTIES = "properties(sheetId,title,index,gridProperties(rowCount,columnCount))"
-TEAM_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue))))"
+# A formula's text too (only formula cells carry it): such a tab is read on every sync, as
+# its results (IMPORTRANGE) can change without the spreadsheet's modifiedTime moving.
+TEAM_FIELDS = (
+    f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,userEnteredValue(formulaValue)))))"
+)
 # The hub: every tab's values, and the targets of the output tabs' links.
 HUB_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,hyperlink))))"
+HUB_INPUT_FIELDS = f"sheets({_PROPERTIES},data(rowData(values(effectiveValue))))"
 TAB_TITLES_FIELDS = f"sheets({_PROPERTIES})"
 
 
@@ -44,11 +50,13 @@ class Tab:
     columns: int
     grid: Grid = field(default_factory=list)
     links: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas: bool = False  # some cell holds a formula (when the read asked for them)
 
 
-def _grid(sheet: dict[str, Any]) -> tuple[Grid, dict[tuple[int, int], str]]:
+def _grid(sheet: dict[str, Any]) -> tuple[Grid, dict[tuple[int, int], str], bool]:
     grid: Grid = []
     links: dict[tuple[int, int], str] = {}
+    formulas = False
     for block in sheet.get("data") or []:
         top = int(block.get("startRow", 0))
         left = int(block.get("startColumn", 0))
@@ -61,11 +69,13 @@ def _grid(sheet: dict[str, Any]) -> tuple[Grid, dict[tuple[int, int], str]]:
                 grid.append([])
             grid[r] = values
             for c, cell in enumerate(cells, start=left):
+                if (cell.get("userEnteredValue") or {}).get("formulaValue"):
+                    formulas = True
                 if cell.get("hyperlink"):
                     links[(r + 1, c + 1)] = str(cell["hyperlink"])
     while grid and not grid[-1]:
         grid.pop()
-    return grid, links
+    return grid, links, formulas
 
 
 def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
@@ -74,7 +84,7 @@ def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
     for sheet in answer.get("sheets") or []:
         props = sheet.get("properties") or {}
         size = props.get("gridProperties") or {}
-        grid, links = _grid(sheet)
+        grid, links, formulas = _grid(sheet)
         tabs.append(
             Tab(
                 sheet_id=int(props.get("sheetId", 0)),
@@ -84,6 +94,7 @@ def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
                 columns=int(size.get("columnCount", 0)),
                 grid=grid,
                 links=links,
+                formulas=formulas,
             )
         )
     return sorted(tabs, key=lambda t: t.index)

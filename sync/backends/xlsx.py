@@ -37,6 +37,7 @@ from ..snapshot import (
 )
 from .xlsx_cells import why
 from .xlsx_hub import OUTPUT_TABS, write_tables
+from .xlsx_inputs import read_hub_inputs
 from .xlsx_lock import workspace_lock
 from .xlsx_patch import patch_cells
 from .xlsx_paths import PathRefused, workbook_path
@@ -48,6 +49,7 @@ from .xlsx_safety import (
     write_through,
 )
 from .xlsx_state import load_digests, save_digests
+from .xlsx_versions import unchanged_workbooks, version_after
 
 __all__ = ["HUB_FILE", "OUTPUT_TABS", "XlsxBackend"]
 
@@ -146,6 +148,28 @@ class XlsxBackend:
                 chunk = max(1, len(teams) // (workers * 8))
                 return list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
         return [read_team(self.workspace, team) for team in teams]
+
+    def read_hub_inputs(self) -> HubSnapshot:
+        """Only the hub's `Teams` and `Settings` tabs: what a validate click needs."""
+        return read_hub_inputs(self.workspace, self.hub_path)
+
+    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
+        """`IncrementalBackend`: the kept snapshots whose workbook did not change since."""
+        kept = unchanged_workbooks(self.workspace, previous)
+        for snap, stamp in kept:
+            place = workbook_path(self.workspace, snap.source)
+            self._stamps[_file_key(place)] = stamp
+            # A write replaces the file, and with it the inode the identity was taken from.
+            snap.identity = sheet_identity(_file_identity(place), snap.tab)
+        return [snap for snap, _ in kept]
+
+    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
+        """`IncrementalBackend`: each workbook's version, from the stamp read or written."""
+        for snap in snapshots:
+            path = self.workspace / snap.source.strip()
+            snap.version = version_after(
+                path, self._stamps.get(_source_key(self.workspace, snap.source))
+            )
 
     # -- writing -------------------------------------------------------------------------------
 

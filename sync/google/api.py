@@ -182,6 +182,12 @@ class SheetsApi:
 
     # -- Drive -----------------------------------------------------------------------------
 
+    def list_files(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One page of Drive `files.list` (`q`, `fields`, `pageSize`, `pageToken`)."""
+        return self.call(
+            "get", DRIVE_FILES_API_V3_URL, write=False, params=params, what="listing Drive files"
+        )
+
     def share(self, file_id: str, email: str, role: str = "writer") -> dict[str, Any]:
         """Give `email` access to a file (Drive `permissions.create`)."""
         return self.call(

@@ -17,9 +17,10 @@ from service.app import create_app
     ],
 )
 def test_the_page_header_says_where_the_cycle_stands(
-    example: Path, as_of: str, says: str, not_said: str
+    org: Path, as_of: str, says: str, not_said: str
 ) -> None:
-    app = create_app({"SOURCE": str(example), "AS_OF": as_of, "AUTH_MODE": "none"})
+    # A fresh organisation each time: the page shows the last run saved in its state.
+    app = create_app({"SOURCE": str(org), "AS_OF": as_of, "AUTH_MODE": "none"})
     html = app.test_client().get("/tree").text
     header = html.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
     assert says in header and not_said not in header

@@ -27,6 +27,9 @@ from google.auth import crypt, jwt
 
 from service import create_app
 from sheets_templates.builder import create_workspace
+from sync.engine import run
+from sync.sources import open_backend
+from sync.state import open_state_store, state_of
 
 AS_OF = "2026-11-21"
 CLIENT_ID = "addon-123.apps.googleusercontent.com"
@@ -175,11 +178,25 @@ def google(google_key: Key) -> FakeGoogle:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A fresh copy of the example organisation (validate and sync write into it)."""
+def bare_workspace(tmp_path: Path) -> Path:
+    """A fresh copy of the example organisation that no sync has seen yet."""
     directory = tmp_path / "org"
     create_workspace(directory, example=True)
     return directory
+
+
+def keep_state(source: str, as_of: dt.date) -> None:
+    """Save the state of a read-only full run, as a sync would (without writing the sheets)."""
+    outcome = run(open_backend(source), as_of)
+    open_state_store(source).save(state_of(outcome, source))
+
+
+@pytest.fixture
+def workspace(bare_workspace: Path) -> Path:
+    """A fresh copy of the example organisation (validate and sync write into it), with the
+    state of a full read saved, as after an administrator's first sync."""
+    keep_state(str(bare_workspace), dt.date.fromisoformat(AS_OF))
+    return bare_workspace
 
 
 AppFactory = Callable[..., Flask]

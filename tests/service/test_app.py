@@ -31,8 +31,6 @@ GOOGLE = {"SOURCE": "org", "OAUTH_CLIENT_IDS": "id", "ALLOWED_DOMAINS": "example
         ({"ALLOWED_DOMAINS": ""}, "OKRTREE_ALLOWED_DOMAINS is not set"),
         ({"AS_OF": "21/11/2026"}, "OKRTREE_AS_OF must be a date"),
         ({"TIMEZONE": "Mars/Olympus"}, "OKRTREE_TIMEZONE must be a time zone"),
-        ({"SNAPSHOT_MAX_AGE": "a day"}, "OKRTREE_SNAPSHOT_MAX_AGE must be seconds"),
-        ({"SNAPSHOT_MAX_AGE": -1}, "OKRTREE_SNAPSHOT_MAX_AGE must be seconds"),
         ({"ON_APP_ENGINE": "maybe"}, "OKRTREE_ON_APP_ENGINE must be true or false"),
         ({"ADMINS": 7}, "OKRTREE_ADMINS must be a comma-separated list"),
         ({"SCHEDULER_ACCOUNTS": "s@x.iam.gserviceaccount.com"}, "needs OKRTREE_SERVICE_URL"),
@@ -54,14 +52,14 @@ def test_configuration_comes_from_okrtree_variables(
     monkeypatch.setenv("OKRTREE_ADMINS", '["Boss@Example.com"]')
     monkeypatch.setenv("OKRTREE_AS_OF", "2026-11-21")
     monkeypatch.setenv("OKRTREE_ON_APP_ENGINE", "true")
-    monkeypatch.setenv("OKRTREE_SNAPSHOT_MAX_AGE", "600")
+    monkeypatch.setenv("OKRTREE_STATE_BUCKET", "acme-okr.appspot.com")
     config = services(create_app()).config
     assert config.auth_mode is AuthMode.GOOGLE and config.source == str(workspace)
     assert config.client_ids == ("a.apps.googleusercontent.com", "b")
     assert config.allowed_domains == {"example.com", "northwind.example"}
     assert config.admins == {"boss@example.com"}
     assert config.today() == dt.date(2026, 11, 21)
-    assert config.on_app_engine is True and config.snapshot_max_age == 600
+    assert config.on_app_engine is True and config.state_bucket == "acme-okr.appspot.com"
 
 
 def test_app_engine_is_recognised_by_its_own_variable(
@@ -123,6 +121,7 @@ def test_an_unreadable_source_is_a_503(make_app: AppFactory, tmp_path: Path) -> 
 
 def test_a_broken_hub_is_a_503(make_app: AppFactory, workspace: Path) -> None:
     (workspace / "hub.xlsx").write_bytes(b"not a workbook")
+    (workspace / ".okrtree" / "state.json.gz").unlink()  # no sync's state to show instead
     response = make_app(AUTH_MODE="none").test_client().get("/api/tree")
     assert response.status_code == 503
     assert "cannot be read as an Excel workbook" in response.json["error"]["message"]

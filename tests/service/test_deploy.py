@@ -52,9 +52,11 @@ def test_services_run_gunicorn_on_python_3_12(name: str) -> None:
     assert re.fullmatch(r"gunicorn -b :\$PORT .*main:app", service["entrypoint"])
     variables = service["env_variables"]
     for key in ("OKRTREE_SOURCE", "OKRTREE_OAUTH_CLIENT_IDS", "OKRTREE_ALLOWED_DOMAINS",
-                "OKRTREE_ADMINS", "OKRTREE_STATE_DIR", "OKRTREE_SERVICE_URL"):  # fmt: skip
+                "OKRTREE_ADMINS", "OKRTREE_STATE_DIR", "OKRTREE_SERVICE_URL",
+                "OKRTREE_STATE_BUCKET"):  # fmt: skip
         assert key in variables, (name, key)
     assert variables["OKRTREE_STATE_DIR"].startswith("/tmp")  # App Engine's only writable place
+    assert variables["OKRTREE_STATE_BUCKET"] == "PROJECT_ID.appspot.com"  # shared by both
 
 
 def test_the_worker_has_a_long_deadline_and_one_instance() -> None:
@@ -83,7 +85,7 @@ def test_cron_runs_the_nightly_task_on_the_worker() -> None:
 
 def test_long_syncs_are_dispatched_to_the_worker() -> None:
     rules = {rule["url"]: rule["service"] for rule in load("dispatch.yaml")["dispatch"]}
-    assert rules == {"*/api/sync": "worker", "*/tasks/*": "worker"}
+    assert rules == {"*/api/sync": "worker", "*/api/rollover": "worker", "*/tasks/*": "worker"}
 
 
 def test_main_exposes_the_app() -> None:

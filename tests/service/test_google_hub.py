@@ -1,6 +1,6 @@
 """The service on a Google hub: the example organisation served by the fake Sheets API, reached
 through gspread's real client. A click is validated by spreadsheet key or URL and costs at most
-two reads and one write once the snapshot exists."""
+two reads and one write once a sync has saved the state."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ def team_key(api: SheetsApi, hub: str, name: str) -> str:
 def test_validate_by_key_or_url(google_app: Flask, api: SheetsApi, hub: str) -> None:
     key = team_key(api, hub, "Platform")
     client = script_client(google_app)
+    assert client.post("/api/sync").status_code == 200  # the state
     for asked in (key, spreadsheet_url(key), f"https://docs.google.com/spreadsheets/d/{key}/"):
         response = client.post("/api/validate", json={"spreadsheet": asked})
         assert response.status_code == 200, response.json
@@ -72,7 +73,7 @@ def test_a_click_costs_two_reads_and_one_write(
 ) -> None:
     client = script_client(google_app)
     key = team_key(api, hub, "Sales")
-    assert client.post("/api/sync").status_code == 200  # the snapshot
+    assert client.post("/api/sync").status_code == 200  # the state
     emulator.reset_stats()
     first = client.post("/api/validate", json={"spreadsheet": key})
     assert first.status_code == 200

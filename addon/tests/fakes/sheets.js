@@ -319,7 +319,7 @@ class FakeUi {
     const entry = prompt === undefined ? { title: '', message: titleOrPrompt, buttons: 'OK' }
       : { title: titleOrPrompt, message: prompt, buttons };
     this.world.alerts.push(entry);
-    return this.Button.OK;
+    return (this.world.alertAnswers || []).shift() || this.Button.OK;
   }
   prompt(title, prompt, buttons) {
     this.world.prompts.push({ title, message: prompt, buttons });

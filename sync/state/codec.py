@@ -1,0 +1,223 @@
+"""The last full run as data: what a sync read, in a versioned, compact form (gzip JSON).
+
+The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs and
+every team's snapshot (grid as read, or why it could not be read), plus what the backend needs to
+know later whether a sheet changed (`TeamSnapshot.version`) or to write it without reading it
+again (`TeamSnapshot.handle`). Loading recomputes the run from them, so a state can never disagree
+with the code that judges it. Never pickle: a state file is data, whoever wrote it.
+
+Cells are JSON values; dates and times, which JSON lacks, are `{"d": "2026-11-20"}` and
+`{"t": "2026-11-20T09:30:00"}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..compute import compute, sort_findings
+from ..engine import Run
+from ..errors import SourceError
+from ..hub import HubTab, parse_settings, parse_teams
+from ..model import Code, Finding, Severity
+from ..snapshot import Grid, HubSnapshot, TeamSnapshot
+
+__all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
+
+SCHEMA = 1  # bump when the shape below changes: older files are then ignored and rebuilt
+KEPT_HUB_TABS = (HubTab.TEAMS.value, HubTab.SETTINGS.value)
+# Findings a run adds after computing (refused writes); everything else is recomputed on load.
+_AFTER_COMPUTE = (Code.NOT_WRITTEN,)
+
+
+class BadState(ValueError):
+    """The bytes are not a state this version of okrtree wrote (the message says why)."""
+
+
+@dataclass(slots=True)
+class State:
+    """One full run as data: where and when it ran, and everything it read."""
+
+    source: str
+    as_of: dt.date
+    taken: float  # seconds since the epoch, when the run finished
+    hub: HubSnapshot  # the input tabs only
+    snapshots: list[TeamSnapshot]
+    findings: list[Finding] = field(default_factory=list)  # added after computing
+    _run: Run | None = field(default=None, repr=False, compare=False)
+
+    def run(self) -> Run:
+        """The run these inputs give (computed once per state)."""
+        if self._run is None:
+            table = parse_teams(self.hub)
+            settings = parse_settings(self.hub)
+            computed = compute(table.teams, settings, self.snapshots, self.as_of, table.findings)
+            if self.findings:
+                result = computed.result
+                result.findings = sort_findings([*result.findings, *self.findings])
+            self._run = Run(computed, self.hub, table.teams, self.snapshots)
+        return self._run
+
+
+def state_of(run: Run, source: str, taken: float | None = None) -> State:
+    """The state to keep after `run` (its snapshots as they are now, writes applied)."""
+    tabs = {
+        title: grid
+        for title, grid in run.hub.tabs.items()
+        if title.strip().casefold() in {t.casefold() for t in KEPT_HUB_TABS}
+    }
+    hub = HubSnapshot(run.hub.source, tabs)
+    extra = [f for f in run.computed.result.findings if f.code in _AFTER_COMPUTE]
+    state = State(
+        source,
+        run.computed.result.as_of,
+        time.time() if taken is None else taken,
+        hub,
+        list(run.snapshots),
+        extra,
+    )
+    state._run = run
+    return state
+
+
+# -- encoding ----------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    raise TypeError(f"a cell cannot hold {type(value).__name__}")
+
+
+def _snapshot(snap: TeamSnapshot) -> dict[str, Any]:
+    out: dict[str, Any] = {"team": snap.team, "source": snap.source, "tab": snap.tab}
+    if snap.grid is not None:  # an empty grid is a read of an empty tab, not a failed read
+        out["grid"] = snap.grid
+    for name in ("error", "link_template", "unwritable", "version", "handle", "identity"):
+        value = getattr(snap, name)
+        if value:
+            out[name] = value
+    if snap.volatile:
+        out["volatile"] = True
+    return out
+
+
+def _finding(finding: Finding) -> list[Any]:
+    return [
+        finding.severity.value,
+        finding.code.value,
+        finding.id,
+        finding.team,
+        finding.message,
+        list(finding.related),
+        finding.row,
+    ]
+
+
+def encode(state: State) -> bytes:
+    """The state as gzip-compressed JSON."""
+    document = {
+        "schema": SCHEMA,
+        "source": state.source,
+        "as_of": state.as_of.isoformat(),
+        "taken": state.taken,
+        "hub": {"source": state.hub.source, "tabs": state.hub.tabs},
+        "teams": [_snapshot(s) for s in state.snapshots],
+        "findings": [_finding(f) for f in state.findings],
+    }
+    text = json.dumps(document, default=_cell, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+
+
+# -- decoding ----------------------------------------------------------------------------------
+
+
+def _revive(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "d" in obj:
+            return dt.date.fromisoformat(obj["d"])
+        if "t" in obj:
+            return dt.datetime.fromisoformat(obj["t"])
+    return obj
+
+
+def _grid(value: Any) -> Grid:
+    if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
+        raise BadState("a grid is not a list of rows")
+    for row in value:
+        for cell in row:
+            if isinstance(cell, dict | list):
+                raise BadState(f"a cell holds {cell!r}")
+    return value
+
+
+def _text(value: Any, default: str | None = None) -> str | None:
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise BadState(f"{value!r} is not text")
+    return value
+
+
+def _team(raw: Any) -> TeamSnapshot:
+    if not isinstance(raw, dict):
+        raise BadState("a team entry is not an object")
+    handle = raw.get("handle") or {}
+    if not isinstance(handle, dict):
+        raise BadState("a team's handle is not an object")
+    return TeamSnapshot(
+        team=_text(raw.get("team")) or "",
+        source=_text(raw.get("source"), "") or "",
+        tab=_text(raw.get("tab"), "") or "",
+        grid=_grid(raw["grid"]) if "grid" in raw else None,
+        error=_text(raw.get("error")),
+        link_template=_text(raw.get("link_template"), "") or "",
+        unwritable=_text(raw.get("unwritable")),
+        version=_text(raw.get("version")),
+        identity=_text(raw.get("identity")),
+        volatile=bool(raw.get("volatile", False)),
+        handle=handle,
+    )
+
+
+def _read_finding(raw: Any) -> Finding:
+    severity, code, item, team, message, related, row = raw
+    return Finding(Severity(severity), Code(code), item, team, str(message), tuple(related), row)
+
+
+def decode(data: bytes, source: str) -> State:
+    """The state in `data`, written for `source`; `BadState` for anything else."""
+    try:
+        document = json.loads(gzip.decompress(data), object_hook=_revive)
+    except (OSError, EOFError, ValueError, UnicodeDecodeError) as err:
+        raise BadState(f"not a gzip JSON state ({err})") from None
+    if not isinstance(document, dict):
+        raise BadState("not a state object")
+    if document.get("schema") != SCHEMA:
+        raise BadState(f"schema {document.get('schema')!r}, this version reads {SCHEMA}")
+    if document.get("source") != source:
+        raise BadState(f"it is the state of {document.get('source')!r}")
+    try:
+        hub = document["hub"]
+        tabs = {str(title): _grid(grid) for title, grid in hub["tabs"].items()}
+        state = State(
+            source,
+            dt.date.fromisoformat(document["as_of"]),
+            float(document["taken"]),
+            HubSnapshot(str(hub["source"]), tabs),
+            [_team(raw) for raw in document["teams"]],
+            [_read_finding(raw) for raw in document.get("findings", [])],
+        )
+        teams = [t.name for t in parse_teams(state.hub).teams]
+        parse_settings(state.hub)
+    except (KeyError, TypeError, ValueError, AttributeError, SourceError) as err:
+        raise BadState(f"damaged ({type(err).__name__}: {err})") from None
+    if [s.team for s in state.snapshots] != teams:
+        raise BadState("its team snapshots do not follow its Teams tab")
+    return state

@@ -1,0 +1,115 @@
+"""The state as data: a run survives the round trip, and anything else is refused by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sync.engine import Run
+from sync.report import result_json
+from sync.snapshot import HubSnapshot, TeamSnapshot
+from sync.state import SCHEMA, BadState, State, decode, encode, state_of
+
+SOURCE = "org"
+
+
+def test_a_run_survives_the_round_trip(full_run: Run) -> None:
+    data = encode(state_of(full_run, SOURCE, taken=1000.0))
+    loaded = decode(data, SOURCE)
+    assert loaded.taken == 1000.0 and loaded.as_of == full_run.computed.result.as_of
+    assert result_json(loaded.run().computed.result) == result_json(full_run.computed.result)
+    assert [s.grid for s in loaded.snapshots] == [s.grid for s in full_run.snapshots]
+
+
+def test_only_the_input_tabs_of_the_hub_are_kept(full_run: Run) -> None:
+    full_run.hub.tabs["History"] = [["Date", "ID"], [dt.date(2026, 11, 1), "CO-1"]]
+    full_run.hub.tabs["Findings"] = [["Severity"]]
+    kept = decode(encode(state_of(full_run, SOURCE)), SOURCE).hub.tabs
+    assert sorted(kept) == ["Settings", "Teams"]
+
+
+def test_refused_writes_are_kept_with_the_run(full_run: Run) -> None:
+    from sync.model import CODE_SEVERITY, Code, Finding
+
+    refused = Finding(CODE_SEVERITY[Code.NOT_WRITTEN], Code.NOT_WRITTEN, None, "Sales", "locked")
+    full_run.computed.result.findings.append(refused)
+    loaded = decode(encode(state_of(full_run, SOURCE)), SOURCE)
+    assert refused in loaded.run().computed.result.findings
+
+
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**53), 2**53),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.dates(),
+    st.datetimes(),
+)
+
+
+SETTINGS = [["Cycle start", dt.date(2026, 10, 1)], ["Cycle end", dt.date(2026, 12, 31)]]
+names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=10)
+
+
+@given(st.lists(st.lists(cells, max_size=6), max_size=6), names.map(str.strip).filter(bool))
+def test_any_grid_and_names_survive(grid: list[list[object]], name: str) -> None:
+    snap = TeamSnapshot(name, f"{name}.xlsx", "OKRs", grid=grid, version="v", handle={"a": 1})
+    teams = [["Team", "Spreadsheet"], [name, f"{name}.xlsx"]]
+    hub = HubSnapshot(SOURCE, {"Teams": teams, "Settings": SETTINGS, "Other": grid})
+    loaded = decode(encode(State(SOURCE, dt.date(2026, 1, 2), 5.0, hub, [snap])), SOURCE)
+    assert loaded.snapshots == [snap] and loaded.hub.tabs == hub.tabs
+    kinds = [[type(c) for c in row] for row in loaded.snapshots[0].grid or []]
+    assert kinds == [[type(c) for c in row] for row in grid]
+
+
+def _document(full_run: Run, **changes: object) -> bytes:
+    document = json.loads(gzip.decompress(encode(state_of(full_run, SOURCE))))
+    document.update(changes)
+    return gzip.compress(json.dumps(document).encode())
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"", "not a gzip JSON state"),
+        (b"\x80\x04\x95pickle", "not a gzip JSON state"),
+        (gzip.compress(b"[1, 2]", mtime=0), "not a state object"),
+        (gzip.compress(b"{not json", mtime=0), "not a gzip JSON state"),
+    ],
+    ids=["empty", "pickle", "a list", "not JSON"],
+)
+def test_foreign_bytes_are_refused(data: bytes, why: str) -> None:
+    with pytest.raises(BadState, match=why):
+        decode(data, SOURCE)
+
+
+def test_another_schema_or_source_is_refused(full_run: Run) -> None:
+    with pytest.raises(BadState, match=f"schema {SCHEMA + 1}, this version reads {SCHEMA}"):
+        decode(_document(full_run, schema=SCHEMA + 1), SOURCE)
+    with pytest.raises(BadState, match="state of 'elsewhere'"):
+        decode(_document(full_run, source="elsewhere"), SOURCE)
+    with pytest.raises(BadState, match="damaged"):
+        decode(_document(full_run, teams=[{"team": "x", "grid": "no"}]), SOURCE)
+    with pytest.raises(BadState, match="damaged"):
+        decode(_document(full_run, as_of="yesterday"), SOURCE)
+
+
+def test_snapshots_that_do_not_follow_the_teams_tab_are_refused(full_run: Run) -> None:
+    with pytest.raises(BadState, match="do not follow its Teams tab"):
+        decode(_document(full_run, teams=[]), SOURCE)
+    with pytest.raises(BadState, match="damaged.*Settings"):
+        no_settings = {"source": SOURCE, "tabs": {"Teams": [["Team", "Spreadsheet"]]}}
+        decode(_document(full_run, hub=no_settings), SOURCE)
+
+
+def test_the_state_is_compact(full_run: Run, workspace: Path) -> None:
+    data = encode(state_of(full_run, SOURCE))
+    workbooks = sum(p.stat().st_size for p in workspace.rglob("*.xlsx"))
+    assert len(data) < workbooks / 5
