@@ -28,7 +28,7 @@ from .snapshot import (
     to_read,
 )
 
-__all__ = ["Run", "read_and_compute", "run", "run_team"]
+__all__ = ["Run", "attach_history", "read_and_compute", "run", "run_team"]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 READ_CHUNK = 25
@@ -98,7 +98,7 @@ def _write_all(
     return reasons
 
 
-def _with_history(computed: Computed, hub: HubSnapshot, record: bool) -> Computed:
+def attach_history(computed: Computed, hub: HubSnapshot, record: bool) -> Computed:
     """Trends from the hub's History tab (and this run's rows when `record`)."""
     wanted = HubTab.HISTORY.value.casefold()
     grid = next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)
@@ -193,7 +193,7 @@ def read_and_compute(
     settings = parse_settings(hub)
     snapshots = _read(backend, table.teams, previous, progress)
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
-    return Run(_with_history(computed, hub, record_history), hub, table.teams, snapshots)
+    return Run(attach_history(computed, hub, record_history), hub, table.teams, snapshots)
 
 
 def run_team(
@@ -216,7 +216,7 @@ def run_team(
         fresh if t.name == team.name else earlier.get(t.name) or _unread(t) for t in table.teams
     ]
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
-    computed = _with_history(computed, previous.hub, False)
+    computed = attach_history(computed, previous.hub, False)
     current = Run(computed, previous.hub, table.teams, snapshots)
     if write:
         plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
