@@ -43,6 +43,7 @@ def test_output_tabs_come_after_the_input_tabs_with_a_frozen_filtered_header(
         "Settings",
         "Alignment Tree",
         "Findings",
+        "History",  # the example's quarter
         "Check-ins",
     ]
     for title in ("Alignment Tree", "Findings"):
@@ -120,4 +121,4 @@ def test_a_hub_tab_renamed_in_another_case_is_reused_not_duplicated(
     emulator.edit_values(synced, "findings", "A2", [["edited"]])
     sync(backend(synced))
     titles = sorted(s.title for s in emulator.spreadsheet(synced).sheets)
-    assert titles == ["Alignment Tree", "Check-ins", "Findings", "Settings", "Teams"]
+    assert titles == ["Alignment Tree", "Check-ins", "Findings", "History", "Settings", "Teams"]
