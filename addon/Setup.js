@@ -56,14 +56,20 @@ function setUpOkrSheet_(spreadsheet) {
   OKRTREE_TEMPLATE.team_columns.forEach(function (def) {
     sheet.getRange(headerRow + 1, columns[def.name], dataRows, 1).setNumberFormat(def.number_format);
   });
-  const typeDef = OKRTREE_TEMPLATE.team_columns.filter(function (def) { return def.name === 'Type'; })[0];
-  sheet.getRange(headerRow + 1, columns['Type'], dataRows, 1).setDataValidation(
-    SpreadsheetApp.newDataValidation()
-      .requireValueInList(typeDef.validation || ['Objective', 'Key Result'], true)
-      .setAllowInvalid(true)
-      .setHelpText('Objective or Key Result (O, Obj, KR also work).')
-      .build()
-  );
+  // Dropdowns that accept other values too: aliases such as KR, numbers for Confidence.
+  OKRTREE_TEMPLATE.team_columns.forEach(function (def) {
+    if (!def.validation || columns[def.name] === undefined) {
+      return;
+    }
+    const help = def.name === 'Type' ? 'Objective or Key Result (O, Obj, KR also work).' : def.note || '';
+    sheet.getRange(headerRow + 1, columns[def.name], dataRows, 1).setDataValidation(
+      SpreadsheetApp.newDataValidation()
+        .requireValueInList(def.validation, true)
+        .setAllowInvalid(true)
+        .setHelpText(help)
+        .build()
+    );
+  });
   protectOutputColumns_(sheet, headerRow, columns);
   colourOutputColumns_(sheet, headerRow, dataRows, columns);
 
@@ -80,7 +86,7 @@ function setUpOkrSheet_(spreadsheet) {
     );
   }
   lines.push(
-    'Type has a dropdown; Score, Status and Warnings are written by okrtree and warn before a manual edit.'
+    'Type and Confidence have dropdowns; Score, Status and Warnings are written by okrtree and warn before a manual edit.'
   );
   return lines.join('\n');
 }

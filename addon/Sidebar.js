@@ -31,6 +31,7 @@ function escapeHtml_(value) {
 function renderFindingsHtml(response) {
   const tab = response.tab || OKRTREE_TEMPLATE.team_tab;
   const findings = Array.isArray(response.findings) ? response.findings : [];
+  const checkIns = checkInsById_(response.items);
   /** @type {Object<string, OkrFinding[]>} */
   const groups = { error: [], warning: [], info: [] };
   findings.forEach(function (finding) {
@@ -72,7 +73,7 @@ function renderFindingsHtml(response) {
       '<ul>'
     );
     members.forEach(function (finding) {
-      parts.push(renderFinding_(finding, group.severity, tab));
+      parts.push(renderFinding_(finding, group.severity, tab, checkIns));
     });
     parts.push('</ul>', '</section>');
   });
@@ -80,13 +81,42 @@ function renderFindingsHtml(response) {
 }
 
 /**
- * One finding as a list item; clickable when it names a row.
+ * Each key result's latest check-in (confidence and note) as a line of HTML, by lower-case ID;
+ * key results with neither are left out.
+ * @param {OkrItem[] | undefined} items
+ * @returns {Object<string, string>}
+ */
+function checkInsById_(items) {
+  /** @type {Object<string, string>} */
+  const lines = {};
+  (Array.isArray(items) ? items : []).forEach(function (item) {
+    if (!item || item.type !== 'key_result' || typeof item.id !== 'string') {
+      return;
+    }
+    const parts = [];
+    if (typeof item.confidence === 'number') {
+      parts.push('Confidence ' + escapeHtml_(String(Math.round(item.confidence * 10) / 10)) + '/10');
+    }
+    if (typeof item.note === 'string' && item.note.trim() !== '') {
+      parts.push('<q>' + escapeHtml_(item.note.trim()) + '</q>');
+    }
+    if (parts.length > 0) {
+      lines[item.id.trim().toLowerCase()] = parts.join(' · ');
+    }
+  });
+  return lines;
+}
+
+/**
+ * One finding as a list item; clickable when it names a row. A finding on a key result shows
+ * that key result's confidence and latest note beside it.
  * @param {OkrFinding} finding
  * @param {string} severity
  * @param {string} tab
+ * @param {Object<string, string>} [checkIns]  from `checkInsById_`
  * @returns {string}
  */
-function renderFinding_(finding, severity, tab) {
+function renderFinding_(finding, severity, tab, checkIns) {
   const row = typeof finding.row === 'number' && finding.row >= 1 ? Math.floor(finding.row) : null;
   const attributes =
     row === null
@@ -103,11 +133,14 @@ function renderFinding_(finding, severity, tab) {
   const related = Array.isArray(finding.related) && finding.related.length > 0
     ? '<div class="related">Related: ' + finding.related.map(escapeHtml_).join(', ') + '</div>'
     : '';
+  const line = finding.id && checkIns ? checkIns[String(finding.id).trim().toLowerCase()] : undefined;
+  const checkIn = line ? '<div class="checkin">' + line + '</div>' : '';
   return (
     '<li' + attributes + '>' +
     '<div class="what">' + head.join(' ') + '</div>' +
     '<div class="message">' + escapeHtml_(finding.message) + '</div>' +
     related +
+    checkIn +
     '</li>'
   );
 }

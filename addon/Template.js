@@ -161,6 +161,35 @@ const OKRTREE_TEMPLATE = {
       "width": 50,
       "number_format": "@",
       "wrap": true
+    },
+    {
+      "name": "Confidence",
+      "aliases": [
+        "Forecast"
+      ],
+      "on": "key_result",
+      "required": false,
+      "width": 11,
+      "number_format": "General",
+      "validation": [
+        "Low",
+        "Medium",
+        "High"
+      ],
+      "note": "How sure you are of reaching the target: 0-10, a percentage, or Low / Medium / High."
+    },
+    {
+      "name": "Note",
+      "aliases": [
+        "Comment",
+        "Check-in note"
+      ],
+      "on": "key_result",
+      "required": false,
+      "width": 36,
+      "number_format": "@",
+      "wrap": true,
+      "note": "What changed since the last check-in, and why."
     }
   ],
   "hub_tabs": {
@@ -290,6 +319,10 @@ const OKRTREE_TEMPLATE = {
         {
           "name": "Link",
           "width": 13
+        },
+        {
+          "name": "Trend",
+          "width": 14
         }
       ]
     },
@@ -345,6 +378,48 @@ const OKRTREE_TEMPLATE = {
         {
           "name": "Status",
           "width": 11
+        }
+      ]
+    },
+    "Check-ins": {
+      "columns": [
+        {
+          "name": "Date",
+          "width": 12,
+          "number_format": "yyyy-mm-dd"
+        },
+        {
+          "name": "ID",
+          "width": 12
+        },
+        {
+          "name": "Team",
+          "width": 20
+        },
+        {
+          "name": "Owner",
+          "width": 28
+        },
+        {
+          "name": "Current",
+          "width": 10
+        },
+        {
+          "name": "Score",
+          "width": 8,
+          "number_format": "0.00"
+        },
+        {
+          "name": "Status",
+          "width": 11
+        },
+        {
+          "name": "Confidence",
+          "width": 11
+        },
+        {
+          "name": "Note",
+          "width": 60
         }
       ]
     }

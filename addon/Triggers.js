@@ -1,11 +1,12 @@
 // The onEdit simple trigger: a check-in on a key result stamps its Updated date.
 
 /** Columns whose edit on a key-result row counts as a check-in. */
-const OKRTREE_CHECK_IN_COLUMNS = ['Current', 'Start', 'Target'];
+const OKRTREE_CHECK_IN_COLUMNS = ['Current', 'Start', 'Target', 'Confidence', 'Note'];
 
 /**
- * Stamps today's date into `Updated` on each key-result row whose Current, Start or Target
- * was edited. Runs without network and never alerts: a simple trigger must stay quiet.
+ * Stamps today's date into `Updated` on each key-result row whose Current, Start, Target,
+ * Confidence or Note was edited. Runs without network and never alerts: a simple trigger must
+ * stay quiet.
  * @param {GoogleAppsScript.Events.SheetsOnEdit} e
  */
 function onEdit(e) {

@@ -47,6 +47,15 @@
  */
 
 /**
+ * One item of a validate reply (the fields the sidebar uses; others are ignored).
+ * @typedef {Object} OkrItem
+ * @property {string} id
+ * @property {string} type  "objective" or "key_result"
+ * @property {number | null} [confidence]  the owner's forecast, 0-10
+ * @property {string | null} [note]  the latest check-in note
+ */
+
+/**
  * @typedef {Object} OkrSummary
  * @property {number} error
  * @property {number} warning
@@ -66,7 +75,7 @@
  * @property {string} team
  * @property {string} tab
  * @property {string} as_of
- * @property {Object[]} items
+ * @property {OkrItem[]} items
  * @property {OkrFinding[]} findings
  * @property {OkrWrites} writes
  * @property {OkrSummary} summary

@@ -82,6 +82,15 @@ SCHEMAS: dict[str, Any] = {
             "progress": _nullable("number"),
             "status": {"enum": _STATUSES},
             "row": {"type": "integer", "minimum": 1},
+            "confidence": _nullable("number", minimum=0, maximum=10),
+            "note": _nullable("string"),
+            "trend": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "prefixItems": [{"type": "string", "format": "date"}, _nullable("number")],
+                },
+            },
         }
     ),
     "Finding": _object(
@@ -215,6 +224,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         400: "the body is not what the endpoint expects",
         401: "no credentials, or credentials that are malformed, expired or not for this service",
         403: "authenticated, but not allowed to do this",
+        404: "no such item in the last sync",
         409: "a sync is already running",
         503: "the organisation (or Google's sign-in) cannot be reached or used right now",
     }
@@ -371,6 +381,28 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
                 "polls it and reloads itself when it changes.",
                 security=reader,
                 responses={"200": _json("SyncedResponse", "the time"), **_errors(401)},
+            )
+        },
+        "/item/{item_id}": {
+            "get": _operation(
+                "The page of one item",
+                "Its score over time against the pace, its check-ins with confidence and "
+                "notes, its findings, parent and children, and dependencies both ways.",
+                security=reader,
+                parameters=[
+                    {
+                        "name": "item_id",
+                        "in": "path",
+                        "required": True,
+                        "description": "the item's ID, any case",
+                        "schema": {"type": "string"},
+                    }
+                ],
+                responses={
+                    "200": tree_page,
+                    "302": {"description": "to sign in"},
+                    **_errors(401, 404, 503),
+                },
             )
         },
         "/tasks/nightly": {"get": nightly, "post": {**nightly, "operationId": "nightlyPost"}},

@@ -15,11 +15,13 @@ from typing import Any
 from sync.engine import Run
 from sync.model import STATUS_LABELS, Status
 
+from .charts import Chart, score_chart
 from .payloads import tree_payload
 
 __all__ = ["Filters", "Node", "TreePage", "build_page", "nest_rows", "search_text"]
 
 OPEN_DEPTH = 1  # without filters, roots are open so their direct children show
+SPARK_WIDTH, SPARK_HEIGHT = 64, 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,7 @@ class TreePage:
     counts: Counter[str]
     total: int
     shown: int
+    charts: dict[str, Chart] = field(default_factory=dict)  # by item ID, items with a trend
 
 
 def nest_rows(
@@ -148,4 +151,15 @@ def build_page(outcome: Run, filters: Filters) -> TreePage:
         counts=Counter(r["status"] for r in items),
         total=len(items),
         shown=shown,
+        charts=_charts(outcome),
     )
+
+
+def _charts(outcome: Run) -> dict[str, Chart]:
+    result = outcome.computed.result
+    start, end = result.cycle.start, result.cycle.end
+    return {
+        item.id: score_chart(item.trend, start, end, result.as_of, SPARK_WIDTH, SPARK_HEIGHT)
+        for item in result.items
+        if item.trend
+    }

@@ -18,6 +18,7 @@ from .api import synced_at
 from .auth import LOCAL_USER
 from .config import AuthMode
 from .errors import ApiError
+from .itemview import build_item_page
 from .links import NEW_LINK, Redeemed
 from .state import services
 from .treeview import Filters, build_page
@@ -71,12 +72,9 @@ def _exchange_token() -> BaseResponse | None:
     return redirect(url_for("views.tree") + (f"?{urlencode(rest)}" if rest else ""))
 
 
-@blueprint.get("/tree")
-def tree() -> BaseResponse:
-    """The combined alignment tree: collapsible, filterable, usable without JavaScript."""
-    exchanged = _exchange_token()
-    if exchanged is not None:
-        return exchanged
+def _signed_in() -> tuple[str, bool] | BaseResponse:
+    """Who reads the page (blank for the local user) and whether they may sign out; or where
+    to send a browser that must sign in first."""
     found = services()
     try:
         principal = found.auth.principal(request, allow_session=True)
@@ -92,17 +90,59 @@ def tree() -> BaseResponse:
             "(OKRTREE_WEB_CLIENT_ID); ask your okrtree administrator, or use the add-on.",
             err.headers,
         ) from None
-    snapshot = found.organisation.snapshot()
-    page = build_page(snapshot.run(), Filters.from_args(request.args))
-    html = render_template(
-        "tree.html",
-        page=page,
-        synced_at=synced_at(snapshot),
-        poll_seconds=POLL_SECONDS,
-        status_colours=status_colours(),
-        signed_in="" if principal.email == LOCAL_USER else principal.email,
-        can_sign_out=found.config.web_login and principal.via == "session",
-    )
+    email = "" if principal.email == LOCAL_USER else principal.email
+    return email, found.config.web_login and principal.via == "session"
+
+
+def _page(html: str) -> Response:
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@blueprint.get("/tree")
+def tree() -> BaseResponse:
+    """The combined alignment tree: collapsible, filterable, usable without JavaScript."""
+    exchanged = _exchange_token()
+    if exchanged is not None:
+        return exchanged
+    reader = _signed_in()
+    if isinstance(reader, BaseResponse):
+        return reader
+    snapshot = services().organisation.snapshot()
+    page = build_page(snapshot.run(), Filters.from_args(request.args))
+    return _page(
+        render_template(
+            "tree.html",
+            page=page,
+            synced_at=synced_at(snapshot),
+            poll_seconds=POLL_SECONDS,
+            status_colours=status_colours(),
+            signed_in=reader[0],
+            can_sign_out=reader[1],
+        )
+    )
+
+
+@blueprint.get("/item/<path:item_id>")
+def item(item_id: str) -> BaseResponse:
+    """One item: its score over time against the pace, check-ins, findings and neighbours."""
+    reader = _signed_in()
+    if isinstance(reader, BaseResponse):
+        return reader
+    outcome = services().organisation.snapshot().run()
+    page = build_item_page(outcome, item_id)
+    if page is None:
+        raise ApiError(404, "unknown_item", f"There is no item '{item_id}' in the last sync.")
+    snapshot = next((s for s in outcome.snapshots if s.team == page.item.team), None)
+    link = snapshot.link(page.item.row) if snapshot else ""
+    page.link = link if link.startswith("https://") else None
+    return _page(
+        render_template(
+            "item.html",
+            page=page,
+            result=outcome.computed.result,
+            status_colours=status_colours(),
+            signed_in=reader[0],
+        )
+    )

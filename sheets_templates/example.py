@@ -4,6 +4,8 @@ Sixteen teams on all four levels. On 2026-11-21 most items are on track, two key
 risk (AMER-2, GRO-2) and two off track (MOB-4 not shipped, AMER-4 an experiment weighted 0). It
 is built to show every kind of key result and exactly these warnings, and no errors:
 
+- CONFIDENCE_GAP on AMER-4 and MOB-4 (off track, owner confident) and SAL-3 (on track, owner
+  doubtful)
 - DEPENDENCY_AT_RISK on EMEA-1 (depends on GRO-2, at risk)
 - NO_OWNER on SUP-4
 - STALE on TB-2 (last check-in 2026-10-23)
@@ -13,7 +15,8 @@ is built to show every kind of key result and exactly these warnings, and no err
 
 Acknowledged team dependencies: ENG-4 on `team:Onboarding` (ONB-1 aligns to ENG-6) and PLAT-4
 on `team:Priya Shah` (PS-1 aligns to PLAT-6). CO-3 has no target: it is the score of CS-1,
-which aligns to it. EMEA-4 has no parent but says why now.
+which aligns to it. EMEA-4 has no parent but says why now. The hub comes with a quarter of
+`History` and `Check-ins` (see `example_logs`), so trends show from the first look.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ SETTINGS: dict[str, Any] = {
     "Cycle end": dt.date(2026, 12, 31),
 }
 EXPECTED_WARNINGS: list[tuple[str, str]] = [
+    ("CONFIDENCE_GAP", "AMER-4"),
+    ("CONFIDENCE_GAP", "MOB-4"),
+    ("CONFIDENCE_GAP", "SAL-3"),
     ("DEPENDENCY_AT_RISK", "EMEA-1"),
     ("NO_OWNER", "SUP-4"),
     ("STALE", "TB-2"),
@@ -85,6 +91,8 @@ def kr(
     *,
     depends: str = "",
     weight: float | None = None,
+    confidence: Any = None,
+    note: str = "",
 ) -> dict[str, Any]:
     """A key result row; its objective is the one above it (Parent left blank)."""
     return {
@@ -98,6 +106,8 @@ def kr(
         "Current": current,
         "Weight": weight,
         "Updated": updated,
+        "Confidence": confidence,
+        "Note": note,
     }
 
 
@@ -130,7 +140,8 @@ TEAMS: tuple[ExampleTeam, ...] = (
     ExampleTeam("Northwind", "Company", "", "CO", "maria.chen", "teams/northwind.xlsx", (
         obj("CO-1", "Become the default platform for mid-market logistics", "maria.chen"),
         kr("CO-2", "Grow annual recurring revenue from $18M to $24M (in $M)", "jon.park",
-           18, 24, 21.6, _day(11, 16), weight=2),
+           18, 24, 21.6, _day(11, 16), weight=2, confidence="80%",
+           note="Renewals ahead of plan; two expansions signed early."),
         kr("CO-3", "Customers renew and expand (rolled up from Customer Success)", "ana.silva",
            None, None, None, None),
         obj("CO-4", "Run a platform customers can trust", "raj.iyer"),
@@ -156,7 +167,8 @@ TEAMS: tuple[ExampleTeam, ...] = (
         obj("SAL-1", "Win the mid-market", "carlos.mendez", "CO-2", weight=2),
         kr("SAL-2", "New customers signed from 0 to 1,200", "carlos.mendez",
            0, "1,200", 700, _day(11, 18)),
-        kr("SAL-3", "Win rate from 18% to 30%", "hannah.lee", "18%", "30%", "25%", _day(11, 16)),
+        kr("SAL-3", "Win rate from 18% to 30%", "hannah.lee", "18%", "30%", "25%", _day(11, 16),
+           confidence="Low", note="Two large deals slipped to Q1; the rate will dip."),
         obj("SAL-4", "Build a repeatable sales motion", "carlos.mendez", "CO-1",
             depends="ENG-4"),
         kr("SAL-5", "Sales cycle from 90 days to 60 days", "hannah.lee", 90, 60, 75, _day(11, 13)),
@@ -170,7 +182,8 @@ TEAMS: tuple[ExampleTeam, ...] = (
            104, 112, 109, _day(11, 18)),
         kr("CS-3", "Annual gross churn from 9% to 5% (%)", "li.wei", 9, 5, 7, _day(11, 15)),
         obj("CS-4", "Make support a reason to buy", "ana.silva", "CO-1"),
-        kr("CS-5", "CSAT from 82 to 92", "emma.wright", 82, 92, 88, _day(11, 19)),
+        kr("CS-5", "CSAT from 82 to 92", "emma.wright", 82, 92, 88, _day(11, 19),
+           confidence="High", note="New macros cut repeat contacts."),
         kr("CS-6", "First response in business hours (hours)", "emma.wright",
            None, "<= 2", 1.5, _day(11, 19)),
     )),
@@ -191,7 +204,8 @@ TEAMS: tuple[ExampleTeam, ...] = (
             depends="team:Data"),
         kr("MOB-2", "App store rating from 3.9 to 4.5", "julia.kim", 3.9, 4.5, 4.3, _day(11, 16)),
         kr("MOB-3", "Crash-free sessions (%)", "ben.adams", None, ">= 99.5", 99.7, _day(11, 18)),
-        kr("MOB-4", "Offline mode released", "ben.adams", None, "done", None, _day(11, 11)),
+        kr("MOB-4", "Offline mode released", "ben.adams", None, "done", None, _day(11, 11),
+           confidence=8, note="Release candidate in QA; we ship next sprint."),
     )),
     ExampleTeam("Data", "Team", "Engineering", "DATA", "fatima.khan", "teams/data.xlsx", (
         obj("DATA-1", "Trustworthy numbers for every team", "fatima.khan", "ENG-1"),
@@ -213,7 +227,7 @@ TEAMS: tuple[ExampleTeam, ...] = (
     ExampleTeam("EMEA Sales", "Team", "Sales", "EMEA", "stefan.weber", "teams/emea-sales.xlsx", (
         obj("EMEA-1", "Own the DACH mid-market", "stefan.weber", "SAL-1", depends="GRO-2"),
         kr("EMEA-2", "New DACH customers from 0 to 120", "stefan.weber",
-           0, 120, 70, _day(11, 18)),
+           0, 120, 70, _day(11, 18), confidence=7),
         kr("EMEA-3", "Pipeline coverage from 2.0x to 3.5x", "lena.ortiz",
            2, 3.5, 2.9, _day(11, 17)),
         obj("EMEA-4", "Open the Nordics", "stefan.weber",
@@ -226,16 +240,19 @@ TEAMS: tuple[ExampleTeam, ...] = (
                 "teams/americas-sales.xlsx", (
         obj("AMER-1", "Grow the US mid-market pipeline", "diego.santos", "SAL-1"),
         kr("AMER-2", "Qualified pipeline from $2.0M to $6.0M (in $M)", "diego.santos",
-           2, 6, 3.6, _day(11, 17)),
+           2, 6, 3.6, _day(11, 17), confidence="Medium",
+           note="Pipeline review is weekly now."),
         kr("AMER-3", "Win rate from 20% to 28% (%)", "grace.liu", 20, 28, 25, _day(11, 14)),
         kr("AMER-4", "Experiment: LinkedIn outbound replies from 0 to 50", "grace.liu",
-           0, 50, 5, _day(11, 13), weight=0),
+           0, 50, 5, _day(11, 13), weight=0, confidence="High",
+           note="Replies lag the sends by two weeks."),
     )),
     ExampleTeam("Growth Marketing", "Team", "Sales", "GRO", "sofia.marin",
                 "teams/growth-marketing.xlsx", (
         obj("GRO-1", "Fill the funnel for Sales", "sofia.marin", "SAL-1"),
         kr("GRO-2", "Marketing-qualified leads per month from 300 to 1,200", "sofia.marin",
-           300, "1,200", 660, _day(11, 18)),
+           300, "1,200", 660, _day(11, 18), confidence=5,
+           note="Paid search paused for a week; back on."),
         kr("GRO-3", "Website conversion from 1.5% to 3%", "ivan.petrov",
            "1.5%", "3%", "2.4%", _day(11, 17)),
         kr("GRO-4", "Webinar attendees from 0 to 2,000", "ivan.petrov",
@@ -291,8 +308,12 @@ TEAMS: tuple[ExampleTeam, ...] = (
 
 def write_example(directory: Path) -> Path:
     """Write the example's hub and team workbooks into `directory`; return the hub's path."""
+    from .example_logs import write_example_logs  # it runs the core, which needs this package
+
     for team in TEAMS:
         new_team_workbook(directory / team.source, team_prefix=team.prefix, rows=team.rows)
-    return new_hub_workbook(
+    hub = new_hub_workbook(
         directory / HUB_FILE, teams=[team.hub_row() for team in TEAMS], settings=SETTINGS
     )
+    write_example_logs(hub, TEAMS, SETTINGS, AS_OF)
+    return hub

@@ -221,7 +221,11 @@ def validate(
 @as_of_option
 @json_option
 @click.option(
-    "--snapshot", is_flag=True, help="Also record today's scores in the hub's History tab."
+    "--history",
+    "--snapshot",
+    "snapshot",
+    is_flag=True,
+    help="Also record in the hub's History tab each item whose score or status moved.",
 )
 @verbose_option
 @click.option(
@@ -247,7 +251,7 @@ def sync(
 
     \b
     Example:
-      okrtree sync my-org --snapshot
+      okrtree sync my-org --history
     """
     outcome = _execute(
         source, as_of, write=True, snapshot=snapshot, credentials=credentials, full=full

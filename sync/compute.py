@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
+from .history import HistoryPlan
 from .model import (
     CODE_SEVERITY,
     Code,
@@ -41,6 +42,7 @@ class Computed:
     result: Result
     sheets: dict[str, SheetRead]  # by team name, for teams whose tab was usable
     tree: list[TreeRow]
+    history: HistoryPlan | None = None  # set once the hub's History tab is known
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .compute import Computed, compute, gc_paused, sort_findings
 from .errors import OkrError, SourceError
-from .hub import parse_settings, parse_teams
+from .history import plan_history
+from .hub import HubTab, parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
 from .snapshot import (
@@ -27,7 +28,7 @@ from .snapshot import (
     to_read,
 )
 
-__all__ = ["Run", "read_and_compute", "run", "run_team"]
+__all__ = ["Run", "attach_history", "read_and_compute", "run", "run_team"]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 READ_CHUNK = 25
@@ -95,6 +96,14 @@ def _write_all(
         if progress:
             progress("write", done, len(plans))
     return reasons
+
+
+def attach_history(computed: Computed, hub: HubSnapshot, record: bool) -> Computed:
+    """Trends from the hub's History tab (and this run's rows when `record`)."""
+    wanted = HubTab.HISTORY.value.casefold()
+    grid = next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)
+    computed.history = plan_history(computed.result, grid, record)
+    return computed
 
 
 def _patch(snapshot: TeamSnapshot, changes: SheetChanges) -> None:
@@ -173,15 +182,18 @@ def read_and_compute(
     as_of: dt.date,
     progress: Progress | None = None,
     previous: list[TeamSnapshot] | None = None,
+    *,
+    record_history: bool = False,
 ) -> Run:
     """Read the hub and every team (with `previous`, a backend that can tell reads only the teams
-    whose sheets changed since), and compute; raises `SourceError` for an unusable hub."""
+    whose sheets changed since), and compute; raises `SourceError` for an unusable hub. With
+    `record_history`, this run's History rows are planned and count in the trends."""
     hub = backend.read_hub()
     table = parse_teams(hub)
     settings = parse_settings(hub)
     snapshots = _read(backend, table.teams, previous, progress)
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
-    return Run(computed, hub, table.teams, snapshots)
+    return Run(attach_history(computed, hub, record_history), hub, table.teams, snapshots)
 
 
 def run_team(
@@ -204,6 +216,7 @@ def run_team(
         fresh if t.name == team.name else earlier.get(t.name) or _unread(t) for t in table.teams
     ]
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
+    computed = attach_history(computed, previous.hub, False)
     current = Run(computed, previous.hub, table.teams, snapshots)
     if write:
         plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
@@ -260,7 +273,9 @@ def _run(
     progress: Progress | None,
     previous: list[TeamSnapshot] | None,
 ) -> Run:
-    current = read_and_compute(backend, as_of, progress, previous)
+    current = read_and_compute(
+        backend, as_of, progress, previous, record_history=write and snapshot
+    )
     if not write:
         return current
     plans = plan_teams(current.computed, current.teams, current.snapshots)
@@ -279,7 +294,7 @@ def _run(
                 None,
                 None,
                 f"The hub {current.hub.source} was not written: {err}. Its "
-                "Alignment Tree and Findings tabs are out of date; fix that and "
+                "output tabs are out of date; fix that and "
                 "run sync again.",
             )
             result.findings = sort_findings([*result.findings, refused])

@@ -69,6 +69,7 @@ class Code(StrEnum):
     INVALID_DATE = "INVALID_DATE"
     DEPENDENCY_AT_RISK = "DEPENDENCY_AT_RISK"
     UNACKNOWLEDGED_DEPENDENCY = "UNACKNOWLEDGED_DEPENDENCY"
+    CONFIDENCE_GAP = "CONFIDENCE_GAP"
     NOT_WRITTEN = "NOT_WRITTEN"
 
 
@@ -201,12 +202,15 @@ class Item:
     target_kind: TargetKind = TargetKind.NONE
     current: float | None = None
     updated: dt.date | None = None
+    confidence: float | None = None  # the owner's forecast, 0-10
+    note: str = ""  # the latest check-in note
     has_number_error: bool = False  # an unreadable Start/Target/Current
     # computed
     parent: str | None = None  # resolved parent's key (id_key), None for roots
     score: float | None = None
     progress: float | None = None
     status: Status = Status.NO_DATA
+    trend: list[tuple[dt.date, float | None]] = field(default_factory=list)  # History, oldest first
     key: str = field(init=False)  # id_key(id), computed once: IDs are compared everywhere
 
     def __post_init__(self) -> None:

@@ -15,7 +15,9 @@ from collections.abc import Iterable, Sequence
 
 from sheets_templates import template
 
-from .compute import Computed
+from .checkins import CHECKINS_TAB, plan_checkins
+from .compute import Computed, sort_findings
+from .history import sparkline
 from .hub import HubTab
 from .model import STATUS_LABELS, Finding, Item, ItemType, Team
 from .owners import finding_owners
@@ -32,7 +34,7 @@ from .snapshot import (
 )
 from .template import OUTPUT_COLUMNS, Col
 from .tree import UNREACHABLE_LABEL
-from .values import SERIAL_EPOCH, BadValue, cell_text, parse_date
+from .values import SERIAL_EPOCH, cell_text
 
 __all__ = [
     "MAX_OUTLINE_LEVEL",
@@ -236,6 +238,7 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
                 len(findings),
                 warnings_text(findings[:1]),
                 _link(snapshots.get(item.team), item.row),
+                sparkline(item.trend) or None,
             ]
         )
     return OutputTable(HubTab.TREE.value, columns, rows)
@@ -272,26 +275,6 @@ def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Ou
     return OutputTable(HubTab.FINDINGS.value, _columns(HubTab.FINDINGS), rows)
 
 
-def history_table(computed: Computed, existing: Grid) -> OutputTable:
-    """Earlier snapshots kept, today's replaced by this run's scores."""
-    as_of = computed.result.as_of
-    kept: list[list[CellValue | Link]] = []
-    for row in existing[1:]:
-        if not any(v not in (None, "") for v in row):
-            continue
-        try:
-            day = parse_date(row[0])
-        except BadValue:
-            day = None
-        if day != as_of:
-            kept.append([*row[:4], *[None] * (4 - len(row[:4]))])
-    kept.extend(
-        [as_of, item.id, score_cell(item.score), STATUS_LABELS[item.status]]
-        for item in computed.result.items
-    )
-    return OutputTable(HubTab.HISTORY.value, _columns(HubTab.HISTORY), kept)
-
-
 def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
     """Rows as a person sees them: comparable values, no trailing blanks, no trailing blank rows."""
     out = []
@@ -326,9 +309,29 @@ def _unchanged(table: OutputTable, hub: HubSnapshot) -> bool:
 def plan_hub(
     computed: Computed, hub: HubSnapshot, snapshots: list[TeamSnapshot], snapshot_history: bool
 ) -> list[OutputTable]:
-    """The hub output tabs whose content changes (History only with a snapshot)."""
+    """The hub output tabs whose content changes (History only with a snapshot; Check-ins
+    when a key result moved). A log tab whose header is unusable is left alone and said in
+    the run's findings, which the Findings tab then shows."""
     by_team = {s.team: s for s in snapshots}
-    tables = [tree_table(computed, by_team), findings_table(computed, by_team)]
-    if snapshot_history:
-        tables.append(history_table(computed, hub.tabs.get(HubTab.HISTORY.value) or []))
+    result = computed.result
+    logs: list[OutputTable] = []
+    refused: list[Finding] = []
+    if snapshot_history and computed.history is not None:
+        if computed.history.table is not None:
+            logs.append(computed.history.table)
+        elif computed.history.finding is not None:
+            refused.append(computed.history.finding)
+    checkins, appended = plan_checkins(result, _hub_tab(hub, CHECKINS_TAB))
+    if not checkins.usable:
+        refused.append(checkins.unusable_finding())
+    elif appended:
+        logs.append(checkins.table(appended))
+    if refused:
+        result.findings = sort_findings([*result.findings, *refused])
+    tables = [tree_table(computed, by_team), findings_table(computed, by_team), *logs]
     return [t for t in tables if not _unchanged(t, hub)]
+
+
+def _hub_tab(hub: HubSnapshot, name: str) -> Grid | None:
+    wanted = name.casefold()
+    return next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)

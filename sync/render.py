@@ -1,6 +1,6 @@
 """Terminal output: the alignment tree with colours, score bars and warning marks (rich). Only
 the CLI calls this. Each row stays on one line: at narrow widths the title is shortened, then the
-bar and the team name left out."""
+bar, the trend and the team name left out."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from .compute import Computed
+from .history import sparkline
 from .model import STATUS_LABELS, Item, Result, Status
 from .tree import UNREACHABLE_LABEL
 from .treefilter import ShownRow, TreeFilter, shown_rows
@@ -28,6 +29,7 @@ STATUS_STYLES = {
 }
 BAR_WIDTH = 10
 GUIDE_WIDTH = 4  # rich's tree guides ("├── ") take four cells per level
+TITLE_WITH_TREND = 24  # a trend stays only while the title keeps this many cells
 MIN_TITLE = 16  # below this many cells for the title, leave out the bar, then the team
 
 
@@ -60,7 +62,8 @@ def _label(item: Item, marks: int, shown: ShownRow, width: int) -> Text:
         (f"  ⚠ {marks}" if marks else "", "yellow"),
         (f"  (+{shown.hidden} below)" if shown.hidden else "", "dim"),
     ]
-    parts = [("  ", ""), (score_bar(item.score), style), (score, style), *extras]
+    trend = (f" {sparkline(item.trend)}", style) if item.trend else ("", "")
+    parts = [("  ", ""), (score_bar(item.score), style), (score, style), trend, *extras]
     team = (f"  {item.team}", "dim")
     head = f"{item.id} "
     title = item.title or "(no title)"
@@ -68,8 +71,11 @@ def _label(item: Item, marks: int, shown: ShownRow, width: int) -> Text:
     def room(pieces: list[tuple[str, str]]) -> int:
         return width - cell_len(head) - sum(cell_len(text) for text, _ in pieces)
 
-    if room([team, *parts]) < MIN_TITLE:
-        parts = [("  ", ""), (score.strip(), style), *extras]
+    wanted = TITLE_WITH_TREND if item.trend else MIN_TITLE
+    if room([team, *parts]) < wanted:
+        parts = [("  ", ""), (score.strip(), style), trend, *extras]
+    if room([team, *parts]) < wanted:  # then the trend, before the team's name
+        parts = [p for p in parts if p is not trend]
     if room([team, *parts]) < MIN_TITLE:
         team = ("", "")
     text = Text(no_wrap=True, overflow="ellipsis")

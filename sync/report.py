@@ -52,6 +52,9 @@ def result_json(result: Result) -> dict[str, Any]:
                 "progress": item.progress,
                 "status": item.status,
                 "row": item.row,
+                "confidence": item.confidence,
+                "note": item.note or None,
+                "trend": [[day.isoformat(), score] for day, score in item.trend],
             }
             for item in result.items
         ],

@@ -14,7 +14,15 @@ from typing import TypeVar
 from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, TargetKind, Team
 from .snapshot import CellValue, Grid
 from .template import REQUIRED_COLUMNS, Col, Header, find_header, parse_type
-from .values import BadValue, cell_text, parse_date, parse_number, parse_target, parse_yes_no
+from .values import (
+    BadValue,
+    cell_text,
+    parse_confidence,
+    parse_date,
+    parse_number,
+    parse_target,
+    parse_yes_no,
+)
 
 __all__ = ["SheetRead", "read_team_sheet", "split_dependencies"]
 
@@ -101,6 +109,7 @@ class _RowReader:
         self.weight_at, self.why_now_at = at[Col.WEIGHT], at[Col.WHY_NOW]
         self.start_at, self.target_at = at[Col.START], at[Col.TARGET]
         self.current_at, self.updated_at = at[Col.CURRENT], at[Col.UPDATED]
+        self.confidence_at, self.note_at = at[Col.CONFIDENCE], at[Col.NOTE]
 
     def add(self, code: Code, row: int, item_id: str | None, message: str) -> None:
         self.findings.append(
@@ -204,6 +213,19 @@ class _RowReader:
             item.updated = parse_date(value)
         except BadValue as err:
             self.bad_cell(Code.INVALID_DATE, item.row, item.id, Col.UPDATED, value, str(err))
+        value = cells[self.confidence_at]
+        try:
+            item.confidence = parse_confidence(value)
+        except BadValue as err:
+            self.bad_cell(
+                Code.INVALID_NUMBER,
+                item.row,
+                item.id,
+                Col.CONFIDENCE,
+                value,
+                f"{err}; until then it counts as not given",
+            )
+        item.note = cell_text(cells[self.note_at])
 
     def _measured(
         self, item: Item, value: CellValue, column: Col, parse: Callable[[CellValue], _Parsed]

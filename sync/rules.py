@@ -8,6 +8,7 @@ from collections import Counter
 from .graph import Alignment, DependencyGraph, reachable_risks
 from .model import (
     CODE_SEVERITY,
+    STATUS_LABELS,
     Code,
     Finding,
     Item,
@@ -19,7 +20,7 @@ from .model import (
     id_key,
 )
 
-__all__ = ["dependency_warnings", "method_warnings"]
+__all__ = ["confidence_gap", "dependency_warnings", "method_warnings"]
 
 RISKY = (Status.AT_RISK, Status.OFF_TRACK)
 
@@ -33,6 +34,32 @@ def _finding(code: Code, item: Item, message: str, related: list[str] | None = N
         message,
         tuple(sorted(related or (), key=id_key)),
         item.row,
+    )
+
+
+CONFIDENT_FROM = 7.0  # a forecast this high clashes with off track
+DOUBTFUL_UP_TO = 3.0  # a forecast this low clashes with on track or done
+
+
+def confidence_gap(item: Item) -> str | None:
+    """What a key result's owner forecasts against what its status says, when they disagree.
+
+    >>> item = Item("K", ItemType.KEY_RESULT, "T", 2, confidence=8, status=Status.OFF_TRACK)
+    >>> confidence_gap(item)[:46]
+    'Confidence 8/10 while the status is Off track:'
+    """
+    confidence = item.confidence
+    if confidence is None or item.type is not ItemType.KEY_RESULT:
+        return None
+    clash = (confidence >= CONFIDENT_FROM and item.status is Status.OFF_TRACK) or (
+        confidence <= DOUBTFUL_UP_TO and item.status in (Status.ON_TRACK, Status.DONE)
+    )
+    if not clash:
+        return None
+    return (
+        f"Confidence {confidence:g}/10 while the status is {STATUS_LABELS[item.status]}: the "
+        "owner's forecast and the score disagree; owner and team, talk about it, then update "
+        "Current or Confidence."
     )
 
 
@@ -75,6 +102,9 @@ def method_warnings(
                     f"(more than {settings.stale_after_days}); update Current and Updated.",
                 )
             )
+        gap = confidence_gap(item)
+        if gap is not None:
+            findings.append(_finding(Code.CONFIDENCE_GAP, item, f"{where}: {gap}"))
     for name, count in objectives_per_team.items():
         if count > settings.max_objectives:
             code = Code.TOO_MANY_OBJECTIVES

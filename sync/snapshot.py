@@ -155,6 +155,9 @@ class OutputTable:
     # `sync.plan.table_digest`, kept once computed: a run compares and records a million-cell
     # table's digest up to three times. A table is not changed once made.
     digest: str | None = field(default=None, compare=False, repr=False)
+    # The first `kept_rows` rows are the tab's own, as read: a backend that can append (Google)
+    # writes only the rows after them, and never rewrites those (the `Check-ins` log).
+    kept_rows: int = 0
 
 
 class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug

@@ -37,6 +37,8 @@ class Col(StrEnum):
     CURRENT = "Current"
     WEIGHT = "Weight"
     UPDATED = "Updated"
+    CONFIDENCE = "Confidence"
+    NOTE = "Note"
     WHY_NOW = "Why now"
     SCORE = "Score"
     STATUS = "Status"

@@ -16,6 +16,7 @@ __all__ = [
     "BadValue",
     "cell_text",
     "is_blank",
+    "parse_confidence",
     "parse_date",
     "parse_number",
     "parse_target",
@@ -156,6 +157,37 @@ def parse_yes_no(value: object) -> float | None:
     if number is None:
         return None
     return 1.0 if number >= 1 else 0.0
+
+
+CONFIDENCE_WORDS = {"low": 3.0, "medium": 6.0, "high": 9.0}
+CONFIDENCE_FORMS = "type a number from 0 to 10, a percentage like 70%, or Low, Medium or High"
+
+
+def parse_confidence(value: object) -> float | None:
+    """An owner's forecast on a 0-10 scale: a number, a percentage read as tenths, or a word.
+
+    >>> [parse_confidence(v) for v in (7, "70%", " high ", "")]
+    [7.0, 7.0, 9.0, None]
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        word = CONFIDENCE_WORDS.get(text.casefold())
+        if word is not None:
+            return word
+        value = text
+    if isinstance(value, bool) or cell_text(value).casefold() in YES_WORDS | NO_WORDS:
+        raise BadValue(f"is not a confidence; {CONFIDENCE_FORMS}")
+    try:
+        number = parse_number(value)
+    except BadValue:
+        raise BadValue(f"is not a confidence; {CONFIDENCE_FORMS}") from None
+    if number is None:
+        return None
+    if isinstance(value, str) and value.endswith("%"):
+        number = round(number * 10, 9)  # 70% -> 0.7 -> 7 tenths
+    if not 0 <= number <= 10:
+        raise BadValue(f"is outside 0-10; {CONFIDENCE_FORMS}")
+    return number
 
 
 def parse_target(value: object) -> tuple[TargetKind, float | None]:

@@ -63,6 +63,8 @@ _ALIASES = {
     "current": "Current",
     "weight": "Weight",
     "updated": "Updated",
+    "confidence": "Confidence",
+    "note": "Note",
     "id": "ID",
 }
 

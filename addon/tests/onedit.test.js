@@ -37,7 +37,12 @@ const CASES = [
   ['whole rows pasted', 2, 1, 5, HEADER.length, [3, 4, 6]],
   ['Title..Target ending in Start', 3, C('Title'), 2, C('Start') - C('Title') + 1, [3, 4]],
   ['Owner..Depends on (no check-in column)', 3, C('Owner'), 4, 3, []],
-  ['Updated..Warnings (after the check-in columns)', 3, C('Updated'), 4, 5, []],
+  ['Updated..Warnings (no check-in column)', 3, C('Updated'), 4, 4, []],
+  ['Confidence on a key result', 3, C('Confidence'), 1, 1, [3]],
+  ['Note on a key result typed kr', 4, C('Note'), 1, 1, [4]],
+  ['Confidence and Note on an objective', 2, C('Confidence'), 1, 2, []],
+  ['Note on two key results', 3, C('Note'), 2, 1, [3, 4]],
+  ['Warnings..Note (the check-in columns after the outputs)', 3, C('Warnings'), 1, 3, [3]],
 ];
 
 function world(options = {}) {

@@ -33,6 +33,10 @@ function assertSetUp(sheet, headerRow) {
   assert.equal(typeRule.dropdown, true);
   assert.equal(sheet.getRange(last, colOf('Type')).getDataValidation(), typeRule);
   assert.equal(sheet.getRange(headerRow, colOf('Type')).getDataValidation(), null, 'not on the header');
+  const confidenceRule = sheet.getRange(last, colOf('Confidence')).getDataValidation();
+  assert.deepEqual(confidenceRule.values, ['Low', 'Medium', 'High']);
+  assert.equal(confidenceRule.getAllowInvalid(), true, 'numbers and percentages stay typeable');
+  assert.match(confidenceRule.getHelpText(), /0-10/);
 
   const protections = sheet.getProtections('RANGE');
   assert.deepEqual(protections.map((p) => [p.getDescription(), p.isWarningOnly(), p.getRange().getA1Notation()]).sort(),

@@ -192,6 +192,36 @@ test('renderFindingsHtml: info group, null rows, unknown keys and severities, es
   assert.match(html, /Related: RD-9, RD-8/);
 });
 
+test('renderFindingsHtml: a key result shows its confidence and latest note beside its findings', () => {
+  const world = loadAddon();
+  const html = world.call('renderFindingsHtml', {
+    team: 'Sales',
+    tab: 'OKRs',
+    items: [
+      { id: 'SAL-3', type: 'key_result', confidence: 3, note: 'Two deals <slipped>' },
+      { id: 'SAL-5', type: 'key_result', confidence: null, note: null },
+      { id: 'SAL-1', type: 'objective', confidence: 9, note: 'objectives have no check-ins' },
+      { id: 'SAL-6', type: 'key_result', confidence: 6.5, note: '  ' },
+    ],
+    findings: [
+      { severity: 'warning', code: 'CONFIDENCE_GAP', id: 'sal-3', team: 'Sales', message: 'gap', related: [], row: 3 },
+      { severity: 'warning', code: 'STALE', id: 'SAL-5', team: 'Sales', message: 'old', related: [], row: 5 },
+      { severity: 'warning', code: 'UNALIGNED', id: 'SAL-1', team: 'Sales', message: 'why', related: [], row: 2 },
+      { severity: 'warning', code: 'NO_OWNER', id: 'SAL-6', team: 'Sales', message: 'who', related: [], row: 6 },
+    ],
+  });
+  const lines = [...html.matchAll(/<li[^>]*data-row="(\d+)"[^>]*>(.*?)<\/li>/g)].map((m) => [
+    Number(m[1]),
+    (m[2].match(/<div class="checkin">(.*?)<\/div>/) || [null, null])[1],
+  ]);
+  assert.deepEqual(lines, [
+    [3, 'Confidence 3/10 · <q>Two deals &lt;slipped&gt;</q>'],
+    [5, null],
+    [2, null],
+    [6, 'Confidence 6.5/10'],
+  ]);
+});
+
 test('renderFindingsHtml says so when there is nothing to report', () => {
   const world = loadAddon();
   const html = world.call('renderFindingsHtml', { team: 'Platform', tab: 'OKRs', findings: [], summary: {} });

@@ -299,14 +299,25 @@ class GoogleBackend:
         tabs = self._hub_tabs
         count = sum(changed_cells(t, _by_title(tabs, t.name)) for t in tables)
         requests, adds = hub_requests(tables, tabs, self.rng)
+        appends = [t for t in tables if t.kept_rows and _by_title(tabs, t.name) is not None]
         try:
-            self.api.batch_update(self.hub_key, requests, idempotent=not adds)
+            self.api.batch_update(self.hub_key, requests, idempotent=not adds and not appends)
         except GoogleApiError as err:
             if not err.ambiguous:
                 raise WriteRefused(self._write_problem(err)) from err
             # The batch may have run (a lost answer): look at the tabs again and send what
-            # brings them to the wanted state from there.
+            # brings them to the wanted state from there. A batch runs whole or not at all,
+            # so an appended log that grew says it ran: appending again would double it.
             try:
+                if appends:
+                    ranges = [quote_tab(t.name) for t in appends]
+                    logs = parse_tabs(
+                        self.api.get_spreadsheet(
+                            self.hub_key, fields=HUB_FIELDS, ranges=ranges, grid_data=True
+                        )
+                    )
+                    if any(_grew(_by_title(logs, t.name), t) for t in appends):
+                        return count
                 answer = self.api.get_spreadsheet(self.hub_key, fields=HUB_TABS_FIELDS)
                 requests, _ = hub_requests(tables, parse_tabs(answer), self.rng)
                 self.api.batch_update(self.hub_key, requests)
@@ -317,6 +328,12 @@ class GoogleBackend:
 
 class _MissingTab(Exception):
     """The team spreadsheet has no such tab (the message says which it has)."""
+
+
+def _grew(tab: Tab | None, table: OutputTable) -> bool:
+    """The tab holds more rows than the header and the rows it had when read."""
+    filled = [row for row in (tab.grid if tab else []) if any(v not in (None, "") for v in row)]
+    return len(filled) > 1 + table.kept_rows
 
 
 def _identity(team: Team) -> str | None:

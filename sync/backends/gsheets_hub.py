@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 INPUT_TABS = ("Teams", "Settings")
-OUTPUT_TABS = ("Alignment Tree", "Findings", "History")
+OUTPUT_TABS = ("Alignment Tree", "Findings", "History", "Check-ins")
 _HEADER_COLOUR = str(HEADER_FILL.fgColor.rgb)[-6:]
 _FORMATS = {
     "0.00": {"type": "NUMBER", "pattern": "0.00"},
@@ -256,6 +256,14 @@ def _widths(table: OutputTable, sheet_id: int) -> list[dict[str, Any]]:
     return width_requests(sheet_id, [spec.get(name, {}).get("width") for name in table.header])
 
 
+def _append(table: OutputTable, sheet_id: int) -> dict[str, Any]:
+    """The rows after the tab's own, added after its last row with data: what is there is never
+    rewritten (a log a person sorted or extended stays as they left it)."""
+    added = _rows(table)[1 + table.kept_rows :]
+    fields = "userEnteredValue,userEnteredFormat"
+    return {"appendCells": {"sheetId": sheet_id, "rows": added, "fields": fields}}
+
+
 def hub_requests(
     tables: list[OutputTable], tabs: list[Tab], rng: random.Random | None = None
 ) -> tuple[list[dict[str, Any]], bool]:
@@ -268,10 +276,13 @@ def hub_requests(
     requests: list[dict[str, Any]] = []
     adds = False
     for table in tables:
+        tab = by_title.get(table.name.casefold())
+        if tab is not None and table.kept_rows:
+            requests.append(_append(table, tab.sheet_id))
+            continue
         rows = max(len(table.rows) + 1, 2)  # a frozen header needs a row below it
         columns = max(len(table.header), max((len(r) for r in table.rows), default=0), 1)
         size = {"rowCount": rows, "columnCount": columns, "frozenRowCount": 1}
-        tab = by_title.get(table.name.casefold())
         if tab is None:
             sheet_id = rng.randrange(1, 2**31 - 1)
             while sheet_id in taken:

@@ -1,6 +1,7 @@
 """The last full run as data: what a sync read, in a versioned, compact form (gzip JSON).
 
-The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs and
+The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs (and
+`History` and `Check-ins`, for trends and check-in logs) and
 every team's snapshot (grid as read, or why it could not be read), plus what the backend needs to
 know later whether a sheet changed (`TeamSnapshot.version`) or to write it without reading it
 again (`TeamSnapshot.handle`). Loading recomputes the run from them, so a state can never disagree
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..compute import compute, sort_findings
-from ..engine import Run
+from ..engine import Run, attach_history
 from ..errors import SourceError
 from ..hub import HubTab, parse_settings, parse_teams
 from ..model import Code, Finding, Severity
@@ -28,8 +29,9 @@ from ..snapshot import Grid, HubSnapshot, TeamSnapshot
 
 __all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
 
-SCHEMA = 1  # bump when the shape below changes: older files are then ignored and rebuilt
-KEPT_HUB_TABS = (HubTab.TEAMS.value, HubTab.SETTINGS.value)
+SCHEMA = 2  # bump when the shape below changes: older files are then ignored and rebuilt
+# The input tabs, and the logs that give each item its trend and check-ins.
+KEPT_HUB_TABS = (HubTab.TEAMS.value, HubTab.SETTINGS.value, HubTab.HISTORY.value, "Check-ins")
 # Findings a run adds after computing (refused writes); everything else is recomputed on load.
 _AFTER_COMPUTE = (Code.NOT_WRITTEN,)
 
@@ -56,6 +58,7 @@ class State:
             table = parse_teams(self.hub)
             settings = parse_settings(self.hub)
             computed = compute(table.teams, settings, self.snapshots, self.as_of, table.findings)
+            computed = attach_history(computed, self.hub, False)
             if self.findings:
                 result = computed.result
                 result.findings = sort_findings([*result.findings, *self.findings])

@@ -137,7 +137,7 @@ def test_a_wrong_stated_dimension_does_not_truncate(workspace: Path) -> None:
         path,
         {
             "xl/worksheets/sheet1.xml": sheet_xml(
-                lambda t: t.replace('<dimension ref="A1:O4"', '<dimension ref="A1:A1"')
+                lambda t: t.replace('<dimension ref="A1:Q4"', '<dimension ref="A1:A1"')
             )
         },
     )

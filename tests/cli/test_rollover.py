@@ -24,7 +24,7 @@ from .conftest import run_cli
 
 END_AS_OF = "2026-12-31"
 NEXT = ["--cycle", "2027-Q1", "--start", "2027-01-01", "--end", "2027-03-31"]
-CLEARED = {"Current", "Updated", "Score", "Status", "Warnings"}
+CLEARED = {"Current", "Updated", "Confidence", "Note", "Score", "Status", "Warnings"}
 
 
 def _tabs(path: Path) -> dict[str, list[list[object]]]:

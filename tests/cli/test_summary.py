@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from sheets_templates.example import EXPECTED_WARNINGS
 from sync.model import Code, Finding, Severity
 from sync.summary import DEFAULT_SHOWN, finding_place
 
 from .conftest import EXAMPLE_AS_OF, Invoke
 
 GHOSTS = DEFAULT_SHOWN + 3
+WARNINGS = len(EXPECTED_WARNINGS)
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def test_counts_are_worded_for_people(haunted: Path, invoke: Invoke) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(f"{16 + GHOSTS} teams ({GHOSTS} not read), 76 items, 9 done")
-    assert lines[2] == f"{GHOSTS + 6} findings: {GHOSTS} errors, 6 warnings"
+    assert lines[2] == f"{GHOSTS + WARNINGS} findings: {GHOSTS} errors, {WARNINGS} warnings"
     assert "infos" not in out and "0 " not in lines[2] and "wrote" not in out.lower()
     assert lines[3].startswith(f"By code: SPREADSHEET_UNREADABLE {GHOSTS}, ")
 
@@ -46,9 +48,9 @@ def test_without_verbose_the_first_findings_then_how_to_see_all(
     shown = blocks(out)
     assert len(shown) == DEFAULT_SHOWN
     assert shown[0] == "error SPREADSHEET_UNREADABLE  Ghost 0"
-    assert f"… and {GHOSTS + 6 - DEFAULT_SHOWN} more: --verbose lists them all" in out
+    assert f"… and {GHOSTS + WARNINGS - DEFAULT_SHOWN} more: --verbose lists them all" in out
     _, out, _ = invoke("validate", str(haunted), "--as-of", EXAMPLE_AS_OF, "--verbose")
-    assert len(blocks(out)) == GHOSTS + 6 and "more:" not in out
+    assert len(blocks(out)) == GHOSTS + WARNINGS and "more:" not in out
 
 
 @pytest.mark.parametrize("columns", [60, 80, 120])

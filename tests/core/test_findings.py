@@ -238,6 +238,23 @@ CASES: list[tuple[str, Org, list[tuple[Code, str | None, str | None, tuple[str, 
         [(Code.STALE, "O.1", "Co", ())],
     ),
     (
+        "confidence gap",
+        Org(
+            {
+                "Co": [
+                    obj("O"),
+                    kr("O.1", confidence="High", target=10, current=1),  # off track
+                    kr("O.2", confidence=2, **DONE),
+                    kr("O.3", confidence=6, target=10, current=1),
+                ]
+            }
+        ),
+        [
+            (Code.CONFIDENCE_GAP, "O.1", "Co", ()),
+            (Code.CONFIDENCE_GAP, "O.2", "Co", ()),
+        ],
+    ),
+    (
         "invalid date",
         Org({"Co": [obj("O"), kr("O.1", updated="last week", **DONE)]}),
         [(Code.INVALID_DATE, "O.1", "Co", ())],

@@ -41,22 +41,22 @@ def test_first_sync_writes_outputs_and_appends_missing_columns() -> None:
     co = by_team["Co"]
     header = [c for c in co.changes if c.row == 1]
     assert header == [
-        CellChange(1, 13, "Score"),
-        CellChange(1, 14, "Status"),
-        CellChange(1, 15, "Warnings"),
+        CellChange(1, 15, "Score"),
+        CellChange(1, 16, "Status"),
+        CellChange(1, 17, "Warnings"),
     ]
-    assert CellChange(3, 13, 0.6) in co.changes and CellChange(3, 14, "On track") in co.changes
+    assert CellChange(3, 15, 0.6) in co.changes and CellChange(3, 16, "On track") in co.changes
     assert any(
-        c.row == 4 and c.column == 15 and str(c.value).startswith("INVALID_NUMBER: ")
+        c.row == 4 and c.column == 17 and str(c.value).startswith("INVALID_NUMBER: ")
         for c in co.changes
     )
     eng = by_team["Eng"]
-    # Eng has Score in column 14 after an unknown column; Status and Warnings come after it
-    assert {c.column for c in eng.changes if c.row == 1} == {15, 16}
-    assert {c.column for c in eng.changes if c.row > 1} <= {14, 15, 16}
+    # Eng has Score in column 16 after an unknown column; Status and Warnings come after it
+    assert {c.column for c in eng.changes if c.row == 1} == {17, 18}
+    assert {c.column for c in eng.changes if c.row > 1} <= {16, 17, 18}
     assert {c.row for c in eng.changes} == {1, 2, 3, 4, 6}  # row 5 is blank: left alone
     missing_id = [c for c in eng.changes if c.row == 4]
-    assert missing_id == [CellChange(4, 16, f"MISSING_ID: {_message(result, Code.MISSING_ID)}")]
+    assert missing_id == [CellChange(4, 18, f"MISSING_ID: {_message(result, Code.MISSING_ID)}")]
     assert eng.expected_ids == {1: "ID", 2: "E", 3: "E.1", 4: "", 6: "E"}
     assert result.writes_spreadsheets == 3 and result.writes_cells == sum(
         len(c.changes) for c in backend.team_writes
@@ -89,10 +89,10 @@ def test_only_changed_cells_are_planned() -> None:
         backend.read_teams([t.team for t in computed.result.teams]),
     )
     assert [(s.team, c) for s, p in plans for c in p.changes] == [
-        ("Co", CellChange(2, 13, 1.0)),
-        ("Co", CellChange(2, 14, "Done")),
-        ("Co", CellChange(3, 13, 1.0)),
-        ("Co", CellChange(3, 14, "Done")),
+        ("Co", CellChange(2, 15, 1.0)),
+        ("Co", CellChange(2, 16, "Done")),
+        ("Co", CellChange(3, 15, 1.0)),
+        ("Co", CellChange(3, 16, "Done")),
     ]
 
 
@@ -115,16 +115,23 @@ def test_a_refused_spreadsheet_becomes_not_written_and_the_rest_goes_on() -> Non
     assert any(row[1] == "NOT_WRITTEN" for row in findings_tab[1:])
 
 
-def test_history_snapshot_replaces_the_same_date() -> None:
+def test_history_records_change_and_replaces_the_same_date() -> None:
     backend = MemoryBackend(example())
+    day = AS_OF + dt.timedelta(days=1)
     run(backend, AS_OF, write=True, snapshot=True)
-    run(backend, AS_OF + dt.timedelta(days=1), write=True, snapshot=True)
-    run(backend, AS_OF + dt.timedelta(days=1), write=True, snapshot=True)
+    run(backend, day, write=True, snapshot=True)  # nothing moved: nothing recorded
+    backend.grids["Co"][2][8] = 100  # O.1 is done, and so is O
+    run(backend, day, write=True, snapshot=True)
+    backend.grids["Co"][2][8] = 80  # the same date again: its rows are replaced
+    run(backend, day, write=True, snapshot=True)
     history = backend.hub.tabs["History"]
-    dates = [row[0] for row in history[1:]]
-    items = 5
     assert history[0] == ["Date", "ID", "Score", "Status"]
-    assert dates == [AS_OF] * items + [AS_OF + dt.timedelta(days=1)] * items
+    first = [row[1] for row in history[1:] if row[0] == AS_OF]
+    assert first == ["O", "O.1", "O.2", "E", "E.1"]
+    assert [row for row in history[1:] if row[0] == day] == [
+        [day, "O", 0.8, "On track"],
+        [day, "O.1", 0.8, "On track"],
+    ]
 
 
 def test_run_team_rereads_one_team_and_writes_only_it() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from sheets_templates.builder import create_workspace
 from sync.cli import cli
@@ -69,3 +70,16 @@ def test_local_and_google_agree(
     assert local_json["writes"] == {"spreadsheets": 0, "cells": 0}  # the second sync
     if name == "messy":
         assert local_code == 1 and len(local_json["findings"]) >= 8
+    trends = _trend_column(emulator.values(hub, "Alignment Tree"))
+    book = load_workbook(local / "hub.xlsx", read_only=True)
+    try:
+        rows = [list(row) for row in book["Alignment Tree"].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    assert _trend_column(rows) == trends  # the same sparklines in both hubs
+    assert name != "example" or sum(1 for t in trends if len(t) >= 3) > 50
+
+
+def _trend_column(rows: list[list[Any]]) -> list[str]:
+    column = rows[0].index("Trend")
+    return [str(row[column] or "") if column < len(row) else "" for row in rows[1:]]

@@ -15,6 +15,7 @@ from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator
 from sync.engine import run
 from sync.google.cells import rgb
+from sync.model import STATUS_LABELS
 
 from .conftest import AS_OF, sync, team_keys
 
@@ -38,7 +39,14 @@ def test_output_tabs_come_after_the_input_tabs_with_a_frozen_filtered_header(
     emulator: Emulator, synced: str
 ) -> None:
     sheets = sorted(emulator.spreadsheet(synced).sheets, key=lambda s: s.index)
-    assert [s.title for s in sheets] == ["Teams", "Settings", "Alignment Tree", "Findings"]
+    assert [s.title for s in sheets] == [
+        "Teams",
+        "Settings",
+        "Alignment Tree",
+        "Findings",
+        "History",  # the example's quarter
+        "Check-ins",
+    ]
     for title in ("Alignment Tree", "Findings"):
         sheet = emulator.sheet(synced, title)
         assert sheet.frozen_rows == 1
@@ -141,21 +149,29 @@ def test_scores_statuses_tree_and_links(emulator: Emulator, synced: str) -> None
     assert not any(tree[i].startswith("    " * (depth[i] + 1)) for i in tree)
 
 
-def test_history_keeps_one_snapshot_per_date(
+def test_history_records_what_moved_once_per_date(
     emulator: Emulator, example_hub: str, backend: Callable[[str], GoogleBackend]
 ) -> None:
     run(backend(example_hub), AS_OF, write=True, snapshot=True)
     first = emulator.values(example_hub, "History")
     run(backend(example_hub), AS_OF, write=True, snapshot=True)
     assert emulator.values(example_hub, "History") == first
-    run(backend(example_hub), AS_OF + dt.timedelta(days=1), write=True, snapshot=True)
+    day = AS_OF + dt.timedelta(days=1)
+    items = run(backend(example_hub), day, write=True, snapshot=True).computed.result.items
+    run(backend(example_hub), day, write=True, snapshot=True)
     later = emulator.values(example_hub, "History")
-    items = len(first) - 1
-    assert len(later) == 1 + 2 * items
-    assert {row[0] for row in later[1:]} == {"2026-11-21", "2026-11-22"}
+    assert later[: len(first)] == first
+    before = {row[1]: (row[2], row[3]) for row in first[1:]}
+    moved = [
+        i.id
+        for i in items
+        if before[i.id] != ("" if i.score is None else f"{i.score:.2f}", STATUS_LABELS[i.status])
+    ]
+    assert [row[1] for row in later[len(first) :]] == moved
+    assert {row[0] for row in later[len(first) :]} <= {"2026-11-22"}
     assert fmt(emulator, example_hub, "History", 2, 1)["numberFormat"]["type"] == "DATE"
     tabs = sorted(emulator.spreadsheet(example_hub).sheets, key=lambda s: s.index)
-    assert [s.title for s in tabs][-1] == "History"
+    assert [s.title for s in tabs][-2:] == ["History", "Check-ins"]
 
 
 def test_a_hub_tab_renamed_in_another_case_is_reused_not_duplicated(
@@ -165,4 +181,4 @@ def test_a_hub_tab_renamed_in_another_case_is_reused_not_duplicated(
     emulator.edit_values(synced, "findings", "A2", [["edited"]])
     sync(backend(synced))
     titles = sorted(s.title for s in emulator.spreadsheet(synced).sheets)
-    assert titles == ["Alignment Tree", "Findings", "Settings", "Teams"]
+    assert titles == ["Alignment Tree", "Check-ins", "Findings", "History", "Settings", "Teams"]

@@ -158,7 +158,7 @@ def test_a_failed_hub_write_that_adds_tabs_ends_with_each_tab_once(
     )
     outcome = sync(backend(hub))
     titles = [s.title for s in emulator.spreadsheet(hub).sheets]
-    assert sorted(titles) == ["Alignment Tree", "Findings", "Settings", "Teams"]
+    assert sorted(titles) == ["Alignment Tree", "Check-ins", "Findings", "Settings", "Teams"]
     assert outcome.computed.result.writes_spreadsheets == 3
     emulator.reset_stats()
     sync(backend(hub))

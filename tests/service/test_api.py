@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from service.org import find_team, spreadsheet_key
 from service.state import Services
 from sheets_templates.builder import new_hub_workbook, new_team_workbook
-from sheets_templates.example import SETTINGS, TEAMS
+from sheets_templates.example import EXPECTED_WARNINGS, SETTINGS, TEAMS
 from sync.model import Level, Team
 from sync.snapshot import Backend, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
 from sync.sources import open_backend
@@ -96,9 +96,10 @@ def test_validate_shows_only_that_teams_findings(api: FlaskClient) -> None:
     body = api.post("/api/validate", json={"spreadsheet": "teams/mobile.xlsx"}, headers=AUTH).json
     assert body["team"] == "Mobile"
     assert [(f["code"], f["id"], f["row"]) for f in body["findings"]] == [
-        ("UNACKNOWLEDGED_DEPENDENCY", "MOB-1", 2)
+        ("CONFIDENCE_GAP", "MOB-4", 5),
+        ("UNACKNOWLEDGED_DEPENDENCY", "MOB-1", 2),
     ]
-    assert body["summary"] == {"error": 0, "warning": 1, "info": 0}
+    assert body["summary"] == {"error": 0, "warning": 2, "info": 0}
     assert {i["team"] for i in body["items"]} == {"Mobile"}
 
 
@@ -209,21 +210,30 @@ def test_spreadsheet_key_reads_google_urls() -> None:
 # -- sync -------------------------------------------------------------------------------------
 
 
+def _history_rows(workspace: Path) -> int:
+    hub = load_workbook(workspace / "hub.xlsx", read_only=True)
+    try:
+        return int(hub["History"].max_row)
+    finally:
+        hub.close()
+
+
 def test_sync_answers_in_numbers(api: FlaskClient, workspace: Path) -> None:
+    history = _history_rows(workspace)  # the example's quarter
     response = api.post("/api/sync", json={}, headers=AUTH)
     assert response.status_code == 200
     assert response.json == {
         "as_of": "2026-11-21",
         "teams": 16,
         "items": 76,
-        "summary": {"error": 0, "warning": 6, "info": 0},
+        "summary": {"error": 0, "warning": len(EXPECTED_WARNINGS), "info": 0},
         "writes": response.json["writes"],
     }
     assert response.json["writes"]["spreadsheets"] == 17  # every team and the hub
     hub = load_workbook(workspace / "hub.xlsx", read_only=True)
     tabs = hub.sheetnames
     hub.close()
-    assert "Alignment Tree" in tabs and "History" not in tabs
+    assert "Alignment Tree" in tabs and _history_rows(workspace) == history  # no --history
     again = api.post("/api/sync", headers=AUTH)  # no body at all is fine too
     assert again.json["writes"] == {"spreadsheets": 0, "cells": 0}
 
@@ -300,7 +310,7 @@ def test_tree_json_lists_every_item_depth_first(api: FlaskClient, workspace: Pat
     assert (rows[1]["id"], rows[1]["depth"], rows[1]["parent"]) == ("CO-2", 1, "CO-1")
     by_id = {r["id"]: r for r in rows}
     assert by_id["SUP-4"]["warnings"] == 1 and by_id["SUP-1"]["warnings"] == 0
-    assert sum(r["warnings"] for r in rows) == 6
+    assert sum(r["warnings"] for r in rows) == len(EXPECTED_WARNINGS)
     for parent, child in zip(rows, rows[1:], strict=False):
         assert child["depth"] <= parent["depth"] + 1
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page
 
 from service.cli import LocalServer, make_local_server
@@ -193,5 +194,50 @@ def test_the_page_refreshes_itself_after_a_sync(
             expect(page.locator("#page")).not_to_have_attribute("data-synced", drawn)
             assert "team=Data" in page.url and "status=on_track" in page.url  # kept
             expect(page.locator("#status")).to_have_value("on_track")
+        finally:
+            browser.close()
+
+
+def test_an_items_page_opens_from_its_row(server: LocalServer, workspace: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from sync.backends.xlsx import XlsxBackend
+    from sync.engine import read_and_compute
+
+    items = read_and_compute(XlsxBackend(workspace), AS_OF).computed.result.items
+    trend = next(i.trend for i in items if i.id == "AMER-2")
+    hub = load_workbook(workspace / "hub.xlsx", read_only=True)
+    try:
+        log = [
+            r for r in hub["Check-ins"].iter_rows(min_row=2, values_only=True) if r[1] == "AMER-2"
+        ]
+    finally:
+        hub.close()
+    assert len(trend) >= 3 and len(log) >= 3  # the example's quarter shows a real history
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url)
+            page.goto(server.url.split("/tree")[0] + "/tree?q=AMER-2")
+            row = node(page, "AMER-2")
+            expect(row.locator("svg.spark polyline.trend")).to_have_count(1)
+            row.locator("a.title").first.click()
+            page.wait_for_url("**/item/AMER-2")
+            points = page.locator("#chart circle.point")
+            expect(points).to_have_count(len(trend))
+            shown = [
+                (p.get_attribute("data-date"), p.get_attribute("data-score")) for p in points.all()
+            ]
+            assert shown == [(day.isoformat(), f"{score:.2f}") for day, score in trend]
+            expect(page.locator("#chart line.pace")).to_have_count(1)
+            cells = page.locator("#checkins tbody tr")
+            expect(cells).to_have_count(len(log))
+            first = cells.first.locator("td").all_inner_texts()
+            last = cells.last.locator("td").all_inner_texts()
+            assert first[0] == log[0][0].date().isoformat()
+            assert last[0] == log[-1][0].date().isoformat()
+            assert last[4:] == ["6", "Pipeline review is weekly now."]  # Medium, the latest note
+            expect(page.locator("#findings")).to_be_visible()
         finally:
             browser.close()

@@ -31,7 +31,7 @@ def test_only_the_input_tabs_of_the_hub_are_kept(full_run: Run) -> None:
     full_run.hub.tabs["History"] = [["Date", "ID"], [dt.date(2026, 11, 1), "CO-1"]]
     full_run.hub.tabs["Findings"] = [["Severity"]]
     kept = decode(encode(state_of(full_run, SOURCE)), SOURCE).hub.tabs
-    assert sorted(kept) == ["Settings", "Teams"]
+    assert sorted(kept) == ["Check-ins", "History", "Settings", "Teams"]  # trends and check-ins
 
 
 def test_refused_writes_are_kept_with_the_run(full_run: Run) -> None:

@@ -59,12 +59,15 @@ def test_each_column_has_its_width_format_and_header_marking(
         assert (header.comment.text if header.comment else None) == column.get("note")
 
 
-def test_type_has_a_dropdown_over_the_data_rows(tmp_path: Path) -> None:
+def test_type_and_confidence_have_dropdowns_over_the_data_rows(tmp_path: Path) -> None:
     ws = _team_sheet(tmp_path / "t.xlsx")
-    [rule] = ws.data_validations.dataValidation
-    assert rule.type == "list" and rule.formula1 == '"Objective,Key Result"'
-    assert str(rule.sqref) == f"B2:B{DATA_ROWS}"
-    assert rule.errorStyle == "warning"  # aliases such as KR stay typeable
+    kinds, confidence = ws.data_validations.dataValidation
+    assert kinds.type == "list" and kinds.formula1 == '"Objective,Key Result"'
+    assert str(kinds.sqref) == f"B2:B{DATA_ROWS}"
+    assert confidence.formula1 == '"Low,Medium,High"'
+    assert str(confidence.sqref) == f"P2:P{DATA_ROWS}"
+    for rule in (kinds, confidence):  # aliases such as KR, and numbers, stay typeable
+        assert rule.errorStyle == "warning"
 
 
 def test_status_and_score_are_coloured_by_rules(tmp_path: Path) -> None:
@@ -112,7 +115,7 @@ def test_rows_are_written_with_the_column_formats(tmp_path: Path, row: Any) -> N
 
 @pytest.mark.parametrize(
     ("row", "message"),
-    [({"Colour": "red"}, "unknown columns"), (["x"] * 16, "16 values")],
+    [({"Colour": "red"}, "unknown columns"), (["x"] * 18, "18 values")],
     ids=["unknown column", "too many values"],
 )
 def test_bad_rows_are_refused(tmp_path: Path, row: Any, message: str) -> None:

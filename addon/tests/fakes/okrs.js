@@ -2,7 +2,7 @@
 // Builds OKRs tabs for tests: the template's header and rows given by column name.
 
 const HEADER = ['ID', 'Type', 'Title', 'Owner', 'Parent', 'Depends on', 'Start', 'Target', 'Current',
-  'Weight', 'Updated', 'Why now', 'Score', 'Status', 'Warnings'];
+  'Weight', 'Updated', 'Why now', 'Score', 'Status', 'Warnings', 'Confidence', 'Note'];
 
 /** Column number (1-based) of a header name in HEADER. */
 function col(name) {

@@ -1,0 +1,113 @@
+"""Does a long History slow a sync? The same workspace with a short History and with a full one
+(90,000 rows, then today's: the reader refuses a tab past 100,000), through the real `okrtree`
+command; the ratio is the figure.
+
+    python bench/history.py [--teams 50] [--rows 200] [--history-rows 90000] [--repeat 3]
+
+Each case starts from a copy of one synced workspace whose History already holds today's rows:
+`sync` (no input change: reads History for the trends, appends no check-in) and `sync
+--history` (re-runs the same date: today's rows are replaced by the same, nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.make_workspace import CYCLE_START, make_workspace  # noqa: E402
+from sync.backends.xlsx_hub import write_tables  # noqa: E402
+from sync.snapshot import OutputTable  # noqa: E402
+
+AS_OF = "2026-11-21"
+
+
+def _ids(workspace: Path) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "sync", "validate", str(workspace), "--as-of", AS_OF, "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    import json
+
+    return [item["id"] for item in json.loads(done.stdout)["items"]]
+
+
+def _with_history(workspace: Path, rows: int) -> None:
+    """Give the hub `rows` History rows spread over the items and the cycle before AS_OF."""
+    ids = _ids(workspace)
+    days = (dt.date.fromisoformat(AS_OF) - CYCLE_START).days
+    history = []
+    for n in range(rows):
+        day = CYCLE_START + dt.timedelta(days=(n // len(ids)) % days)
+        history.append([day, ids[n % len(ids)], round((n % 100) / 100, 2), "On track"])
+    history.sort(key=lambda row: row[0])
+    table = OutputTable("History", ["Date", "ID", "Score", "Status"], history)
+    hub = workspace / "hub.xlsx"
+    temporary = hub.with_name(".hub.bench.tmp")
+    write_tables(hub, [table], temporary)
+    os.replace(temporary, hub)
+
+
+def _timed(workspace: Path, *extra: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "sync", "sync", str(workspace), "--as-of", AS_OF, *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teams", type=int, default=50)
+    parser.add_argument("--rows", type=int, default=200)
+    parser.add_argument("--history-rows", type=int, default=90_000)  # + today's rows, under 100,000
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    root = Path(tempfile.mkdtemp(prefix="okrtree-history-bench-"))
+    try:
+        base = root / "base"
+        make_workspace(base, teams=args.teams, rows=args.rows)
+        _timed(base)  # the first sync writes every team: both cases start from here
+        long = root / "long"
+        shutil.copytree(base, long)
+        _with_history(long, args.history_rows)
+        for settled in (base, long):  # today's History rows recorded: a re-run changes nothing
+            _timed(settled, "--history")
+        rows = f"{args.teams} teams x {args.rows} rows"
+        print(f"{rows}; History: today's rows vs {args.history_rows:,} more")
+        for label, extra in (("sync", ()), ("sync --history", ("--history",))):
+            figures = {}
+            for name, source in (("empty", base), ("long", long)):
+                times = []
+                for _ in range(args.repeat):
+                    copy = root / f"run-{name}"
+                    shutil.rmtree(copy, ignore_errors=True)
+                    shutil.copytree(source, copy)
+                    times.append(_timed(copy, *extra))
+                figures[name] = statistics.median(times)
+            ratio = figures["long"] / figures["empty"]
+            print(
+                f"{label:16} empty {figures['empty']:.2f} s   "
+                f"full {figures['long']:.2f} s   ratio {ratio:.2f}"
+            )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

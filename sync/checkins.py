@@ -1,0 +1,85 @@
+"""The hub's `Check-ins` tab: a row each time an owner's Current, Confidence or Note moved (pure).
+
+Every sync compares each key result with the latest row recorded for its ID (latest by `Date`,
+then by position) and appends a row when its `Current`, `Confidence` or `Note` differs. A key
+result with no row yet gets one when any of the three is filled in. Rows already in the tab are
+never rewritten, reordered or dropped; columns a person added are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .logtab import LogTab, read_log
+from .model import STATUS_LABELS, Item, ItemType, Result
+from .snapshot import CellValue, Grid, Link
+from .values import BadValue, cell_text, parse_confidence
+
+__all__ = ["CHECKINS_TAB", "Checkin", "checkin_of", "plan_checkins"]
+
+CHECKINS_TAB = "Check-ins"
+
+Checkin = tuple[float | None, float | None, str]  # (Current, Confidence, Note) as compared
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 9)
+
+
+def checkin_of(item: Item) -> Checkin:
+    """What a key result's owner has typed, as check-ins compare it."""
+    return (_rounded(item.current), _rounded(item.confidence), item.note.strip())
+
+
+def _recorded(log: LogTab, row: list[CellValue]) -> Checkin:
+    try:
+        confidence = parse_confidence(log.cell(row, "Confidence"))
+    except BadValue:
+        confidence = None
+    note = cell_text(log.cell(row, "Note"))
+    return (_rounded(log.number(row, "Current")), _rounded(confidence), note)
+
+
+def _latest(log: LogTab) -> dict[str, Checkin]:
+    """The latest recorded check-in of each ID: by date, a later row winning a tie."""
+    latest: dict[str, tuple[dt.date, Checkin]] = {}
+    for row in log.rows:
+        key = log.id_key(row)
+        if not key:
+            continue
+        day = log.date(row) or dt.date.min
+        if key not in latest or day >= latest[key][0]:
+            latest[key] = (day, _recorded(log, row))
+    return {key: checkin for key, (_, checkin) in latest.items()}
+
+
+def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[CellValue | Link]]]:
+    """The tab as read and the rows to append after its last row (none when nothing moved)."""
+    log = read_log(CHECKINS_TAB, grid)
+    if not log.usable:
+        return log, []
+    latest = _latest(log)
+    appended: list[list[CellValue | Link]] = []
+    for item in result.items:
+        if item.type is not ItemType.KEY_RESULT or item.has_number_error:
+            continue  # an unreadable Current is not a check-in
+        now = checkin_of(item)
+        before = latest.get(item.key, (None, None, ""))
+        if now == before:
+            continue
+        appended.append(
+            log.laid_out(
+                {
+                    "Date": item.updated or result.as_of,
+                    "ID": item.id,
+                    "Team": item.team,
+                    "Owner": item.owner or None,
+                    "Current": item.current,
+                    "Score": None if item.score is None else round(item.score, 2),
+                    "Status": STATUS_LABELS[item.status],
+                    "Confidence": item.confidence,
+                    "Note": item.note or None,
+                }
+            )
+        )
+    return log, appended

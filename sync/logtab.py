@@ -1,0 +1,118 @@
+"""The hub's log tabs (`History`, `Check-ins`) read tolerantly, and rows laid out to append (pure).
+
+People edit these tabs: they delete rows, sort them, add columns of their own. okrtree finds its
+columns by name in row 1 (any order, any case), keeps every row and column as it is, and adds
+new rows after the last one that holds anything. A tab whose row 1 lacks one of okrtree's
+columns cannot be appended to safely; the run says so and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sheets_templates import template
+
+from .model import CODE_SEVERITY, Code, Finding, id_key
+from .snapshot import CellValue, Grid, Link, OutputTable
+from .values import BadValue, cell_text, parse_date, parse_number
+
+__all__ = ["LogTab", "log_columns", "read_log"]
+
+
+def log_columns(tab: str) -> list[str]:
+    """okrtree's own columns of a hub log tab, in template order."""
+    return [c["name"] for c in template()["hub_tabs"][tab]["columns"]]
+
+
+def _normal(text: object) -> str:
+    return " ".join(cell_text(text).split()).casefold()
+
+
+@dataclass(slots=True)
+class LogTab:
+    """A log tab as read: its header and rows untouched, and where okrtree's columns are.
+
+    `columns` is None when the header is unusable (then `problem` says why)."""
+
+    name: str
+    header: list[CellValue]
+    rows: list[list[CellValue]]
+    columns: dict[str, int] | None
+    problem: str = ""
+
+    @property
+    def usable(self) -> bool:
+        return self.columns is not None
+
+    def cell(self, row: list[CellValue], column: str) -> CellValue:
+        assert self.columns is not None
+        index = self.columns[column]
+        return row[index] if index < len(row) else None
+
+    def date(self, row: list[CellValue]) -> dt.date | None:
+        value = self.cell(row, "Date")
+        if type(value) is dt.datetime:  # the common case, read from a date cell
+            return value.date()
+        try:
+            return parse_date(value)
+        except BadValue:
+            return None
+
+    def number(self, row: list[CellValue], column: str) -> float | None:
+        try:
+            return parse_number(self.cell(row, column))
+        except BadValue:
+            return None
+
+    def id_key(self, row: list[CellValue]) -> str:
+        return id_key(cell_text(self.cell(row, "ID")))
+
+    def laid_out(self, values: dict[str, CellValue]) -> list[CellValue | Link]:
+        """A new row with each value under its column of this tab's header."""
+        assert self.columns is not None
+        row: list[CellValue | Link] = [None] * (max(self.columns.values()) + 1)
+        for name, value in values.items():
+            row[self.columns[name]] = value
+        return row
+
+    def table(self, appended: list[list[CellValue | Link]]) -> OutputTable:
+        """The whole tab with `appended` after its last row; `kept_rows` marks what was there."""
+        header = [cell_text(v) for v in self.header] if self.header else log_columns(self.name)
+        kept: list[list[CellValue | Link]] = [list(row) for row in self.rows]
+        return OutputTable(self.name, header, [*kept, *appended], kept_rows=len(kept))
+
+    def unusable_finding(self) -> Finding:
+        code = Code.NOT_WRITTEN
+        return Finding(
+            CODE_SEVERITY[code],
+            code,
+            None,
+            None,
+            f"The hub's '{self.name}' tab was not written: {self.problem}. Its rows are kept as "
+            f"they are; put back the header {', '.join(log_columns(self.name))} in row 1 (or "
+            f"rename the tab so okrtree starts a new one) and run sync again.",
+        )
+
+
+def read_log(name: str, grid: Grid | None) -> LogTab:
+    """The tab `name` (one of the hub's log tabs) as read; a missing or empty tab is usable."""
+    wanted = log_columns(name)
+    rows = [list(row) for row in (grid or [])]
+    while rows and not any(cell_text(v) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        return LogTab(name, [], [], {column: i for i, column in enumerate(wanted)})
+    header, body = rows[0], rows[1:]
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        text = _normal(cell)
+        for column in wanted:
+            if text == column.casefold() and column not in found:
+                found[column] = index
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        names = ", ".join(f"'{c}'" for c in missing)
+        problem = f"row 1 has no {names} column"
+        return LogTab(name, header, body, None, problem)
+    return LogTab(name, header, body, found)
