@@ -38,6 +38,7 @@ from ..snapshot import (
     sheet_identity,
     to_read,
 )
+from .xlsx_bounds import MAX_HUB_ROWS
 from .xlsx_lock import workspace_lock
 from .xlsx_paths import PathRefused, workbook_path
 from .xlsx_read import Unreadable, WorkbookReader, why
@@ -96,7 +97,7 @@ class XlsxBackend:
                 for tab, digest in load_digests(self.workspace, stamp).items()
                 if tab in VOUCHABLE_TABS
             }
-            with WorkbookReader(self.hub_path, HUB_FILE) as book:
+            with WorkbookReader(self.hub_path, HUB_FILE, max_rows=MAX_HUB_ROWS) as book:
                 tabs = {title: book.grid(title) for title in book.titles if title not in digests}
         except (Unreadable, OSError) as err:
             raise SourceError(

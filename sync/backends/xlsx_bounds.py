@@ -22,6 +22,7 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_PART_BYTES",
     "MAX_RATIO",
+    "MAX_HUB_ROWS",
     "MAX_ROWS",
     "RATIO_FLOOR",
     "Package",
@@ -31,6 +32,8 @@ __all__ = [
 ]
 
 MAX_ROWS = 100_000
+# okrtree's own log tabs in the hub (History, Check-ins) grow past a team sheet's limit.
+MAX_HUB_ROWS = 1_000_000
 MAX_COLUMNS = 1_000
 MAX_PART_BYTES = 256 * 2**20  # no part okrtree parses may unpack to more than this...
 MAX_RATIO = 100  # ...nor may the parts it parses, together, unpack to more than 100x the file,
@@ -187,15 +190,17 @@ class Package:
         raise Unreadable(f"{self.source} is not an Excel workbook (no workbook part); {_SAVE_AS}")
 
 
-def scan_sheet(source: str, title: str, data: bytes) -> list[tuple[int, int, str]]:
+def scan_sheet(
+    source: str, title: str, data: bytes, max_rows: int = MAX_ROWS
+) -> list[tuple[int, int, str]]:
     """Refuse a sheet whose cells reach past the limits; return its error cells
     (`#DIV/0!` and the like, which calamine reads as blank) as (row, column, text)."""
     if not _plainly_within_limits(data):
-        rows, columns, in_use = _extent(data)
+        rows, columns, in_use = _extent(data, max_rows)
         where = f"{source}, tab '{title}'"
-        if rows > MAX_ROWS:
+        if rows > max_rows:
             raise Unreadable(
-                f"{where}: cells reach row {rows:,}, beyond the {MAX_ROWS:,} rows okrtree "
+                f"{where}: cells reach row {rows:,}, beyond the {max_rows:,} rows okrtree "
                 "reads; delete the unused rows below the OKRs (select them, Delete) and save"
             )
         if in_use > MAX_COLUMNS:
@@ -244,7 +249,7 @@ def _plainly_within_limits(data: bytes) -> bool:
     )
 
 
-def _extent(data: bytes) -> tuple[int, int, int]:
+def _extent(data: bytes, max_rows: int) -> tuple[int, int, int]:
     """The furthest row and column any row or cell element reaches, counting those without a
     reference as following the one before (as the file format says), and how many columns
     hold a cell. Stops as soon as a limit is passed."""
@@ -266,7 +271,7 @@ def _extent(data: bytes) -> tuple[int, int, int]:
             row = int(ref.group(2)) if ref is not None and ref.group(2) else row + 1
             column = 0
         max_row = max(max_row, row)
-        if max_row > MAX_ROWS or len(in_use) > MAX_COLUMNS or max_row * max_column > MAX_CELLS:
+        if max_row > max_rows or len(in_use) > MAX_COLUMNS or max_row * max_column > MAX_CELLS:
             break
     return max_row, max_column, len(in_use)
 

@@ -16,7 +16,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from ..snapshot import Grid
-from .xlsx_bounds import Package, Unreadable, scan_sheet
+from .xlsx_bounds import MAX_ROWS, Package, Unreadable, scan_sheet
 
 __all__ = ["Unreadable", "WorkbookReader", "unreadable_reason", "why"]
 
@@ -29,8 +29,9 @@ class WorkbookReader:
     Used as `with WorkbookReader(path, "team.xlsx") as book: grid = book.grid("OKRs")`.
     """
 
-    def __init__(self, path: Path, source: str) -> None:
+    def __init__(self, path: Path, source: str, *, max_rows: int = MAX_ROWS) -> None:
         self.source = source
+        self.max_rows = max_rows
         self._package: Package | None = None
         self._book: Any = None
         self.members: list[str] = []
@@ -55,7 +56,7 @@ class WorkbookReader:
         assert self._package is not None
         try:
             data = self._package.part(self._package.sheets[title])
-            errors = scan_sheet(self.source, title, data)
+            errors = scan_sheet(self.source, title, data, self.max_rows)
             del data
             sheet = self._book.get_sheet_by_name(title)
             rows = sheet.to_python(skip_empty_area=False)

@@ -22,6 +22,7 @@ from sync.backends.xlsx import XlsxBackend
 from sync.backends.xlsx_bounds import (
     MAX_CELLS,
     MAX_COLUMNS,
+    MAX_HUB_ROWS,
     MAX_ROWS,
     Unreadable,
     column_letters,
@@ -340,3 +341,15 @@ def test_a_refused_workbook_is_never_written_and_the_others_are(tmp_path: Path) 
     run(XlsxBackend(root), AS_OF, write=True)
     assert (root / "bad.xlsx").read_bytes() == before["bad.xlsx"]
     assert (root / "core.xlsx").read_bytes() != before["core.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("max_rows", "refused"), [(MAX_ROWS, True), (MAX_HUB_ROWS, False)], ids=["team", "hub"]
+)
+def test_the_hubs_log_tabs_may_grow_past_a_team_sheets_rows(max_rows: int, refused: bool) -> None:
+    history = _row_of_columns(1, 4, rows=MAX_ROWS + 1)
+    if refused:
+        with pytest.raises(Unreadable, match=r"beyond the 100,000 rows"):
+            scan_sheet("hub.xlsx", "History", history, max_rows)
+    else:
+        assert scan_sheet("hub.xlsx", "History", history, max_rows) == []
