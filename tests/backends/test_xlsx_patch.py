@@ -60,7 +60,9 @@ def _make(path: Path, grid: list[list[Any]]) -> None:
         for c, value in enumerate(row, start=1):
             if isinstance(value, str):
                 value = _normal(value)
-            ws.cell(r, c, value)
+            cell = ws.cell(r, c, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, even when it starts with "=" (not a formula)
     ws["A1"].comment = Comment("a note", "Ana")
     ws["B1"].font = Font(bold=True)
     notes = wb.create_sheet("Notes")
