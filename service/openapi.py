@@ -401,7 +401,10 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
                 responses={
                     "200": tree_page,
                     "302": {"description": "to sign in"},
-                    **_errors(401, 404, 503),
+                    "401": _page("no link or sign-in yet: the page says how to get one"),
+                    "404": _page("no such item in the last sync"),
+                    "503": _page("the organisation cannot be read right now"),
+                    "default": _page("any other failure, as a page that says what to do"),
                 },
             )
         },

@@ -66,6 +66,9 @@ def test_validate_json_follows_the_contract(example: Path) -> None:
         "progress",
         "status",
         "row",
+        "confidence",
+        "note",
+        "trend",
     }
     assert {i["type"] for i in data["items"]} == {"objective", "key_result"}
     assert data["writes"] == {"spreadsheets": 0, "cells": 0}
