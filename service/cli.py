@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from sync.cli_dates import date_value
 from sync.ports import check_port_free
 
 __all__ = ["LocalServer", "make_local_server", "serve"]
@@ -88,15 +89,6 @@ def make_local_server(
     return LocalServer(server, f"{url}?token={services_of(app).auth.links.issue()}", token)
 
 
-def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
-
-
 @click.command()
 @click.argument("source")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -111,7 +103,7 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 @click.option(
     "--as-of",
     "as_of",
-    callback=_as_of,
+    callback=date_value,
     metavar="YYYY-MM-DD",
     help="Date to judge progress against (default: today).",
 )

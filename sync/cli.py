@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .cli_dates import date_value
 from .compute import gc_paused
 from .engine import Run, run
 from .errors import OkrError, SourceError
@@ -41,13 +42,8 @@ EXIT_ERRORS = 1
 EXIT_CANNOT_RUN = 2
 
 
-def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    return date_value(ctx, param, value) or dt.date.today()
 
 
 as_of_option: Callable[[FC], FC] = click.option(

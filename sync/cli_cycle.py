@@ -12,6 +12,7 @@ import sys
 import click
 
 from .cli import EXIT_ERRORS, as_of_option, credentials_option
+from .cli_dates import date_value
 from .engine import run
 from .rollers import roller_for
 from .rollover import NewCycle
@@ -21,20 +22,15 @@ from .sources import open_backend
 __all__ = ["digest", "rollover_command"]
 
 
-def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
-
-
 @click.command("rollover")
 @click.argument("source")
 @click.option("--cycle", "name", required=True, metavar="NAME", help="The new cycle, e.g. 2027-Q1.")
-@click.option("--start", required=True, callback=_date, metavar="YYYY-MM-DD", help="Its first day.")
-@click.option("--end", required=True, callback=_date, metavar="YYYY-MM-DD", help="Its last day.")
+@click.option(
+    "--start", required=True, callback=date_value, metavar="YYYY-MM-DD", help="Its first day."
+)
+@click.option(
+    "--end", required=True, callback=date_value, metavar="YYYY-MM-DD", help="Its last day."
+)
 @as_of_option
 @click.option("--dry-run", is_flag=True, help="Show what would carry over; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan per team as JSON.")
