@@ -114,7 +114,11 @@ def test_a_hub_saved_by_a_person_during_a_sync_is_not_reverted(
     assert len(hub_refusals) == 1
     assert "changed since" in hub_refusals[0]["message"]
     assert sheet_cells(hub, "Teams")[(2, 6)] == "lead@x.example"
-    assert "Alignment Tree" not in load_workbook(hub, read_only=True).sheetnames
+    book = load_workbook(hub, read_only=True)
+    try:
+        assert "Alignment Tree" not in book.sheetnames
+    finally:
+        book.close()
     for n in range(3):  # the team workbooks were still written
         assert sheet_cells(root / "teams" / f"t{n}.xlsx", "OKRs").get((2, 14))
 

@@ -299,11 +299,14 @@ def test_tree_json_lists_every_item_depth_first(api: FlaskClient, workspace: Pat
         "status", "warnings", "parent", "row", "link",
     }  # fmt: skip
     # a local workbook's rows link to the workbook's file (a browser cannot open a row in it)
-    teams = load_workbook(workspace / "hub.xlsx", read_only=True)["Teams"]
-    files = {
-        t: (workspace / f).absolute().as_uri()
-        for t, _, _, f, *_ in teams.iter_rows(2, values_only=True)
-    }
+    hub = load_workbook(workspace / "hub.xlsx", read_only=True)
+    try:
+        files = {
+            t: (workspace / f).absolute().as_uri()
+            for t, _, _, f, *_ in hub["Teams"].iter_rows(2, values_only=True)
+        }
+    finally:
+        hub.close()
     assert all(r["link"] == files[r["team"]] for r in rows)
     assert len({r["link"] for r in rows}) == 16
     assert (rows[0]["id"], rows[0]["depth"], rows[0]["parent"]) == ("CO-1", 0, None)
