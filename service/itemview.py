@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sync.checkins import CHECKINS_TAB
+from sheets_templates.definition import HubTab
 from sync.engine import Run
 from sync.logtab import read_log
 from sync.model import Finding, Item, id_key
@@ -45,10 +45,14 @@ class ItemPage:
 
 def _checkins(outcome: Run, item: Item) -> list[CheckinRow]:
     grid = next(
-        (g for t, g in outcome.hub.tabs.items() if t.strip().casefold() == CHECKINS_TAB.casefold()),
+        (
+            g
+            for t, g in outcome.hub.tabs.items()
+            if t.strip().casefold() == HubTab.CHECK_INS.casefold()
+        ),
         None,
     )
-    log = read_log(CHECKINS_TAB, grid)
+    log = read_log(HubTab.CHECK_INS.value, grid)
     if not log.usable:
         return []
     rows = []

@@ -24,18 +24,12 @@ from sync.model import STATUS_LABELS, Item, Level, Settings, TargetKind, Team
 from sync.snapshot import CellValue, Link, OutputTable, TeamSnapshot
 from sync.values import BadValue, parse_confidence, parse_number, parse_target, parse_yes_no
 
-from .builder import team_column_names
+from .definition import HubTab, hub_column_names, team_column_names
 
 __all__ = ["example_logs", "write_example_logs"]
 
 WEEK = dt.timedelta(days=7)
 EARLY_NOTES = ("Baseline confirmed.", "", "On plan this week.", "", "A slow week; catching up.")
-
-
-def _columns(tab: str) -> list[str]:
-    from . import template
-
-    return [c["name"] for c in template()["hub_tabs"][tab]["columns"]]
 
 
 def _curve(item_id: str) -> float:
@@ -158,7 +152,7 @@ def _history(days: list[dt.date], judged_on: dict[dt.date, dict[str, Item]]) -> 
             if latest.get(item.id) != now:
                 latest[item.id] = now
                 rows.append([day, item.id, *now])
-    return OutputTable("History", _columns("History"), rows)
+    return OutputTable(HubTab.HISTORY.value, hub_column_names(HubTab.HISTORY), rows)
 
 
 def _checkins(
@@ -181,7 +175,7 @@ def _checkins(
             ]
             entries.append((day, order, [*row, confidence, note or None]))
     rows = [row for _, _, row in sorted(entries, key=lambda e: (e[0], e[1]))]
-    return OutputTable("Check-ins", _columns("Check-ins"), rows)
+    return OutputTable(HubTab.CHECK_INS.value, hub_column_names(HubTab.CHECK_INS), rows)
 
 
 def write_example_logs(

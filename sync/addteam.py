@@ -18,7 +18,6 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -26,17 +25,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_templates import template
-from sheets_templates.builder import HUB_FILE, TEAMS_TAB, new_team_workbook
+from sheets_templates.builder import new_team_workbook
+from sheets_templates.definition import HUB_FILE, HubTab, template
 
 from .backends.xlsx import XlsxBackend
 from .engine import read_and_compute
 from .errors import SourceError
-from .model import Finding, Level, id_key
-from .newteam import LEVEL_LABELS, SheetPlan, check_team, choose_prefix, file_name, plan_sheet
+from .model import Level, id_key
+from .newteam import (
+    LEVEL_LABELS,
+    Added,
+    SheetPlan,
+    check_team,
+    choose_prefix,
+    file_name,
+    plan_sheet,
+)
 from .template import Col, find_header
 
-__all__ = ["Added", "add_team"]
+__all__ = ["add_team"]
 
 TEAMS_FOLDER = "teams"
 # Parts openpyxl reads and writes back; `calcChain` and printer settings it drops harmlessly
@@ -50,23 +57,6 @@ _KEPT_PARTS = re.compile(
     re.IGNORECASE,
 )
 _LOSS_WARNING = re.compile(r"will be removed|will be lost|not supported|discarded", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Added:
-    """What `add_team` did, for the report."""
-
-    team: str
-    level: Level
-    parent: str | None
-    source: str  # the workbook's path in the workspace, as written in Teams
-    tab: str
-    hub_row: int
-    copied_from: Path | None = None
-    created: bool = False
-    added_columns: list[str] = field(default_factory=list)
-    new_ids: dict[int, str] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
 
 
 def what_openpyxl_drops(path: Path) -> str | None:
@@ -165,9 +155,9 @@ def _add_teams_row(values: dict[str, str]) -> tuple[Callable[[Workbook], None], 
     where: list[int] = []
 
     def edit(workbook: Workbook) -> None:
-        if TEAMS_TAB not in workbook.sheetnames:
-            raise SourceError(f"the hub has no '{TEAMS_TAB}' tab")
-        sheet = workbook[TEAMS_TAB]
+        if HubTab.TEAMS not in workbook.sheetnames:
+            raise SourceError(f"the hub has no '{HubTab.TEAMS}' tab")
+        sheet = workbook[HubTab.TEAMS]
         header = {id_key(str(c.value or "")): int(c.column or 0) for c in sheet[1] if c.value}
         team_column = header.get(id_key("Team"), 1)
         names = sheet.iter_rows(min_col=team_column, max_col=team_column, values_only=True)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sheets_templates.definition import HubTab
+
 from .logtab import LogTab, read_log
 from .model import STATUS_LABELS, Item, ItemType, Result
 from .snapshot import CellValue, Grid, Link
 from .values import BadValue, cell_text, parse_confidence
 
-__all__ = ["CHECKINS_TAB", "Checkin", "checkin_of", "plan_checkins"]
+__all__ = ["Checkin", "checkin_of", "plan_checkins"]
 
-CHECKINS_TAB = "Check-ins"
 
 Checkin = tuple[float | None, float | None, str]  # (Current, Confidence, Note) as compared
 
@@ -55,7 +56,7 @@ def _latest(log: LogTab) -> dict[str, Checkin]:
 
 def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[CellValue | Link]]]:
     """The tab as read and the rows to append after its last row (none when nothing moved)."""
-    log = read_log(CHECKINS_TAB, grid)
+    log = read_log(HubTab.CHECK_INS.value, grid)
     if not log.usable:
         return log, []
     latest = _latest(log)

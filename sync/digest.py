@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sheets_templates.definition import HubTab
+
 from .model import STATUS_LABELS, Code, Item, Result, Severity, Status, id_key
 from .snapshot import Grid, TeamSnapshot
 from .values import BadValue, cell_text, parse_date
@@ -33,7 +35,6 @@ __all__ = [
 ]
 
 CONFIDENCE_GAP = "CONFIDENCE_GAP"
-HISTORY, CHECK_INS = "History", "Check-ins"
 # From best to worst; "no data" sits between on track and at risk: it is not yet bad news.
 STATUS_ORDER = [Status.DONE, Status.ON_TRACK, Status.NO_DATA, Status.AT_RISK, Status.OFF_TRACK]
 _RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
@@ -170,8 +171,8 @@ def build_digest(
 ) -> Digest:
     """The digest of the run `result` over the period after `since`."""
     by_name = {id_key(name): grid for name, grid in tabs.items()}
-    history = table_frame(by_name.get(id_key(HISTORY)))
-    check_ins = table_frame(by_name.get(id_key(CHECK_INS)))
+    history = table_frame(by_name.get(id_key(HubTab.HISTORY)))
+    check_ins = table_frame(by_name.get(id_key(HubTab.CHECK_INS)))
     links = {s.team: s for s in snapshots}
     items = {item.key: item for item in result.items}
 

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
+from sheets_templates.definition import HubTab
+
 from .compute import Computed, compute, gc_paused, sort_findings
 from .errors import OkrError, SourceError
 from .history import plan_history
-from .hub import HubTab, parse_settings, parse_teams
+from .hub import parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
 from .snapshot import (

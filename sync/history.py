@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .hub import HubTab
+from sheets_templates.definition import HubTab
+
 from .logtab import read_log
 from .model import STATUS_LABELS, Finding, Item, Result
 from .snapshot import CellValue, Grid, Link, OutputTable

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
+
+from sheets_templates.definition import HubTab
 
 from .errors import SourceError
 from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
@@ -12,15 +13,7 @@ from .snapshot import CellValue, Grid, HubSnapshot
 from .suggest import did_you_mean
 from .values import BadValue, cell_text, parse_date, parse_number
 
-__all__ = ["HubTab", "TeamsTable", "parse_settings", "parse_teams"]
-
-
-class HubTab(StrEnum):
-    TEAMS = "Teams"
-    SETTINGS = "Settings"
-    TREE = "Alignment Tree"
-    FINDINGS = "Findings"
-    HISTORY = "History"
+__all__ = ["TeamsTable", "parse_settings", "parse_teams"]
 
 
 _TEAM_COLUMNS = ("Team", "Level", "Parent team", "Spreadsheet", "Tab", "Owner")

@@ -11,18 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_templates import template
+from sheets_templates.definition import hub_column_names
 
 from .model import CODE_SEVERITY, Code, Finding, id_key
 from .snapshot import CellValue, Grid, Link, OutputTable
 from .values import BadValue, cell_text, parse_date, parse_number
 
-__all__ = ["LogTab", "log_columns", "read_log"]
-
-
-def log_columns(tab: str) -> list[str]:
-    """okrtree's own columns of a hub log tab, in template order."""
-    return [c["name"] for c in template()["hub_tabs"][tab]["columns"]]
+__all__ = ["LogTab", "read_log"]
 
 
 def _normal(text: object) -> str:
@@ -78,7 +73,7 @@ class LogTab:
 
     def table(self, appended: list[list[CellValue | Link]]) -> OutputTable:
         """The whole tab with `appended` after its last row; `kept_rows` marks what was there."""
-        header = [cell_text(v) for v in self.header] if self.header else log_columns(self.name)
+        header = [cell_text(v) for v in self.header] if self.header else hub_column_names(self.name)
         kept: list[list[CellValue | Link]] = [list(row) for row in self.rows]
         return OutputTable(self.name, header, [*kept, *appended], kept_rows=len(kept))
 
@@ -90,14 +85,14 @@ class LogTab:
             None,
             None,
             f"The hub's '{self.name}' tab was not written: {self.problem}. Its rows are kept as "
-            f"they are; put back the header {', '.join(log_columns(self.name))} in row 1 (or "
+            f"they are; put back the header {', '.join(hub_column_names(self.name))} in row 1 (or "
             f"rename the tab so okrtree starts a new one) and run sync again.",
         )
 
 
 def read_log(name: str, grid: Grid | None) -> LogTab:
     """The tab `name` (one of the hub's log tabs) as read; a missing or empty tab is usable."""
-    wanted = log_columns(name)
+    wanted = hub_column_names(name)
     rows = [list(row) for row in (grid or [])]
     while rows and not any(cell_text(v) for v in rows[-1]):
         rows.pop()

@@ -13,12 +13,11 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sheets_templates import template
+from sheets_templates.definition import HubTab, hub_column_names
 
-from .checkins import CHECKINS_TAB, plan_checkins
+from .checkins import plan_checkins
 from .compute import Computed, sort_findings
 from .history import sparkline
-from .hub import HubTab
 from .model import STATUS_LABELS, Finding, Item, ItemType, Team
 from .owners import finding_owners
 from .rows import SheetRead
@@ -199,10 +198,6 @@ def plan_teams(
     return plans
 
 
-def _columns(tab: HubTab) -> list[str]:
-    return [c["name"] for c in template()["hub_tabs"][tab.value]["columns"]]
-
-
 def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
     if snapshot is None or not snapshot.link_template:
         return None
@@ -217,7 +212,7 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
     for finding in computed.result.findings:
         if finding.row is not None:
             on_row[(finding.team, finding.row)].append(finding)
-    columns = _columns(HubTab.TREE)
+    columns = hub_column_names(HubTab.ALIGNMENT_TREE)
     rows: list[list[CellValue | Link]] = []
     for entry in computed.tree:
         item = entry.item
@@ -241,7 +236,7 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
                 sparkline(item.trend) or None,
             ]
         )
-    return OutputTable(HubTab.TREE.value, columns, rows)
+    return OutputTable(HubTab.ALIGNMENT_TREE.value, columns, rows)
 
 
 def outline_levels(table: OutputTable) -> list[int]:
@@ -272,7 +267,7 @@ def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Ou
         ]
         for f, owner in zip(computed.result.findings, owners, strict=True)
     ]
-    return OutputTable(HubTab.FINDINGS.value, _columns(HubTab.FINDINGS), rows)
+    return OutputTable(HubTab.FINDINGS.value, hub_column_names(HubTab.FINDINGS), rows)
 
 
 def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
@@ -321,7 +316,7 @@ def plan_hub(
             logs.append(computed.history.table)
         elif computed.history.finding is not None:
             refused.append(computed.history.finding)
-    checkins, appended = plan_checkins(result, _hub_tab(hub, CHECKINS_TAB))
+    checkins, appended = plan_checkins(result, _hub_tab(hub, HubTab.CHECK_INS))
     if not checkins.usable:
         refused.append(checkins.unusable_finding())
     elif appended:

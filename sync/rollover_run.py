@@ -12,10 +12,11 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sheets_templates.definition import HubTab
+
 from .compute import sort_findings
 from .engine import Run, read_and_compute, run
 from .errors import SourceError
-from .hub import HubTab
 from .model import CODE_SEVERITY, Code, Finding, Status, id_key
 from .rollover import (
     NewCycle,

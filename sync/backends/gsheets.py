@@ -18,12 +18,13 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS, HubTab
+
 from ..errors import SourceError
 from ..google.api import GoogleApiError, SheetsApi
 from ..google.cells import quote_tab
 from ..google.keys import row_link_template, spreadsheet_key, spreadsheet_url
 from ..google.ratelimit import settings_quotas
-from ..hub import HubTab
 from ..model import Team
 from ..snapshot import (
     Grid,
@@ -36,7 +37,7 @@ from ..snapshot import (
     to_read,
 )
 from .gsheets_changes import modified_times
-from .gsheets_hub import INPUT_TABS, OUTPUT_TABS, changed_cells, hub_requests, read_digest
+from .gsheets_hub import changed_cells, hub_requests, read_digest
 from .gsheets_read import (
     HUB_FIELDS,
     HUB_INPUT_FIELDS,
@@ -111,7 +112,7 @@ class GoogleBackend:
         for name in OUTPUT_TABS:
             tab = _by_title(self._hub_tabs, name)
             if tab is not None:
-                digests[name] = read_digest(tab)
+                digests[name.value] = read_digest(tab)
         settings = find_tab(list(tabs), HubTab.SETTINGS.value)
         if settings is not None:
             self.api.quotas.apply_settings(settings_quotas(tabs[settings]))

@@ -24,8 +24,13 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sheets_templates import template
-from sheets_templates.styles import HEADER_FILL, hub_columns
+from sheets_templates.definition import (
+    HEADER_COLOUR,
+    INPUT_TABS,
+    OUTPUT_TABS,
+    hub_columns,
+    status_colours,
+)
 
 from ..google.cells import extended_value, hyperlink_formula, rgb, serial, width_requests
 from ..plan import outline_levels, table_digest
@@ -34,8 +39,6 @@ from ..values import cell_text
 from .gsheets_read import Tab
 
 __all__ = [
-    "INPUT_TABS",
-    "OUTPUT_TABS",
     "as_table",
     "changed_cells",
     "hub_requests",
@@ -43,9 +46,6 @@ __all__ = [
     "row_groups",
 ]
 
-INPUT_TABS = ("Teams", "Settings")
-OUTPUT_TABS = ("Alignment Tree", "Findings", "History", "Check-ins")
-_HEADER_COLOUR = str(HEADER_FILL.fgColor.rgb)[-6:]
 _FORMATS = {
     "0.00": {"type": "NUMBER", "pattern": "0.00"},
     "yyyy-mm-dd": {"type": "DATE", "pattern": "yyyy-mm-dd"},
@@ -132,10 +132,6 @@ def changed_cells(table: OutputTable, tab: Tab | None) -> int:
     return count if tab is not None else max(count, 1)
 
 
-def _status_colours() -> dict[str, str]:
-    return dict(template()["status_colours"])
-
-
 def _alignments(table: OutputTable) -> dict[str, dict[str, str]]:
     """Each column's wrapping and horizontal alignment from template.json, by name."""
     out: dict[str, dict[str, str]] = {}
@@ -169,7 +165,7 @@ def _cell(
         number = entered.get("numberValue") if entered else None
         if column in formats and (number is not None or isinstance(value, dt.date)):
             fmt["numberFormat"] = formats[column]
-        colours = _status_colours()
+        colours = status_colours()
         if column == "Score" and isinstance(number, int | float) and not isinstance(number, bool):
             if isinstance(status, str) and status in colours:  # the row's status colour
                 fmt["backgroundColor"] = rgb(colours[status])
@@ -189,7 +185,7 @@ def _rows(table: OutputTable) -> list[dict[str, Any]]:
     }
     formats.setdefault("Score", _FORMATS["0.00"])
     alignments = _alignments(table)
-    header = {"textFormat": {"bold": True}, "backgroundColor": rgb(_HEADER_COLOUR)}
+    header = {"textFormat": {"bold": True}, "backgroundColor": rgb(HEADER_COLOUR)}
     rows = [
         {
             "values": [

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sheets_templates.definition import HubTab
+
 from ..google.api import GoogleApiError
 from ..google.cells import extended_value
-from ..hub import HubTab
 from ..model import id_key
 from ..rollover import TabRollover, rolled_grid
 from ..snapshot import CellValue, Grid, SheetChanges, TeamSnapshot, WriteRefused

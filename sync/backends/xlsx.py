@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from sheets_templates import HUB_FILE
+from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..errors import SourceError
 from ..model import Team, id_key
@@ -53,7 +53,7 @@ from .xlsx_versions import unchanged_workbooks, version_after
 
 __all__ = ["HUB_FILE", "XlsxBackend"]
 
-VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole every time
+VOUCHABLE_TABS = (HubTab.ALIGNMENT_TREE, HubTab.FINDINGS)  # output tabs rewritten whole every time
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8

@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sheets_templates.builder import TEAMS_TAB
+from sheets_templates.definition import HubTab
 
-from ..addteam import Added
 from ..backends.gsheets import GoogleBackend
 from ..engine import read_and_compute
 from ..errors import SourceError
 from ..hub import parse_teams
 from ..model import Level, id_key
-from ..newteam import LEVEL_LABELS, SheetPlan, check_team, choose_prefix, plan_sheet
+from ..newteam import LEVEL_LABELS, Added, SheetPlan, check_team, choose_prefix, plan_sheet
 from ..template import Col, find_header
 from .api import SheetsApi
 from .cells import extended_value
@@ -126,9 +125,9 @@ def add_google_team(
         org_ids = [item.id for item in run.computed.result.items]
     taken = {id_key(i.split("-", 1)[0]) for i in org_ids if "-" in i}
     title, hub_tabs = _tabs(api, hub_key)
-    teams_tab = next((t for t in hub_tabs if id_key(str(t["title"])) == id_key(TEAMS_TAB)), None)
+    teams_tab = next((t for t in hub_tabs if id_key(str(t["title"])) == id_key(HubTab.TEAMS)), None)
     if teams_tab is None:
-        raise SourceError(f"{spreadsheet_url(hub_key)}: the hub has no '{TEAMS_TAB}' tab")
+        raise SourceError(f"{spreadsheet_url(hub_key)}: the hub has no '{HubTab.TEAMS}' tab")
 
     if source is None:
         made = api.create_spreadsheet(
@@ -152,7 +151,7 @@ def add_google_team(
         added.added_columns, added.new_ids = plan.missing_columns, plan.new_ids
 
     header = next(
-        (grid for tab, grid in snapshot.tabs.items() if id_key(tab) == id_key(TEAMS_TAB)), []
+        (grid for tab, grid in snapshot.tabs.items() if id_key(tab) == id_key(HubTab.TEAMS)), []
     )
     columns = [id_key(str(c or "")) for c in (header[0] if header else [])]
     row = {

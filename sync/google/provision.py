@@ -13,9 +13,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_templates import template
-from sheets_templates.builder import DATA_ROWS, SETTINGS_TAB, TEAMS_TAB, quarter, settings_rows
-from sheets_templates.styles import HEADER_FILL, OUTPUT_HEADER_FILL, OUTPUT_NOTE
+from sheets_templates.definition import (
+    DATA_ROWS,
+    HEADER_COLOUR,
+    OUTPUT_HEADER_COLOUR,
+    OUTPUT_NOTE,
+    HubTab,
+    blank_settings,
+    settings_rows,
+    template,
+)
 
 from .api import SheetsApi
 from .cells import column_letter, extended_value, rgb, width_requests
@@ -29,10 +36,6 @@ _NUMBER_FORMATS = {
     "0.00": {"type": "NUMBER", "pattern": "0.00"},
     "yyyy-mm-dd": {"type": "DATE", "pattern": "yyyy-mm-dd"},
 }
-
-
-def _colour(fill: Any) -> dict[str, float]:
-    return rgb(str(fill.fgColor.rgb)[-6:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +90,10 @@ def _header(
 ) -> dict[str, Any]:
     cells = []
     for name in names:
-        fill = OUTPUT_HEADER_FILL if name in output else HEADER_FILL
+        colour = OUTPUT_HEADER_COLOUR if name in output else HEADER_COLOUR
         cell: dict[str, Any] = {
             "userEnteredValue": {"stringValue": name},
-            "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": _colour(fill)},
+            "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": rgb(colour)},
         }
         note = OUTPUT_NOTE if name in output else notes.get(name)
         if note:
@@ -238,10 +241,10 @@ def hub_requests(
     teams_id: int, settings_id: int, teams: list[dict[str, Any]], settings: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Shape a new hub: `Teams` (header, rows, Level dropdown) and `Settings`."""
-    columns = template()["hub_tabs"][TEAMS_TAB]["columns"]
+    columns = template()["hub_tabs"][HubTab.TEAMS]["columns"]
     names = [col["name"] for col in columns]
     last_row = max(DATA_ROWS, len(teams)) + 1
-    requests = [_size(teams_id, TEAMS_TAB, last_row, len(names))]
+    requests = [_size(teams_id, HubTab.TEAMS, last_row, len(names))]
     requests += width_requests(teams_id, [col.get("width") for col in columns])
     for index, col in enumerate(columns):
         requests.append(
@@ -267,7 +270,7 @@ def hub_requests(
     requests.append(
         {
             "updateSheetProperties": {
-                "properties": {"sheetId": settings_id, "title": SETTINGS_TAB},
+                "properties": {"sheetId": settings_id, "title": HubTab.SETTINGS},
                 "fields": "title",
             }
         }
@@ -291,9 +294,8 @@ def _plans(example: bool) -> tuple[list[TeamPlan], dict[str, Any]]:
 
         plans = [TeamPlan(t.hub_row(), t.rows, t.prefix, t.tab) for t in TEAMS]
         return plans, dict(SETTINGS)
-    name, start, end = quarter(dt.date.today())
     row = {"Team": "My team", "Level": "Team", "Tab": "OKRs"}
-    return [TeamPlan(row)], {"Cycle": name, "Cycle start": start, "Cycle end": end}
+    return [TeamPlan(row)], blank_settings(dt.date.today())
 
 
 def _create(api: SheetsApi, title: str, tabs: list[str]) -> tuple[str, list[int]]:
@@ -327,7 +329,7 @@ def create_organisation(
         dict(plan.hub_row) | {"Spreadsheet": spreadsheet_url(key), "Tab": plan.tab}
         for plan, key in zip(plans, created, strict=True)
     ]
-    hub_key, ids = _create(api, f"{title} - OKR hub", [TEAMS_TAB, SETTINGS_TAB])
+    hub_key, ids = _create(api, f"{title} - OKR hub", [HubTab.TEAMS, HubTab.SETTINGS])
     api.batch_update(hub_key, hub_requests(ids[0], ids[1], rows, {**defaults, **(settings or {})}))
     for key in [hub_key, *created]:
         for email in share:
