@@ -22,6 +22,7 @@ from sync.errors import SourceError
 from .definition import (
     DATA_ROWS,
     HUB_FILE,
+    TEAM_TAB,
     HubTab,
     blank_settings,
     settings_rows,
@@ -126,7 +127,7 @@ def new_team_workbook(
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = template()["team_tab"]
+    ws.title = TEAM_TAB
     notes = {col["name"]: col["note"] for col in columns if col.get("note")}
     if team_prefix:
         notes["ID"] = f"Unique across the organisation: number this team's rows {team_prefix}-1, "
@@ -206,6 +207,6 @@ def create_workspace(
     new_team_workbook(directory / source, team_prefix="TEAM")
     return new_hub_workbook(
         directory / HUB_FILE,
-        teams=[{"Team": "My team", "Level": "Team", "Spreadsheet": source, "Tab": "OKRs"}],
+        teams=[{"Team": "My team", "Level": "Team", "Spreadsheet": source, "Tab": TEAM_TAB}],
         settings=blank_settings(today or dt.date.today()),
     )

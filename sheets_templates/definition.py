@@ -26,6 +26,7 @@ __all__ = [
     "OUTPUT_HEADER_COLOUR",
     "OUTPUT_NOTE",
     "OUTPUT_TABS",
+    "TEAM_TAB",
     "HubTab",
     "blank_settings",
     "hub_column_names",
@@ -68,6 +69,9 @@ def named_in_template(names: Iterable[str]) -> Callable[..., str]:
         return by_member[member]
 
     return staticmethod(generate)
+
+
+TEAM_TAB: str = template()["team_tab"]  # a team's OKR tab, when the Teams row names none
 
 
 class HubTab(StrEnum):

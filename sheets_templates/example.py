@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .builder import HUB_FILE, new_hub_workbook, new_team_workbook
+from .builder import new_hub_workbook, new_team_workbook
+from .definition import HUB_FILE, TEAM_TAB
 
 __all__ = ["AS_OF", "EXPECTED_WARNINGS", "SETTINGS", "TEAMS", "ExampleTeam", "write_example"]
 
@@ -122,7 +123,7 @@ class ExampleTeam:
     owner: str
     source: str
     rows: tuple[dict[str, Any], ...]
-    tab: str = "OKRs"
+    tab: str = TEAM_TAB
 
     def hub_row(self) -> dict[str, Any]:
         return {

@@ -26,7 +26,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_templates.builder import new_team_workbook
-from sheets_templates.definition import HUB_FILE, HubTab, template
+from sheets_templates.definition import HUB_FILE, TEAM_TAB, HubTab, template
 
 from .backends.xlsx import XlsxBackend
 from .engine import read_and_compute
@@ -116,7 +116,7 @@ def _team_tab(path: Path) -> tuple[str, list[list[object]]]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
         raise SourceError(f"{path}: not an .xlsx workbook ({err})") from None
     try:
-        sheets = sorted(workbook.worksheets, key=lambda s: id_key(s.title) != id_key("OKRs"))
+        sheets = sorted(workbook.worksheets, key=lambda s: id_key(s.title) != id_key(TEAM_TAB))
         for sheet in sheets:
             grid = _grid(sheet)
             if find_header(grid) is not None:
@@ -214,7 +214,7 @@ def add_team(
                 "or choose another team name"
             )
     relative = target.resolve().relative_to(workspace.resolve()).as_posix()
-    added = Added(name, level, parent_name, relative, "OKRs", 0, copied_from)
+    added = Added(name, level, parent_name, relative, TEAM_TAB, 0, copied_from)
 
     if source_file is None:
         prefix = choose_prefix(name, [], taken)

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sheets_templates.definition import TEAM_TAB
+
 from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
 from .history import HistoryPlan
 from .model import (
@@ -72,7 +74,7 @@ def _path_hint(source: str) -> str:
 
 def _duplicate_sheet(team: Team, first: Team, snapshot: TeamSnapshot) -> Finding:
     code = Code.DUPLICATE_SHEET
-    tab = snapshot.tab.strip() or "OKRs"
+    tab = snapshot.tab.strip() or TEAM_TAB
     return Finding(
         CODE_SEVERITY[code],
         code,

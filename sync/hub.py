@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_templates.definition import HubTab
+from sheets_templates.definition import TEAM_TAB, HubTab
 
 from .errors import SourceError
 from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
@@ -18,7 +18,6 @@ __all__ = ["TeamsTable", "parse_settings", "parse_teams"]
 
 _TEAM_COLUMNS = ("Team", "Level", "Parent team", "Spreadsheet", "Tab", "Owner")
 _LEVELS = {level.value: level for level in Level}
-DEFAULT_TAB = "OKRs"
 
 
 @dataclass(slots=True)
@@ -92,7 +91,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
                 level=level,
                 parent=cell(row, "Parent team") or None,
                 source=cell(row, "Spreadsheet"),
-                tab=cell(row, "Tab") or DEFAULT_TAB,
+                tab=cell(row, "Tab") or TEAM_TAB,
                 owner=cell(row, "Owner"),
                 row=number,
             )

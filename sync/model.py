@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sheets_templates.definition import TEAM_TAB
+
 __all__ = [
     "CODE_SEVERITY",
     "LEVEL_RANK",
@@ -173,7 +175,7 @@ class Team:
     level: Level
     parent: str | None
     source: str
-    tab: str = "OKRs"
+    tab: str = TEAM_TAB
     owner: str = ""
     row: int = 0  # row in the hub's Teams tab
 

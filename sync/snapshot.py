@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sheets_templates.definition import TEAM_TAB
+
 from .model import Team, id_key
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "SheetChanges",
     "TeamSnapshot",
     "WriteRefused",
+    "find_tab",
     "sheet_identity",
     "to_read",
 ]
@@ -89,12 +92,22 @@ class TeamSnapshot:
 
 def sheet_identity(spreadsheet: str, tab: str) -> str:
     """One key per sheet: the spreadsheet's canonical name (a resolved path, a Google key) and
-    the tab compared ignoring case and spaces, blank meaning `OKRs`.
+    the tab compared ignoring case and spaces, blank meaning the template's team tab (`OKRs`).
 
     >>> sheet_identity("/w/a.xlsx", " okrs ") == sheet_identity("/w/a.xlsx", "OKRs")
     True
     """
-    return f"{spreadsheet}\n{id_key(' '.join(tab.split()) or 'OKRs')}"
+    return f"{spreadsheet}\n{id_key(' '.join(tab.split()) or TEAM_TAB)}"
+
+
+def find_tab(titles: list[str], wanted: str) -> str | None:
+    """The title matching the team tab `wanted` (blank: the template's team tab): exact, else
+    the only one equal ignoring case and surrounding spaces."""
+    wanted = wanted.strip() or TEAM_TAB
+    if wanted in titles:
+        return wanted
+    matches = [t for t in titles if id_key(t) == id_key(wanted)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def to_read(identities: list[str | None]) -> list[int]:

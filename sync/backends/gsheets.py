@@ -18,7 +18,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS, HubTab
+from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS, TEAM_TAB, HubTab
 
 from ..errors import SourceError
 from ..google.api import GoogleApiError, SheetsApi
@@ -33,6 +33,7 @@ from ..snapshot import (
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
+    find_tab,
     sheet_identity,
     to_read,
 )
@@ -45,7 +46,6 @@ from .gsheets_read import (
     TAB_TITLES_FIELDS,
     TEAM_FIELDS,
     Tab,
-    find_tab,
     parse_tabs,
 )
 from .gsheets_write import check_ranges, rows_moved, team_requests
@@ -229,7 +229,7 @@ class GoogleBackend:
     def _fetch_tab(self, key: str, source: str, wanted: str) -> Tab:
         """The tab's values and id in one request; a tab named in another case or with extra
         spaces costs one more (its exact title is looked up first)."""
-        title = wanted.strip() or "OKRs"
+        title = wanted.strip() or TEAM_TAB
         try:
             answer = self.api.get_spreadsheet(key, fields=TEAM_FIELDS, ranges=[quote_tab(title)])
         except GoogleApiError as err:

@@ -24,7 +24,7 @@ from pathlib import Path
 from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..errors import SourceError
-from ..model import Team, id_key
+from ..model import Team
 from ..plan import table_digest
 from ..snapshot import (
     CellValue,
@@ -35,6 +35,7 @@ from ..snapshot import (
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
+    find_tab,
     sheet_identity,
     to_read,
 )
@@ -349,7 +350,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
     try:
         stamp = FileStamp.of(path)
         with WorkbookReader(path, source) as book:
-            tab = _find_tab(book.titles, team.tab)
+            tab = find_tab(book.titles, team.tab)
             if tab is None:
                 snap.error = _missing_tab(source, team.tab, book.titles)
                 return snap, None
@@ -387,15 +388,6 @@ def _source_key(workspace: Path, source: str) -> str:
         return _file_key(workbook_path(workspace, source))
     except PathRefused:
         return _file_key(workspace / source.strip())
-
-
-def _find_tab(names: Sequence[str], tab: str) -> str | None:
-    """The tab named `tab`: exact, else the one equal ignoring case and surrounding spaces."""
-    wanted = tab.strip() or "OKRs"
-    if wanted in names:
-        return wanted
-    matches = [name for name in names if id_key(name) == id_key(wanted)]
-    return matches[0] if len(matches) == 1 else None
 
 
 def _missing_tab(source: str, tab: str, names: Sequence[str]) -> str:

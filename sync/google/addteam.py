@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sheets_templates.definition import HubTab
+from sheets_templates.definition import TEAM_TAB, HubTab
 
 from ..backends.gsheets import GoogleBackend
 from ..engine import read_and_compute
@@ -83,7 +83,7 @@ def _own_sheet(
 ) -> tuple[dict[str, Any], SheetPlan, list[dict[str, Any]]]:
     """The team's own spreadsheet: the tab with the header, its plan and the requests."""
     _, tabs = _tabs(api, key)
-    ordered = sorted(tabs, key=lambda t: id_key(str(t["title"])) != id_key("OKRs"))
+    ordered = sorted(tabs, key=lambda t: id_key(str(t["title"])) != id_key(TEAM_TAB))
     grids = api.values_batch_get(key, [_quoted(str(t["title"])) for t in ordered])
     for tab, grid in zip(ordered, grids, strict=True):
         header = find_header(grid)
@@ -133,13 +133,13 @@ def add_google_team(
         made = api.create_spreadsheet(
             {
                 "properties": {"title": f"{title.removesuffix(' - OKR hub')} - {name}"},
-                "sheets": [{"properties": {"title": "OKRs"}}],
+                "sheets": [{"properties": {"title": TEAM_TAB}}],
             }
         )
         key = str(made["spreadsheetId"])
         sheet_id = int(made["sheets"][0]["properties"]["sheetId"])
         api.batch_update(key, team_tab_requests(sheet_id, [], choose_prefix(name, [], taken)))
-        added = Added(name, level, parent_name, spreadsheet_url(key), "OKRs", 0, created=True)
+        added = Added(name, level, parent_name, spreadsheet_url(key), TEAM_TAB, 0, created=True)
     else:
         key_found = spreadsheet_key(source)
         if key_found is None:

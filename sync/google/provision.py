@@ -18,6 +18,7 @@ from sheets_templates.definition import (
     HEADER_COLOUR,
     OUTPUT_HEADER_COLOUR,
     OUTPUT_NOTE,
+    TEAM_TAB,
     HubTab,
     blank_settings,
     settings_rows,
@@ -45,7 +46,7 @@ class TeamPlan:
     hub_row: Mapping[str, Any]
     rows: Sequence[Mapping[str, Any]] = ()
     prefix: str = "TEAM"
-    tab: str = "OKRs"
+    tab: str = TEAM_TAB
 
     @property
     def name(self) -> str:
@@ -189,7 +190,7 @@ def team_tab_requests(
             f"Unique across the organisation: number this team's rows {prefix}-1, {prefix}-2, ..."
         )
     last_row = max(DATA_ROWS, len(rows)) + 1
-    requests = [_size(sheet_id, template()["team_tab"], last_row, len(names))]
+    requests = [_size(sheet_id, TEAM_TAB, last_row, len(names))]
     requests += width_requests(sheet_id, [col.get("width") for col in columns])
     for index, col in enumerate(columns):
         number_format = _NUMBER_FORMATS.get(col.get("number_format", "General"))
@@ -294,7 +295,7 @@ def _plans(example: bool) -> tuple[list[TeamPlan], dict[str, Any]]:
 
         plans = [TeamPlan(t.hub_row(), t.rows, t.prefix, t.tab) for t in TEAMS]
         return plans, dict(SETTINGS)
-    row = {"Team": "My team", "Level": "Team", "Tab": "OKRs"}
+    row = {"Team": "My team", "Level": "Team", "Tab": TEAM_TAB}
     return [TeamPlan(row)], blank_settings(dt.date.today())
 
 
