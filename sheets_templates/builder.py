@@ -24,6 +24,7 @@ from .definition import (
     HUB_FILE,
     TEAM_TAB,
     HubTab,
+    TeamsCol,
     blank_settings,
     settings_rows,
     status_colours,
@@ -207,6 +208,13 @@ def create_workspace(
     new_team_workbook(directory / source, team_prefix="TEAM")
     return new_hub_workbook(
         directory / HUB_FILE,
-        teams=[{"Team": "My team", "Level": "Team", "Spreadsheet": source, "Tab": TEAM_TAB}],
+        teams=[
+            {
+                TeamsCol.TEAM: "My team",
+                TeamsCol.LEVEL: "Team",
+                TeamsCol.SPREADSHEET: source,
+                TeamsCol.TAB: TEAM_TAB,
+            }
+        ],
         settings=blank_settings(today or dt.date.today()),
     )

@@ -2,7 +2,7 @@
 
 Every name comes from `template.json`, the one definition the Python library and the add-on
 share; this module reads it once and nothing else does. The enums give code a name for each
-tab (and column, setting) it needs: a member is its template name in capitals, words
+tab, Teams column and Settings key it needs: a member is its template name in capitals, words
 joined by `_` (`Alignment Tree` is `HubTab.ALIGNMENT_TREE`), so renaming one in template.json
 stops the import until the code is renamed too. No openpyxl here: the Google path and the core
 import this module, the workbook builder and styles add openpyxl on top.
@@ -26,8 +26,11 @@ __all__ = [
     "OUTPUT_HEADER_COLOUR",
     "OUTPUT_NOTE",
     "OUTPUT_TABS",
+    "SETTING_DEFAULTS",
     "TEAM_TAB",
     "HubTab",
+    "SettingKey",
+    "TeamsCol",
     "blank_settings",
     "hub_column_names",
     "hub_columns",
@@ -104,9 +107,43 @@ def hub_column_names(tab: str) -> list[str]:
     return list(hub_columns(tab))
 
 
+class TeamsCol(StrEnum):
+    """The columns of the hub's `Teams` tab."""
+
+    _generate_next_value_ = named_in_template(hub_columns(HubTab.TEAMS))
+    TEAM = auto()
+    LEVEL = auto()
+    PARENT_TEAM = auto()
+    SPREADSHEET = auto()
+    TAB = auto()
+    OWNER = auto()
+
+
 def team_column_names() -> list[str]:
     """The standard team tab header, in template order."""
     return [col["name"] for col in template()["team_columns"]]
+
+
+class SettingKey(StrEnum):
+    """The keys of the hub's `Settings` tab (column A)."""
+
+    _generate_next_value_ = named_in_template(
+        key for key, _ in template()["hub_tabs"][HubTab.SETTINGS]["rows"]
+    )
+    CYCLE = auto()
+    CYCLE_START = auto()
+    CYCLE_END = auto()
+    STALE_AFTER_DAYS = auto()
+    ON_TRACK_WITHIN = auto()
+    AT_RISK_WITHIN = auto()
+    MAX_OBJECTIVES_PER_TEAM = auto()
+    MAX_KEY_RESULTS_PER_OBJECTIVE = auto()
+
+
+# What a new hub's Settings say, and what a run assumes for a key left out.
+SETTING_DEFAULTS: dict[SettingKey, Any] = {
+    SettingKey(key): value for key, value in template()["hub_tabs"][HubTab.SETTINGS]["rows"]
+}
 
 
 def settings_rows(settings: Mapping[str, Any]) -> list[list[Any]]:
@@ -136,7 +173,7 @@ def quarter(day: dt.date) -> tuple[str, dt.date, dt.date]:
 def blank_settings(today: dt.date) -> dict[str, Any]:
     """A new blank hub's cycle: the calendar quarter holding `today`."""
     name, start, end = quarter(today)
-    return {"Cycle": name, "Cycle start": start, "Cycle end": end}
+    return {SettingKey.CYCLE: name, SettingKey.CYCLE_START: start, SettingKey.CYCLE_END: end}
 
 
 def status_colours() -> dict[str, str]:

@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from .builder import new_hub_workbook, new_team_workbook
-from .definition import HUB_FILE, TEAM_TAB
+from .definition import HUB_FILE, TEAM_TAB, SettingKey, TeamsCol
 
 __all__ = ["AS_OF", "EXPECTED_WARNINGS", "SETTINGS", "TEAMS", "ExampleTeam", "write_example"]
 
 AS_OF = dt.date(2026, 11, 21)
 SETTINGS: dict[str, Any] = {
-    "Cycle": "2026-Q4",
-    "Cycle start": dt.date(2026, 10, 1),
-    "Cycle end": dt.date(2026, 12, 31),
+    SettingKey.CYCLE: "2026-Q4",
+    SettingKey.CYCLE_START: dt.date(2026, 10, 1),
+    SettingKey.CYCLE_END: dt.date(2026, 12, 31),
 }
 EXPECTED_WARNINGS: list[tuple[str, str]] = [
     ("CONFIDENCE_GAP", "AMER-4"),
@@ -127,12 +127,12 @@ class ExampleTeam:
 
     def hub_row(self) -> dict[str, Any]:
         return {
-            "Team": self.name,
-            "Level": self.level,
-            "Parent team": self.parent,
-            "Spreadsheet": self.source,
-            "Tab": self.tab,
-            "Owner": _mail(self.owner),
+            TeamsCol.TEAM: self.name,
+            TeamsCol.LEVEL: self.level,
+            TeamsCol.PARENT_TEAM: self.parent,
+            TeamsCol.SPREADSHEET: self.source,
+            TeamsCol.TAB: self.tab,
+            TeamsCol.OWNER: _mail(self.owner),
         }
 
 

@@ -24,7 +24,7 @@ from sync.model import STATUS_LABELS, Item, Level, Settings, TargetKind, Team
 from sync.snapshot import CellValue, Link, OutputTable, TeamSnapshot
 from sync.values import BadValue, parse_confidence, parse_number, parse_target, parse_yes_no
 
-from .definition import HubTab, hub_column_names, team_column_names
+from .definition import HubTab, SettingKey, hub_column_names, team_column_names
 
 __all__ = ["example_logs", "write_example_logs"]
 
@@ -118,8 +118,8 @@ def example_logs(
 ) -> tuple[OutputTable, OutputTable]:
     """The example's `History` and `Check-ins` tabs from the cycle start to `as_of`."""
     teams = list(teams)
-    start_day: dt.date = settings["Cycle start"]
-    judged = Settings(start_day, settings["Cycle end"], settings["Cycle"])
+    start_day: dt.date = settings[SettingKey.CYCLE_START]
+    judged = Settings(start_day, settings[SettingKey.CYCLE_END], settings[SettingKey.CYCLE])
     team_list = [
         Team(t.name, Level(t.level.lower()), t.parent or None, t.source, t.tab) for t in teams
     ]

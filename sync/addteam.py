@@ -26,7 +26,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_templates.builder import new_team_workbook
-from sheets_templates.definition import HUB_FILE, TEAM_TAB, HubTab, template
+from sheets_templates.definition import HUB_FILE, TEAM_TAB, HubTab, TeamsCol, template
 
 from .backends.xlsx import XlsxBackend
 from .engine import read_and_compute
@@ -159,14 +159,14 @@ def _add_teams_row(values: dict[str, str]) -> tuple[Callable[[Workbook], None], 
             raise SourceError(f"the hub has no '{HubTab.TEAMS}' tab")
         sheet = workbook[HubTab.TEAMS]
         header = {id_key(str(c.value or "")): int(c.column or 0) for c in sheet[1] if c.value}
-        team_column = header.get(id_key("Team"), 1)
+        team_column = header.get(id_key(TeamsCol.TEAM), 1)
         names = sheet.iter_rows(min_col=team_column, max_col=team_column, values_only=True)
         last = max((n for n, (v,) in enumerate(names, start=1) if v not in (None, "")), default=1)
         for name, value in values.items():
             column = header.get(id_key(name))
             if column is None:
                 column = max(header.values(), default=0) + 1
-                sheet.cell(1, column, name)
+                sheet.cell(1, column, str(name))
                 header[id_key(name)] = column
             sheet.cell(last + 1, column, value or None)
         where.append(last + 1)
@@ -245,13 +245,13 @@ def add_team(
             shutil.copyfile(source_file, target)  # nothing to change: the very bytes
         added.added_columns, added.new_ids = plan.missing_columns, plan.new_ids
 
-    row = {
-        "Team": name,
-        "Level": LEVEL_LABELS[level],
-        "Parent team": parent_name or "",
-        "Spreadsheet": relative,
-        "Tab": added.tab,
-        "Owner": owner,
+    row: dict[str, str] = {
+        TeamsCol.TEAM: name,
+        TeamsCol.LEVEL: LEVEL_LABELS[level],
+        TeamsCol.PARENT_TEAM: parent_name or "",
+        TeamsCol.SPREADSHEET: relative,
+        TeamsCol.TAB: added.tab,
+        TeamsCol.OWNER: owner,
     }
     edit, where = _add_teams_row(row)
     try:

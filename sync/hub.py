@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_templates.definition import TEAM_TAB, HubTab
+from sheets_templates.definition import TEAM_TAB, HubTab, SettingKey, TeamsCol, hub_columns
 
 from .errors import SourceError
 from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
@@ -16,7 +16,7 @@ from .values import BadValue, cell_text, parse_date, parse_number
 __all__ = ["TeamsTable", "parse_settings", "parse_teams"]
 
 
-_TEAM_COLUMNS = ("Team", "Level", "Parent team", "Spreadsheet", "Tab", "Owner")
+_REQUIRED_TEAMS_COLUMNS = [c for c in TeamsCol if hub_columns(HubTab.TEAMS)[c]["required"]]
 _LEVELS = {level.value: level for level in Level}
 
 
@@ -41,17 +41,15 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     """The `Teams` tab: one team per row, in order; duplicates and bad levels become findings."""
     grid = _tab(hub, HubTab.TEAMS)
     header = [cell_text(c).casefold() for c in (grid[0] if grid else [])]
-    where = {
-        name: header.index(name.casefold()) for name in _TEAM_COLUMNS if name.casefold() in header
-    }
-    for required in ("Team", "Spreadsheet"):
+    where = {name: header.index(name.casefold()) for name in TeamsCol if name.casefold() in header}
+    for required in _REQUIRED_TEAMS_COLUMNS:
         if required not in where:
             raise SourceError(
-                f"{hub.source}: the 'Teams' tab has no '{required}' column in row 1; "
-                f"its header must be: {', '.join(_TEAM_COLUMNS)}"
+                f"{hub.source}: the '{HubTab.TEAMS}' tab has no '{required}' column in row 1; "
+                f"its header must be: {', '.join(TeamsCol)}"
             )
 
-    def cell(row: list[CellValue], name: str) -> str:
+    def cell(row: list[CellValue], name: TeamsCol) -> str:
         index = where.get(name)
         return cell_text(row[index]) if index is not None and index < len(row) else ""
 
@@ -59,7 +57,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     findings: list[Finding] = []
     seen: set[str] = set()
     for number, row in enumerate(grid[1:], start=2):
-        name = cell(row, "Team")
+        name = cell(row, TeamsCol.TEAM)
         if not name:
             continue
         if id_key(name) in seen:
@@ -73,7 +71,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
             )
             continue
         seen.add(id_key(name))
-        level_text = cell(row, "Level")
+        level_text = cell(row, TeamsCol.LEVEL)
         level = _LEVELS.get(level_text.casefold())
         if level is None:
             level = Level.TEAM
@@ -89,10 +87,10 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
             Team(
                 name=name,
                 level=level,
-                parent=cell(row, "Parent team") or None,
-                source=cell(row, "Spreadsheet"),
-                tab=cell(row, "Tab") or TEAM_TAB,
-                owner=cell(row, "Owner"),
+                parent=cell(row, TeamsCol.PARENT_TEAM) or None,
+                source=cell(row, TeamsCol.SPREADSHEET),
+                tab=cell(row, TeamsCol.TAB) or TEAM_TAB,
+                owner=cell(row, TeamsCol.OWNER),
                 row=number,
             )
         )
@@ -111,16 +109,19 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     return TeamsTable(teams, findings)
 
 
-_SETTING_KEYS = {
-    "cycle": "cycle",
-    "cycle start": "cycle_start",
-    "cycle end": "cycle_end",
-    "stale after days": "stale_after_days",
-    "on track within": "on_track_within",
-    "at risk within": "at_risk_within",
-    "max objectives per team": "max_objectives",
-    "max key results per objective": "max_key_results",
+# Each Settings key and the `Settings` field it sets.
+_SETTING_FIELDS = {
+    SettingKey.CYCLE: "cycle",
+    SettingKey.CYCLE_START: "cycle_start",
+    SettingKey.CYCLE_END: "cycle_end",
+    SettingKey.STALE_AFTER_DAYS: "stale_after_days",
+    SettingKey.ON_TRACK_WITHIN: "on_track_within",
+    SettingKey.AT_RISK_WITHIN: "at_risk_within",
+    SettingKey.MAX_OBJECTIVES_PER_TEAM: "max_objectives",
+    SettingKey.MAX_KEY_RESULTS_PER_OBJECTIVE: "max_key_results",
 }
+_FIELD_OF_KEY = {key.casefold(): field for key, field in _SETTING_FIELDS.items()}
+_KEY_OF_FIELD = {field: key for key, field in _SETTING_FIELDS.items()}
 _WHOLE_NUMBERS = {"stale_after_days", "max_objectives", "max_key_results"}
 
 
@@ -130,15 +131,16 @@ def parse_settings(hub: HubSnapshot) -> Settings:
     raw: dict[str, tuple[int, CellValue]] = {}
     for number, row in enumerate(grid, start=1):
         key = " ".join(cell_text(row[0]).split()).casefold() if row else ""
-        if key in _SETTING_KEYS:
-            raw[_SETTING_KEYS[key]] = (number, row[1] if len(row) > 1 else None)
+        if key in _FIELD_OF_KEY:
+            raw[_FIELD_OF_KEY[key]] = (number, row[1] if len(row) > 1 else None)
 
     def where(field: str) -> str:
-        return f"Settings row {raw[field][0]}" if field in raw else "Settings"
+        return f"{HubTab.SETTINGS} row {raw[field][0]}" if field in raw else HubTab.SETTINGS.value
 
     problems: list[str] = []  # every bad setting, reported together
     dates: dict[str, dt.date] = {}
-    for field, label in (("cycle_start", "Cycle start"), ("cycle_end", "Cycle end")):
+    for field in ("cycle_start", "cycle_end"):
+        label = _KEY_OF_FIELD[field]
         try:
             day = parse_date(raw.get(field, (0, None))[1])
         except BadValue as err:
@@ -150,8 +152,8 @@ def parse_settings(hub: HubSnapshot) -> Settings:
         dates[field] = day
     if len(dates) == 2 and dates["cycle_end"] <= dates["cycle_start"]:
         problems.append(
-            f"Settings 'Cycle end' ({dates['cycle_end']}) must be after "
-            f"'Cycle start' ({dates['cycle_start']})"
+            f"{HubTab.SETTINGS} '{SettingKey.CYCLE_END}' ({dates['cycle_end']}) must be after "
+            f"'{SettingKey.CYCLE_START}' ({dates['cycle_start']})"
         )
     numbers: dict[str, float | int] = {}
     for field in (
@@ -163,7 +165,7 @@ def parse_settings(hub: HubSnapshot) -> Settings:
     ):
         if field not in raw:
             continue
-        label = next(k for k, v in _SETTING_KEYS.items() if v == field).capitalize()
+        label = _KEY_OF_FIELD[field]
         try:
             value = parse_number(raw[field][1])
         except BadValue as err:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sheets_templates.definition import TEAM_TAB
+from sheets_templates.definition import SETTING_DEFAULTS, TEAM_TAB, SettingKey
 
 __all__ = [
     "CODE_SEVERITY",
@@ -155,16 +155,16 @@ def id_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The hub's `Settings` tab, parsed."""
+    """The hub's `Settings` tab, parsed; a key left out has its template.json default."""
 
     cycle_start: dt.date
     cycle_end: dt.date
-    cycle: str = ""
-    stale_after_days: int = 14
-    on_track_within: float = 0.10
-    at_risk_within: float = 0.25
-    max_objectives: int = 5
-    max_key_results: int = 5
+    cycle: str = SETTING_DEFAULTS[SettingKey.CYCLE]
+    stale_after_days: int = SETTING_DEFAULTS[SettingKey.STALE_AFTER_DAYS]
+    on_track_within: float = SETTING_DEFAULTS[SettingKey.ON_TRACK_WITHIN]
+    at_risk_within: float = SETTING_DEFAULTS[SettingKey.AT_RISK_WITHIN]
+    max_objectives: int = SETTING_DEFAULTS[SettingKey.MAX_OBJECTIVES_PER_TEAM]
+    max_key_results: int = SETTING_DEFAULTS[SettingKey.MAX_KEY_RESULTS_PER_OBJECTIVE]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sheets_templates.definition import HubTab
+from sheets_templates.definition import HubTab, SettingKey
 
 from .compute import sort_findings
 from .engine import Run, read_and_compute, run
@@ -218,7 +218,7 @@ def _not_rolled(entry: TeamRoll) -> Finding:
     )
 
 
-_CYCLE_KEYS = ("Cycle", "Cycle start", "Cycle end")
+_CYCLE_KEYS = (SettingKey.CYCLE, SettingKey.CYCLE_START, SettingKey.CYCLE_END)
 
 
 def _settings_cells(tabs: dict[str, Grid], new: NewCycle) -> dict[tuple[int, int], CellValue]:
@@ -229,15 +229,18 @@ def _settings_cells(tabs: dict[str, Grid], new: NewCycle) -> dict[tuple[int, int
     for number, row in enumerate(grid, start=1):
         key = " ".join(cell_text(row[0]).split()).casefold() if row else ""
         rows.setdefault(key, (number, row[1] if len(row) > 1 else None))
-    values: dict[str, CellValue] = {"Cycle": new.name, "Cycle start": new.start}
-    values["Cycle end"] = new.end
+    values: dict[str, CellValue] = {
+        SettingKey.CYCLE: new.name,
+        SettingKey.CYCLE_START: new.start,
+        SettingKey.CYCLE_END: new.end,
+    }
     cells: dict[tuple[int, int], CellValue] = {}
     next_row = len(grid) + 1
     for key in _CYCLE_KEYS:
         value = values[key]
         found = rows.get(key.casefold())
         if found is None:
-            cells[(next_row, 1)] = key
+            cells[(next_row, 1)] = key.value
             number, before = next_row, None
             next_row += 1
         else:

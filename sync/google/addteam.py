@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sheets_templates.definition import TEAM_TAB, HubTab
+from sheets_templates.definition import TEAM_TAB, HubTab, TeamsCol
 
 from ..backends.gsheets import GoogleBackend
 from ..engine import read_and_compute
@@ -155,12 +155,12 @@ def add_google_team(
     )
     columns = [id_key(str(c or "")) for c in (header[0] if header else [])]
     row = {
-        "team": name,
-        "level": LEVEL_LABELS[level],
-        "parent team": parent_name or "",
-        "spreadsheet": added.source,
-        "tab": added.tab,
-        "owner": owner,
+        id_key(TeamsCol.TEAM): name,
+        id_key(TeamsCol.LEVEL): LEVEL_LABELS[level],
+        id_key(TeamsCol.PARENT_TEAM): parent_name or "",
+        id_key(TeamsCol.SPREADSHEET): added.source,
+        id_key(TeamsCol.TAB): added.tab,
+        id_key(TeamsCol.OWNER): owner,
     }
     values = [row.get(column, "") for column in columns] if columns else list(row.values())
     api.batch_update(

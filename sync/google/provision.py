@@ -20,6 +20,7 @@ from sheets_templates.definition import (
     OUTPUT_NOTE,
     TEAM_TAB,
     HubTab,
+    TeamsCol,
     blank_settings,
     settings_rows,
     template,
@@ -50,7 +51,7 @@ class TeamPlan:
 
     @property
     def name(self) -> str:
-        return str(self.hub_row["Team"])
+        return str(self.hub_row[TeamsCol.TEAM])
 
 
 @dataclass(slots=True)
@@ -295,7 +296,7 @@ def _plans(example: bool) -> tuple[list[TeamPlan], dict[str, Any]]:
 
         plans = [TeamPlan(t.hub_row(), t.rows, t.prefix, t.tab) for t in TEAMS]
         return plans, dict(SETTINGS)
-    row = {"Team": "My team", "Level": "Team", "Tab": TEAM_TAB}
+    row: dict[str, Any] = {TeamsCol.TEAM: "My team", TeamsCol.LEVEL: "Team", TeamsCol.TAB: TEAM_TAB}
     return [TeamPlan(row)], blank_settings(dt.date.today())
 
 
@@ -327,7 +328,7 @@ def create_organisation(
         api.batch_update(key, team_tab_requests(ids[0], plan.rows, plan.prefix))
         created.append(key)
     rows = [
-        dict(plan.hub_row) | {"Spreadsheet": spreadsheet_url(key), "Tab": plan.tab}
+        dict(plan.hub_row) | {TeamsCol.SPREADSHEET: spreadsheet_url(key), TeamsCol.TAB: plan.tab}
         for plan, key in zip(plans, created, strict=True)
     ]
     hub_key, ids = _create(api, f"{title} - OKR hub", [HubTab.TEAMS, HubTab.SETTINGS])
