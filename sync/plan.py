@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from sheets_templates.definition import HubTab, hub_column_names
 
@@ -44,8 +45,11 @@ __all__ = [
     "plan_teams",
     "score_cell",
     "table_digest",
+    "trim_blanks",
     "warnings_text",
 ]
+
+T = TypeVar("T")
 
 TREE_INDENT = "    "  # the Tree column shows depth as leading spaces, the same in every backend
 TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result"}
@@ -270,17 +274,26 @@ def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Ou
     return OutputTable(HubTab.FINDINGS.value, hub_column_names(HubTab.FINDINGS), rows)
 
 
-def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
-    """Rows as a person sees them: comparable values, no trailing blanks, no trailing blank rows."""
+def trim_blanks(rows: Iterable[list[T]], blank: T) -> list[list[T]]:
+    """`rows` without the `blank` cells that end each row and the empty rows that end the table
+    (the rows are shortened in place).
+
+    >>> trim_blanks([[1, None], [None], []], None)
+    [[1]]
+    """
     out = []
-    for row in rows:
-        values = [_comparable(v) for v in row]
-        while values and values[-1] is None:
+    for values in rows:
+        while values and values[-1] == blank:
             values.pop()
         out.append(values)
     while out and not out[-1]:
         out.pop()
     return out
+
+
+def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
+    """Rows as a person sees them: comparable values, no trailing blanks, no trailing blank rows."""
+    return trim_blanks(([_comparable(v) for v in row] for row in rows), None)
 
 
 def table_digest(table: OutputTable) -> str:

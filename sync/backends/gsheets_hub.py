@@ -33,7 +33,7 @@ from sheets_templates.definition import (
 )
 
 from ..google.cells import extended_value, hyperlink_formula, rgb, serial, width_requests
-from ..plan import outline_levels, table_digest
+from ..plan import outline_levels, table_digest, trim_blanks
 from ..snapshot import CellValue, Link, OutputTable
 from ..values import cell_text
 from .gsheets_read import Tab
@@ -52,6 +52,7 @@ _FORMATS = {
 }
 
 Cell = tuple[object, str | None]  # a cell as it reads back: comparable value, link target
+_BLANK: Cell = (None, None)
 
 
 def _comparable(value: object) -> object:
@@ -84,18 +85,6 @@ def _tab_cells(tab: Tab) -> list[list[Cell]]:
     ]
 
 
-def _trim(cells: list[list[Cell]]) -> list[list[Cell]]:
-    out = []
-    for row in cells:
-        row = list(row)
-        while row and row[-1] == (None, None):
-            row.pop()
-        out.append(row)
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
 def as_table(tab: Tab) -> OutputTable:
     """A read tab as the table it shows: first row the header, `HYPERLINK` cells as `Link`s."""
     rows: list[list[CellValue | Link]] = []
@@ -118,16 +107,14 @@ def read_digest(tab: Tab) -> str:
 def changed_cells(table: OutputTable, tab: Tab | None) -> int:
     """Cells whose value or link target differ between the tab as read and the table; a new
     tab counts at least one (it is a change even when empty)."""
-    after = _trim(_table_cells(table))
-    before = _trim(_tab_cells(tab)) if tab is not None else []
+    after = trim_blanks(_table_cells(table), _BLANK)
+    before = trim_blanks(_tab_cells(tab), _BLANK) if tab is not None else []
     count = 0
     for r in range(max(len(after), len(before))):
         new = after[r] if r < len(after) else []
         old = before[r] if r < len(before) else []
         for c in range(max(len(new), len(old))):
-            if (new[c] if c < len(new) else (None, None)) != (
-                old[c] if c < len(old) else (None, None)
-            ):
+            if (new[c] if c < len(new) else _BLANK) != (old[c] if c < len(old) else _BLANK):
                 count += 1
     return count if tab is not None else max(count, 1)
 
