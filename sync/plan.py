@@ -168,7 +168,9 @@ def plan_team(
         row: cell_text(grid[row - 1][id_index]) if id_index < len(grid[row - 1]) else ""
         for row in touched
     }
-    return SheetChanges(team.name, snapshot.source, snapshot.tab, id_index + 1, changes, expected)
+    return SheetChanges(
+        team.name, snapshot.source, snapshot.tab, id_index + 1, changes, expected, header.row
+    )
 
 
 def plan_teams(

@@ -139,7 +139,8 @@ class SheetChanges:
     """The minimal writes for one team tab.
 
     `expected_ids` maps each row the changes touch to the ID text read there (`id_column`), so a
-    backend can refuse to write when rows moved since the read (row safety).
+    backend can refuse to write when rows moved since the read (row safety); `header_row` is
+    where the tab's header was read, for a backend that checks it did not change either.
     """
 
     team: str
@@ -148,6 +149,7 @@ class SheetChanges:
     id_column: int
     changes: list[CellChange]
     expected_ids: dict[int, str] = field(default_factory=dict)
+    header_row: int = 1
 
     @property
     def cell_count(self) -> int:

@@ -269,12 +269,12 @@ class GoogleBackend:
         read = self._teams.get((changes.source.strip(), changes.tab))
         if read is None:
             raise WriteRefused("it was not read in this run; run again")
-        header_row, ranges = check_ranges(read.title, read.grid, changes)
+        ranges = check_ranges(read.title, changes)
         try:
             header_now, ids_now = self.api.values_batch_get(read.key, ranges)
         except GoogleApiError as err:
             raise WriteRefused(self._write_problem(err)) from err
-        reason = rows_moved(read.grid, header_row, changes, header_now, ids_now)
+        reason = rows_moved(read.grid, changes, header_now, ids_now)
         if reason is not None:
             raise WriteRefused(reason)
         try:

@@ -71,13 +71,19 @@ class GoogleRoller:
         if read is None:
             raise WriteRefused("it was not read in this run; run again")
         check = SheetChanges(
-            roll.team, roll.source, roll.tab, roll.plan.id_column, [], roll.expected_ids
+            roll.team,
+            roll.source,
+            roll.tab,
+            roll.plan.id_column,
+            [],
+            roll.expected_ids,
+            roll.plan.header_row,
         )
-        header_row, ranges = check_ranges(read.title, read.grid, check)
+        ranges = check_ranges(read.title, check)
         api = self.backend.api
         try:
             header_now, ids_now = api.values_batch_get(read.key, ranges)
-            reason = rows_moved(read.grid, header_row, check, header_now, ids_now)
+            reason = rows_moved(read.grid, check, header_now, ids_now)
             if reason is not None:
                 raise WriteRefused(reason)
             titles = self._listed(read.key)

@@ -189,3 +189,16 @@ def test_a_refused_hub_becomes_not_written_after_the_teams_are_written() -> None
     assert [(f.team, f.id) for f in refused] == [(None, None)]
     assert "hub.xlsx was not written: it is open in an editor" in refused[0].message
     assert result.writes_spreadsheets == 2
+
+
+@pytest.mark.parametrize("above", [0, 1, 3])
+def test_team_writes_carry_the_header_row_they_were_planned_from(above: int) -> None:
+    rows = [obj("O"), kr("O.1", target=10, current=5)]
+    tab = [[f"Q4 goals, line {n}"] for n in range(above)] + grid(rows)
+    backend = MemoryBackend(Org({"Co": tab}))
+    run(backend, AS_OF, write=True)
+    (written,) = backend.team_writes
+    assert written.header_row == above + 1
+    assert {c.row for c in written.changes if isinstance(c.value, str) and c.value == "Score"} == {
+        above + 1
+    }
