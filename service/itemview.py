@@ -9,6 +9,7 @@ from sheets_templates.definition import HubTab
 from sync.engine import Run
 from sync.logtab import read_log
 from sync.model import Finding, Item, id_key
+from sync.snapshot import hub_tab
 from sync.values import BadValue, cell_text, parse_confidence
 
 from .charts import Chart, score_chart
@@ -44,14 +45,7 @@ class ItemPage:
 
 
 def _checkins(outcome: Run, item: Item) -> list[CheckinRow]:
-    grid = next(
-        (
-            g
-            for t, g in outcome.hub.tabs.items()
-            if t.strip().casefold() == HubTab.CHECK_INS.casefold()
-        ),
-        None,
-    )
+    grid = hub_tab(outcome.hub.tabs, HubTab.CHECK_INS)
     log = read_log(HubTab.CHECK_INS.value, grid)
     if not log.usable:
         return []

@@ -20,7 +20,7 @@ import pandas as pd
 from sheets_templates.definition import HubTab
 
 from .model import STATUS_LABELS, Code, Item, Result, Severity, Status, id_key
-from .snapshot import Grid, TeamSnapshot
+from .snapshot import Grid, TeamSnapshot, hub_tab
 from .values import BadValue, cell_text, parse_date
 
 __all__ = [
@@ -228,7 +228,7 @@ def digest_day(tabs: dict[str, Grid]) -> int:
     >>> digest_day({"Settings": [["Digest day", "Fri"]]})
     4
     """
-    grid = next((g for name, g in tabs.items() if id_key(name) == "settings"), [])
+    grid = hub_tab(tabs, HubTab.SETTINGS) or []
     for row in grid:
         if row and " ".join(cell_text(row[0]).split()).casefold() == DIGEST_DAY_KEY:
             said = cell_text(row[1] if len(row) > 1 else None).casefold()

@@ -27,6 +27,7 @@ from .snapshot import (
     SheetChanges,
     TeamSnapshot,
     WriteRefused,
+    hub_tab,
     to_read,
 )
 
@@ -102,8 +103,7 @@ def _write_all(
 
 def attach_history(computed: Computed, hub: HubSnapshot, record: bool) -> Computed:
     """Trends from the hub's History tab (and this run's rows when `record`)."""
-    wanted = HubTab.HISTORY.value.casefold()
-    grid = next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)
+    grid = hub_tab(hub.tabs, HubTab.HISTORY)
     computed.history = plan_history(computed.result, grid, record)
     return computed
 

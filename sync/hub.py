@@ -9,7 +9,7 @@ from sheets_templates.definition import TEAM_TAB, HubTab, SettingKey, TeamsCol, 
 
 from .errors import SourceError
 from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
-from .snapshot import CellValue, Grid, HubSnapshot
+from .snapshot import CellValue, Grid, HubSnapshot, hub_tab
 from .suggest import did_you_mean
 from .values import BadValue, cell_text, parse_date, parse_number
 
@@ -27,9 +27,9 @@ class TeamsTable:
 
 
 def _tab(hub: HubSnapshot, name: str) -> Grid:
-    for title, grid in hub.tabs.items():
-        if title.strip().casefold() == name.casefold():
-            return grid
+    grid = hub_tab(hub.tabs, name)
+    if grid is not None:
+        return grid
     raise SourceError(f"{hub.source}: the hub has no '{name}' tab; add it (see `okrtree init`)")
 
 

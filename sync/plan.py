@@ -31,6 +31,7 @@ from .snapshot import (
     OutputTable,
     SheetChanges,
     TeamSnapshot,
+    hub_tab,
 )
 from .template import OUTPUT_COLUMNS, Col
 from .tree import UNREACHABLE_LABEL
@@ -331,7 +332,7 @@ def plan_hub(
             logs.append(computed.history.table)
         elif computed.history.finding is not None:
             refused.append(computed.history.finding)
-    checkins, appended = plan_checkins(result, _hub_tab(hub, HubTab.CHECK_INS))
+    checkins, appended = plan_checkins(result, hub_tab(hub.tabs, HubTab.CHECK_INS))
     if not checkins.usable:
         refused.append(checkins.unusable_finding())
     elif appended:
@@ -340,8 +341,3 @@ def plan_hub(
         result.findings = sort_findings([*result.findings, *refused])
     tables = [tree_table(computed, by_team), findings_table(computed, by_team), *logs]
     return [t for t in tables if not _unchanged(t, hub)]
-
-
-def _hub_tab(hub: HubSnapshot, name: str) -> Grid | None:
-    wanted = name.casefold()
-    return next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)

@@ -27,7 +27,7 @@ from .rollover import (
     check_new_cycle,
     plan_tab,
 )
-from .snapshot import Backend, CellValue, Grid, TeamSnapshot, WriteRefused
+from .snapshot import Backend, CellValue, Grid, TeamSnapshot, WriteRefused, hub_tab
 from .values import cell_text
 
 __all__ = ["RolloverRefused", "RolloverReport", "Roller", "TeamRoll", "report_json", "rollover"]
@@ -224,7 +224,7 @@ _CYCLE_KEYS = (SettingKey.CYCLE, SettingKey.CYCLE_START, SettingKey.CYCLE_END)
 def _settings_cells(tabs: dict[str, Grid], new: NewCycle) -> dict[tuple[int, int], CellValue]:
     """The Settings cells naming the new cycle: the rows that hold the keys (new rows after the
     last one for missing keys); a date goes where a date was, else as YYYY-MM-DD text."""
-    grid = next((g for name, g in tabs.items() if id_key(name) == id_key(HubTab.SETTINGS)), [])
+    grid = hub_tab(tabs, HubTab.SETTINGS) or []
     rows: dict[str, tuple[int, CellValue]] = {}
     for number, row in enumerate(grid, start=1):
         key = " ".join(cell_text(row[0]).split()).casefold() if row else ""

@@ -28,6 +28,7 @@ __all__ = [
     "TeamSnapshot",
     "WriteRefused",
     "find_tab",
+    "hub_tab",
     "sheet_identity",
     "to_read",
 ]
@@ -108,6 +109,13 @@ def find_tab(titles: list[str], wanted: str) -> str | None:
         return wanted
     matches = [t for t in titles if id_key(t) == id_key(wanted)]
     return matches[0] if len(matches) == 1 else None
+
+
+def hub_tab(tabs: dict[str, Grid], name: str) -> Grid | None:
+    """The grid of hub tab `name` among `tabs` (the first title equal to it ignoring case and
+    surrounding spaces), or None."""
+    wanted = id_key(name)
+    return next((grid for title, grid in tabs.items() if id_key(title) == wanted), None)
 
 
 def to_read(identities: list[str | None]) -> list[int]:

@@ -18,6 +18,7 @@ from ..errors import SourceError
 from ..hub import parse_teams
 from ..model import Level, id_key
 from ..newteam import LEVEL_LABELS, Added, SheetPlan, check_team, choose_prefix, plan_sheet
+from ..snapshot import hub_tab
 from ..template import Col, find_header
 from .api import SheetsApi
 from .cells import extended_value
@@ -150,9 +151,7 @@ def add_google_team(
         added = Added(name, level, parent_name, spreadsheet_url(key_found), str(tab["title"]), 0)
         added.added_columns, added.new_ids = plan.missing_columns, plan.new_ids
 
-    header = next(
-        (grid for tab, grid in snapshot.tabs.items() if id_key(tab) == id_key(HubTab.TEAMS)), []
-    )
+    header = hub_tab(snapshot.tabs, HubTab.TEAMS) or []
     columns = [id_key(str(c or "")) for c in (header[0] if header else [])]
     row = {
         id_key(TeamsCol.TEAM): name,
