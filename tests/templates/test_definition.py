@@ -18,6 +18,7 @@ from sheets_templates.definition import (
     named_in_template,
 )
 from sync.model import Settings
+from sync.template import OUTPUT_COLUMNS, Col
 
 TEMPLATE = json.loads(
     (Path(__file__).parents[2] / "sheets_templates" / "template.json").read_text("utf-8")
@@ -50,6 +51,14 @@ def test_a_run_assumes_the_template_defaults_for_settings_left_out() -> None:
         settings.max_objectives,
         settings.max_key_results,
     ) == tuple(value for _, value in rows if value is not None)
+
+
+def test_every_team_column_of_the_template_has_a_member() -> None:
+    columns = TEMPLATE["team_columns"]
+    assert sorted(col.value for col in Col) == sorted(col["name"] for col in columns)
+    assert [col.value for col in OUTPUT_COLUMNS] == [
+        col["name"] for col in columns if col["on"] == "output"
+    ]
 
 
 def test_the_team_tab_is_the_template_one() -> None:
