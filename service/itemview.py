@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sheets_templates.definition import HubTab
+from sheets_templates.definition import HubTab, OutputCol
 from sync.engine import Run
 from sync.logtab import read_log
 from sync.model import Finding, Item, id_key
@@ -54,18 +54,18 @@ def _checkins(outcome: Run, item: Item) -> list[CheckinRow]:
         if log.id_key(row) != item.key:
             continue
         try:
-            confidence = parse_confidence(log.cell(row, "Confidence"))
+            confidence = parse_confidence(log.cell(row, OutputCol.CONFIDENCE))
         except BadValue:
             confidence = None
         day = log.date(row)
         rows.append(
             CheckinRow(
-                day.isoformat() if day else cell_text(log.cell(row, "Date")),
-                cell_text(log.cell(row, "Current")),
-                cell_text(log.cell(row, "Score")),
-                cell_text(log.cell(row, "Status")),
+                day.isoformat() if day else cell_text(log.cell(row, OutputCol.DATE)),
+                cell_text(log.cell(row, OutputCol.CURRENT)),
+                cell_text(log.cell(row, OutputCol.SCORE)),
+                cell_text(log.cell(row, OutputCol.STATUS)),
                 confidence,
-                cell_text(log.cell(row, "Note")),
+                cell_text(log.cell(row, OutputCol.NOTE)),
             )
         )
     return sorted(rows, key=lambda r: r.day)

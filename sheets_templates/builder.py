@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sync.errors import SourceError
+from sync.template import Col
 
 from .definition import (
     DATA_ROWS,
@@ -94,17 +95,17 @@ def _dropdown(ws: Worksheet, column: int, choices: list[str], last_row: int) -> 
 def _colour_rules(ws: Worksheet, names: list[str], last_row: int) -> None:
     """Status cells coloured by label, Score cells by their row's Status (blank cells stay
     white), so a 0.59 beside "On track" is green, not the amber of a score band."""
-    if "Status" in names:
-        letter = get_column_letter(names.index("Status") + 1)
+    if Col.STATUS in names:
+        letter = get_column_letter(names.index(Col.STATUS) + 1)
         for label, colour in status_colours().items():
             ws.conditional_formatting.add(
                 f"{letter}2:{letter}{last_row}",
                 CellIsRule(operator="equal", formula=[f'"{label}"'], fill=solid_fill(colour)),
             )
-    if "Score" in names and "Status" in names:  # the score wears its row's status colour
-        letter = get_column_letter(names.index("Score") + 1)
+    if Col.SCORE in names and Col.STATUS in names:  # the score wears its row's status colour
+        letter = get_column_letter(names.index(Col.SCORE) + 1)
         first = f"{letter}2"
-        status = f"${get_column_letter(names.index('Status') + 1)}2"
+        status = f"${get_column_letter(names.index(Col.STATUS) + 1)}2"
         for label, colour in status_colours().items():
             ws.conditional_formatting.add(
                 f"{first}:{letter}{last_row}",
@@ -131,8 +132,8 @@ def new_team_workbook(
     ws.title = TEAM_TAB
     notes = {col["name"]: col["note"] for col in columns if col.get("note")}
     if team_prefix:
-        notes["ID"] = f"Unique across the organisation: number this team's rows {team_prefix}-1, "
-        notes["ID"] += f"{team_prefix}-2, ..."
+        notes[Col.ID] = f"Unique across the organisation: number this team's rows {team_prefix}-1, "
+        notes[Col.ID] += f"{team_prefix}-2, ..."
     output = frozenset(col["name"] for col in columns if col["on"] == OUTPUT)
     style_header(ws, names, {col["name"]: col["width"] for col in columns}, output, notes)
     written = _write_rows(ws, rows, names, formats)

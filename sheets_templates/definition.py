@@ -29,6 +29,7 @@ __all__ = [
     "SETTING_DEFAULTS",
     "TEAM_TAB",
     "HubTab",
+    "OutputCol",
     "SettingKey",
     "TeamsCol",
     "blank_settings",
@@ -117,6 +118,33 @@ class TeamsCol(StrEnum):
     SPREADSHEET = auto()
     TAB = auto()
     OWNER = auto()
+
+
+class OutputCol(StrEnum):
+    """The columns of the hub's output tabs that code names (a name may head several tabs)."""
+
+    _generate_next_value_ = named_in_template(
+        name for tab in OUTPUT_TABS for name in hub_column_names(tab)
+    )
+    TREE = auto()
+    DEPTH = auto()
+    ID = auto()
+    TYPE = auto()
+    TEAM = auto()
+    OWNER = auto()
+    SCORE = auto()
+    STATUS = auto()
+    WARNINGS = auto()
+    FIRST_WARNING = auto()
+    LINK = auto()
+    TREND = auto()
+    SEVERITY = auto()
+    CODE = auto()
+    MESSAGE = auto()
+    DATE = auto()
+    CURRENT = auto()
+    CONFIDENCE = auto()
+    NOTE = auto()
 
 
 def team_column_names() -> list[str]:

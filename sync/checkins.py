@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sheets_templates.definition import HubTab
+from sheets_templates.definition import HubTab, OutputCol
 
 from .logtab import LogTab, read_log
 from .model import STATUS_LABELS, Item, ItemType, Result
@@ -34,11 +34,11 @@ def checkin_of(item: Item) -> Checkin:
 
 def _recorded(log: LogTab, row: list[CellValue]) -> Checkin:
     try:
-        confidence = parse_confidence(log.cell(row, "Confidence"))
+        confidence = parse_confidence(log.cell(row, OutputCol.CONFIDENCE))
     except BadValue:
         confidence = None
-    note = cell_text(log.cell(row, "Note"))
-    return (_rounded(log.number(row, "Current")), _rounded(confidence), note)
+    note = cell_text(log.cell(row, OutputCol.NOTE))
+    return (_rounded(log.number(row, OutputCol.CURRENT)), _rounded(confidence), note)
 
 
 def _latest(log: LogTab) -> dict[str, Checkin]:
@@ -71,15 +71,15 @@ def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[
         appended.append(
             log.laid_out(
                 {
-                    "Date": item.updated or result.as_of,
-                    "ID": item.id,
-                    "Team": item.team,
-                    "Owner": item.owner or None,
-                    "Current": item.current,
-                    "Score": None if item.score is None else round(item.score, 2),
-                    "Status": STATUS_LABELS[item.status],
-                    "Confidence": item.confidence,
-                    "Note": item.note or None,
+                    OutputCol.DATE: item.updated or result.as_of,
+                    OutputCol.ID: item.id,
+                    OutputCol.TEAM: item.team,
+                    OutputCol.OWNER: item.owner or None,
+                    OutputCol.CURRENT: item.current,
+                    OutputCol.SCORE: None if item.score is None else round(item.score, 2),
+                    OutputCol.STATUS: STATUS_LABELS[item.status],
+                    OutputCol.CONFIDENCE: item.confidence,
+                    OutputCol.NOTE: item.note or None,
                 }
             )
         )

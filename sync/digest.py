@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sheets_templates.definition import HubTab
+from sheets_templates.definition import HubTab, OutputCol
 
 from .model import STATUS_LABELS, Code, Item, Result, Severity, Status, id_key
 from .snapshot import Grid, TeamSnapshot, hub_tab
@@ -126,7 +126,9 @@ def _days(series: pd.Series) -> pd.Series:
 
 def _statuses_on(history: pd.DataFrame, day: dt.date) -> dict[str, Status]:
     """Each item's status in its latest History row on or before `day`, by ID key."""
-    dates, ids, labels = (_column(history, n) for n in ("Date", "ID", "Status"))
+    dates, ids, labels = (
+        _column(history, n) for n in (OutputCol.DATE, OutputCol.ID, OutputCol.STATUS)
+    )
     if dates is None or ids is None or labels is None:
         return {}
     frame = pd.DataFrame(
@@ -143,7 +145,7 @@ def _statuses_on(history: pd.DataFrame, day: dt.date) -> dict[str, Status]:
 
 
 def _check_ins_by_team(check_ins: pd.DataFrame, since: dt.date, as_of: dt.date) -> dict[str, int]:
-    dates, teams = _column(check_ins, "Date"), _column(check_ins, "Team")
+    dates, teams = _column(check_ins, OutputCol.DATE), _column(check_ins, OutputCol.TEAM)
     if dates is None or teams is None:
         return {}
     days = _days(dates)
@@ -154,7 +156,7 @@ def _check_ins_by_team(check_ins: pd.DataFrame, since: dt.date, as_of: dt.date) 
 
 def _confidence(check_ins: pd.DataFrame) -> dict[str, str]:
     """The latest Confidence recorded for each ID, as typed."""
-    ids, confidence = _column(check_ins, "ID"), _column(check_ins, "Confidence")
+    ids, confidence = _column(check_ins, OutputCol.ID), _column(check_ins, OutputCol.CONFIDENCE)
     if ids is None or confidence is None:
         return {}
     frame = pd.DataFrame({"key": ids.map(lambda v: id_key(cell_text(v))), "c": confidence})

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_templates.definition import hub_column_names
+from sheets_templates.definition import OutputCol, hub_column_names
 
 from .model import CODE_SEVERITY, Code, Finding, id_key
 from .snapshot import CellValue, Grid, Link, OutputTable
 from .values import BadValue, cell_text, parse_date, parse_number
 
 __all__ = ["LogTab", "read_log"]
+
+_DATE, _ID = OutputCol.DATE.value, OutputCol.ID.value  # plain str: looked up per row
 
 
 def _normal(text: object) -> str:
@@ -46,7 +48,7 @@ class LogTab:
         return row[index] if index < len(row) else None
 
     def date(self, row: list[CellValue]) -> dt.date | None:
-        value = self.cell(row, "Date")
+        value = self.cell(row, _DATE)
         if type(value) is dt.datetime:  # the common case, read from a date cell
             return value.date()
         try:
@@ -61,7 +63,7 @@ class LogTab:
             return None
 
     def id_key(self, row: list[CellValue]) -> str:
-        return id_key(cell_text(self.cell(row, "ID")))
+        return id_key(cell_text(self.cell(row, _ID)))
 
     def laid_out(self, values: dict[str, CellValue]) -> list[CellValue | Link]:
         """A new row with each value under its column of this tab's header."""

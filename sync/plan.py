@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from sheets_templates.definition import HubTab, hub_column_names
+from sheets_templates.definition import HubTab, OutputCol, hub_column_names
 
 from .checkins import plan_checkins
 from .compute import Computed, sort_findings
@@ -249,9 +249,9 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
 def outline_levels(table: OutputTable) -> list[int]:
     """Each row's outline level in a tree table: its `Depth`, at most `MAX_OUTLINE_LEVEL` (0
     where blank; all 0 in a table without one), for grouping rows into collapsible branches."""
-    if "Depth" not in table.header:
+    if OutputCol.DEPTH not in table.header:
         return [0] * len(table.rows)
-    at = table.header.index("Depth")
+    at = table.header.index(OutputCol.DEPTH)
     return [
         min(depth, MAX_OUTLINE_LEVEL)
         if at < len(row) and type(depth := row[at]) is int and depth > 0

@@ -28,6 +28,7 @@ from sheets_templates.definition import (
     HEADER_COLOUR,
     INPUT_TABS,
     OUTPUT_TABS,
+    OutputCol,
     hub_columns,
     status_colours,
 )
@@ -51,6 +52,7 @@ _FORMATS = {
     "yyyy-mm-dd": {"type": "DATE", "pattern": "yyyy-mm-dd"},
 }
 
+_SCORE, _STATUS = OutputCol.SCORE.value, OutputCol.STATUS.value  # plain str: compared per cell
 Cell = tuple[object, str | None]  # a cell as it reads back: comparable value, link target
 _BLANK: Cell = (None, None)
 
@@ -153,10 +155,10 @@ def _cell(
         if column in formats and (number is not None or isinstance(value, dt.date)):
             fmt["numberFormat"] = formats[column]
         colours = status_colours()
-        if column == "Score" and isinstance(number, int | float) and not isinstance(number, bool):
+        if column == _SCORE and isinstance(number, int | float) and not isinstance(number, bool):
             if isinstance(status, str) and status in colours:  # the row's status colour
                 fmt["backgroundColor"] = rgb(colours[status])
-        if column == "Status" and isinstance(value, str) and value in colours:
+        if column == _STATUS and isinstance(value, str) and value in colours:
             fmt["backgroundColor"] = rgb(colours[value])
     if fmt:
         data["userEnteredFormat"] = fmt
@@ -170,7 +172,7 @@ def _rows(table: OutputTable) -> list[dict[str, Any]]:
         for name, col in spec.items()
         if col.get("number_format") in _FORMATS
     }
-    formats.setdefault("Score", _FORMATS["0.00"])
+    formats.setdefault(OutputCol.SCORE, _FORMATS["0.00"])
     alignments = _alignments(table)
     header = {"textFormat": {"bold": True}, "backgroundColor": rgb(HEADER_COLOUR)}
     rows = [
@@ -182,7 +184,7 @@ def _rows(table: OutputTable) -> list[dict[str, Any]]:
         }
     ]
     names = list(table.header)
-    at_status = names.index("Status") if "Status" in names else -1
+    at_status = names.index(OutputCol.STATUS) if OutputCol.STATUS in names else -1
     for values in table.rows:
         status = values[at_status] if 0 <= at_status < len(values) else None
         cells = [

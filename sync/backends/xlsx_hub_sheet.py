@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from sheets_templates.definition import HEADER_COLOUR, hub_columns, status_colours
+from sheets_templates.definition import HEADER_COLOUR, OutputCol, hub_columns, status_colours
 
 from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
@@ -97,14 +97,18 @@ class _Styles:
         self.by_column: dict[int, int] = {}
         for index, name in enumerate(table.header):
             spec = columns.get(name, {})
-            code = spec.get("number_format") or ("0.00" if name == "Score" else "")
+            code = spec.get("number_format") or ("0.00" if name == OutputCol.SCORE else "")
             number = book.number_format(code) if code else 0
             alignment = _alignment(spec)
             self.formats[index] = (number, alignment)
             if number or alignment:
                 self.by_column[index] = book.cell_format(number_format=number, alignment=alignment)
-        self.status_column = table.header.index("Status") if "Status" in table.header else -1
-        self.score_column = table.header.index("Score") if "Score" in table.header else -1
+        self.status_column = (
+            table.header.index(OutputCol.STATUS) if OutputCol.STATUS in table.header else -1
+        )
+        self.score_column = (
+            table.header.index(OutputCol.SCORE) if OutputCol.SCORE in table.header else -1
+        )
         self.coloured: dict[tuple[int, object], str] = {}
         self.book = book
 

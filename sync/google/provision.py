@@ -26,6 +26,7 @@ from sheets_templates.definition import (
     template,
 )
 
+from ..template import Col
 from .api import SheetsApi
 from .cells import column_letter, extended_value, rgb, width_requests
 from .keys import spreadsheet_url
@@ -155,16 +156,16 @@ def _dropdown(sheet_id: int, index: int, choices: list[str], last_row: int) -> d
 def _colour_rules(sheet_id: int, names: list[str], last_row: int) -> list[dict[str, Any]]:
     """Status cells coloured by label, Score cells by their row's Status (blanks stay white)."""
     rules: list[dict[str, Any]] = []
-    if "Status" in names:
-        where = _column(sheet_id, names.index("Status"), last_row)
+    if Col.STATUS in names:
+        where = _column(sheet_id, names.index(Col.STATUS), last_row)
         for label, colour in template()["status_colours"].items():
             condition = {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]}
             rules.append({"ranges": [where], "booleanRule": _boolean(condition, colour)})
-    if "Score" in names and "Status" in names:  # the score wears its row's status colour
-        index = names.index("Score")
+    if Col.SCORE in names and Col.STATUS in names:  # the score wears its row's status colour
+        index = names.index(Col.SCORE)
         where = _column(sheet_id, index, last_row)
         first = f"{column_letter(index + 1)}2"
-        status = f"${column_letter(names.index('Status') + 1)}2"
+        status = f"${column_letter(names.index(Col.STATUS) + 1)}2"
         for label, colour in template()["status_colours"].items():
             formula = f'=AND(ISNUMBER({first}),{status}="{label}")'
             condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]}
@@ -187,7 +188,7 @@ def team_tab_requests(
     output = {col["name"] for col in columns if col["on"] == OUTPUT}
     notes = {col["name"]: col["note"] for col in columns if col.get("note")}
     if prefix:
-        notes["ID"] = (
+        notes[Col.ID] = (
             f"Unique across the organisation: number this team's rows {prefix}-1, {prefix}-2, ..."
         )
     last_row = max(DATA_ROWS, len(rows)) + 1
@@ -219,7 +220,7 @@ def team_tab_requests(
             )
     requests.append(_header(sheet_id, names, output, notes))
     requests += _data(sheet_id, [_values(row, names) for row in rows])
-    first, last = names.index("Score"), names.index("Warnings")
+    first, last = names.index(Col.SCORE), names.index(Col.WARNINGS)
     requests.append(
         {
             "addProtectedRange": {

@@ -13,6 +13,7 @@ from sheets_templates.definition import (
     SETTING_DEFAULTS,
     TEAM_TAB,
     HubTab,
+    OutputCol,
     SettingKey,
     TeamsCol,
     named_in_template,
@@ -32,6 +33,12 @@ def test_every_hub_tab_of_the_template_has_a_member_in_order() -> None:
 def test_teams_columns_are_the_template_columns_in_order() -> None:
     names = [col["name"] for col in TEMPLATE["hub_tabs"][HubTab.TEAMS]["columns"]]
     assert [col.value for col in TeamsCol] == names
+
+
+def test_every_output_tab_column_has_a_member() -> None:
+    output = [tab for tab in TEMPLATE["hub_tabs"] if tab not in ("Teams", "Settings")]
+    names = {col["name"] for tab in output for col in TEMPLATE["hub_tabs"][tab]["columns"]}
+    assert sorted(col.value for col in OutputCol) == sorted(names)
 
 
 def test_settings_keys_and_defaults_are_the_template_rows() -> None:
