@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sync.template import Col
+
 from .builder import new_hub_workbook, new_team_workbook
 from .definition import HUB_FILE, TEAM_TAB, SettingKey, TeamsCol
 
@@ -70,14 +72,14 @@ def obj(
 ) -> dict[str, Any]:
     """An objective row."""
     return {
-        "ID": id,
-        "Type": "Objective",
-        "Title": title,
-        "Owner": _mail(owner),
-        "Parent": parent,
-        "Depends on": depends,
-        "Weight": weight,
-        "Why now": why,
+        Col.ID: id,
+        Col.TYPE: "Objective",
+        Col.TITLE: title,
+        Col.OWNER: _mail(owner),
+        Col.PARENT: parent,
+        Col.DEPENDS_ON: depends,
+        Col.WEIGHT: weight,
+        Col.WHY_NOW: why,
     }
 
 
@@ -97,18 +99,18 @@ def kr(
 ) -> dict[str, Any]:
     """A key result row; its objective is the one above it (Parent left blank)."""
     return {
-        "ID": id,
-        "Type": "Key Result",
-        "Title": title,
-        "Owner": _mail(owner),
-        "Depends on": depends,
-        "Start": start,
-        "Target": target,
-        "Current": current,
-        "Weight": weight,
-        "Updated": updated,
-        "Confidence": confidence,
-        "Note": note,
+        Col.ID: id,
+        Col.TYPE: "Key Result",
+        Col.TITLE: title,
+        Col.OWNER: _mail(owner),
+        Col.DEPENDS_ON: depends,
+        Col.START: start,
+        Col.TARGET: target,
+        Col.CURRENT: current,
+        Col.WEIGHT: weight,
+        Col.UPDATED: updated,
+        Col.CONFIDENCE: confidence,
+        Col.NOTE: note,
     }
 
 

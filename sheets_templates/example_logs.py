@@ -22,6 +22,7 @@ from sync.backends.xlsx_hub import write_tables
 from sync.compute import compute
 from sync.model import STATUS_LABELS, Item, Level, Settings, TargetKind, Team
 from sync.snapshot import CellValue, Link, OutputTable, TeamSnapshot
+from sync.template import Col
 from sync.values import BadValue, parse_confidence, parse_number, parse_target, parse_yes_no
 
 from .definition import HubTab, SettingKey, hub_column_names, team_column_names
@@ -49,16 +50,16 @@ class _Replay:
 
     def __init__(self, row: dict[str, Any], start_day: dt.date) -> None:
         self.row = row
-        self.id: str = row["ID"]
-        self.updated: dt.date | None = row.get("Updated")
+        self.id: str = row[Col.ID]
+        self.updated: dt.date | None = row.get(Col.UPDATED)
         self.start_day = start_day
-        kind, _ = parse_target(row.get("Target"))
+        kind, _ = parse_target(row.get(Col.TARGET))
         self.kind = kind
         reader = parse_yes_no if kind is TargetKind.YES_NO else _number
-        self.final = reader(row.get("Current"))
-        self.start = _number(row.get("Start")) or 0.0
-        self.confidence = parse_confidence(row.get("Confidence"))
-        self.note: str = row.get("Note") or ""
+        self.final = reader(row.get(Col.CURRENT))
+        self.start = _number(row.get(Col.START)) or 0.0
+        self.confidence = parse_confidence(row.get(Col.CONFIDENCE))
+        self.note: str = row.get(Col.NOTE) or ""
 
     def days(self) -> list[dt.date]:
         """Weekly check-ins after the cycle start, the last on `Updated`."""
@@ -103,11 +104,11 @@ def _snapshots(
     for team in teams:
         grid: list[list[CellValue]] = [list(names)]
         for row in team.rows:
-            replay = replays.get(row["ID"])
+            replay = replays.get(row[Col.ID])
             values = dict(row)
             if replay is not None:
-                values["Current"] = replay.current(day)
-                values["Updated"] = min(day, replay.updated) if replay.updated else None
+                values[Col.CURRENT] = replay.current(day)
+                values[Col.UPDATED] = min(day, replay.updated) if replay.updated else None
             grid.append([values.get(name) for name in names])
         snapshots.append(TeamSnapshot(team.name, team.source, team.tab, grid))
     return snapshots
@@ -124,10 +125,10 @@ def example_logs(
         Team(t.name, Level(t.level.lower()), t.parent or None, t.source, t.tab) for t in teams
     ]
     replays = {
-        row["ID"]: _Replay(row, start_day)
+        row[Col.ID]: _Replay(row, start_day)
         for team in teams
         for row in team.rows
-        if row["Type"] == "Key Result"
+        if row[Col.TYPE] == "Key Result"
     }
     history_days = [start_day + WEEK * k for k in range((as_of - start_day).days // 7 + 1)]
     history_days = sorted({*history_days, as_of})
