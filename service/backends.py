@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sync.snapshot import Backend
+from sync.backends.base import Backend
 from sync.sources import open_backend
 
 __all__ = ["BackendFactory"]

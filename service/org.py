@@ -13,11 +13,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sync.backends.base import Backend
 from sync.engine import Run, run, run_team
 from sync.google.keys import spreadsheet_key as google_key
 from sync.hub import parse_teams
 from sync.model import Team
-from sync.snapshot import Backend
 from sync.sources import open_backend
 from sync.state import State, StateStore, state_of
 

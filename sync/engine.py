@@ -12,21 +12,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
+from .backends.base import Backend, IncrementalBackend, WriteRefused
 from .compute import Computed, compute, gc_paused, sort_findings
 from .errors import OkrError, SourceError
 from .history import plan_history
 from .hub import HubTab, parse_settings, parse_teams
 from .model import CODE_SEVERITY, Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
-from .snapshot import (
-    Backend,
-    HubSnapshot,
-    IncrementalBackend,
-    SheetChanges,
-    TeamSnapshot,
-    WriteRefused,
-    to_read,
-)
+from .snapshot import HubSnapshot, SheetChanges, TeamSnapshot, to_read
 
 __all__ = ["Run", "attach_history", "read_and_compute", "run", "run_team"]
 

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .backends.base import Backend, WriteRefused
 from .compute import sort_findings
 from .engine import Run, read_and_compute, run
 from .errors import SourceError
@@ -26,7 +27,7 @@ from .rollover import (
     check_new_cycle,
     plan_tab,
 )
-from .snapshot import Backend, CellValue, Grid, TeamSnapshot, WriteRefused
+from .snapshot import CellValue, Grid, TeamSnapshot
 from .values import cell_text
 
 __all__ = ["RolloverRefused", "RolloverReport", "Roller", "TeamRoll", "report_json", "rollover"]

@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from .backends.base import Backend
 from .errors import SourceError
 from .google.keys import is_google_source, looks_like_key
-from .snapshot import Backend
 
 __all__ = ["maybe_a_folder", "open_backend", "taken_as_key"]
 

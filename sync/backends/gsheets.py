@@ -31,10 +31,10 @@ from ..snapshot import (
     OutputTable,
     SheetChanges,
     TeamSnapshot,
-    WriteRefused,
     sheet_identity,
     to_read,
 )
+from .base import WriteRefused
 from .gsheets_changes import modified_times
 from .gsheets_hub import INPUT_TABS, OUTPUT_TABS, changed_cells, hub_requests, read_digest
 from .gsheets_read import (
@@ -68,7 +68,7 @@ class _TeamRead:
 
 
 class GoogleBackend:
-    """`sync.snapshot.Backend` over a Google hub spreadsheet and its teams' spreadsheets."""
+    """`sync.backends.base.Backend` over a Google hub spreadsheet and its teams' spreadsheets."""
 
     def __init__(
         self,
