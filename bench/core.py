@@ -121,7 +121,7 @@ def main() -> None:
         computed_at = time.perf_counter()
         with gc_paused():  # as the engine runs it
             plans = plan_teams(computed, teams, snapshots)
-            tables = plan_hub(computed, HubSnapshot("hub", {}), snapshots, snapshot_history=True)
+            tables = plan_hub(computed, HubSnapshot("hub", {}), snapshots, history=True)
         planned_at = time.perf_counter()
         with gc_paused():  # the graph phase alone, as a naive networkx build + DAG check + rollup
             graph_started = time.perf_counter()

@@ -239,16 +239,17 @@ def run(
     as_of: dt.date,
     *,
     write: bool = False,
-    snapshot: bool = False,
+    history: bool = False,
     progress: Progress | None = None,
     previous: list[TeamSnapshot] | None = None,
 ) -> Run:
-    """Validate (and with `write`, sync) the organisation behind `backend`. With `previous`
+    """Validate (and with `write`, sync) the organisation behind `backend`; with `history`
+    (the `--history` flag), a sync also records today's History rows. With `previous`
     (the snapshots of an earlier run, e.g. `sync.state`; `[]` for none yet), sheets that did
     not change since are not read again, and those read are versioned for the next run; the
     result is the same as a full read's."""
     with gc_paused(), _exclusive(backend, write):
-        return _run(backend, as_of, write, snapshot, progress, previous)
+        return _run(backend, as_of, write, history, progress, previous)
 
 
 def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
@@ -262,18 +263,16 @@ def _run(
     backend: Backend,
     as_of: dt.date,
     write: bool,
-    snapshot: bool,
+    history: bool,
     progress: Progress | None,
     previous: list[TeamSnapshot] | None,
 ) -> Run:
-    current = read_and_compute(
-        backend, as_of, progress, previous, record_history=write and snapshot
-    )
+    current = read_and_compute(backend, as_of, progress, previous, record_history=write and history)
     if not write:
         return current
     plans = plan_teams(current.computed, current.teams, current.snapshots)
     _write_teams(backend, current, plans, progress)
-    tables = plan_hub(current.computed, current.hub, current.snapshots, snapshot)
+    tables = plan_hub(current.computed, current.hub, current.snapshots, history)
     result = current.computed.result
     if tables:
         try:

@@ -111,7 +111,7 @@ def rollover(
         raise RolloverRefused("; ".join(problems))
     # The final sync ran already when some team was rolled: a re-run must not judge the old
     # cycle again from tabs that are half new.
-    final = first if dry_run or rolled_before else run(backend, as_of, write=True, snapshot=True)
+    final = first if dry_run or rolled_before else run(backend, as_of, write=True, history=True)
     report = RolloverReport(old, new, dry_run, [], final)
     with _hold(backend, not dry_run):
         refused = _roll_teams(report, roller, rolled_before)

@@ -118,12 +118,12 @@ def test_a_refused_spreadsheet_becomes_not_written_and_the_rest_goes_on() -> Non
 def test_history_records_change_and_replaces_the_same_date() -> None:
     backend = MemoryBackend(example())
     day = AS_OF + dt.timedelta(days=1)
-    run(backend, AS_OF, write=True, snapshot=True)
-    run(backend, day, write=True, snapshot=True)  # nothing moved: nothing recorded
+    run(backend, AS_OF, write=True, history=True)
+    run(backend, day, write=True, history=True)  # nothing moved: nothing recorded
     backend.grids["Co"][2][8] = 100  # O.1 is done, and so is O
-    run(backend, day, write=True, snapshot=True)
+    run(backend, day, write=True, history=True)
     backend.grids["Co"][2][8] = 80  # the same date again: its rows are replaced
-    run(backend, day, write=True, snapshot=True)
+    run(backend, day, write=True, history=True)
     history = backend.hub.tabs["History"]
     assert history[0] == ["Date", "ID", "Score", "Status"]
     first = [row[1] for row in history[1:] if row[0] == AS_OF]
@@ -175,7 +175,7 @@ def test_hub_tabs_vouched_by_digest_need_not_be_read_back() -> None:
     hub = first.hub
     hub.tabs = {k: v for k, v in hub.tabs.items() if k in ("Teams", "Settings")}
     hub.digests = {name: table_digest(table) for name, table in tables.items()}
-    assert plan_hub(first.computed, hub, first.snapshots, snapshot_history=False) == []
+    assert plan_hub(first.computed, hub, first.snapshots, history=False) == []
     hub.digests["Findings"] = "edited since"
     assert [t.name for t in plan_hub(first.computed, hub, first.snapshots, False)] == ["Findings"]
 
