@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
 from .history import HistoryPlan
 from .model import (
-    CODE_SEVERITY,
     Code,
     Cycle,
     Finding,
@@ -51,11 +50,8 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def _unreadable(team: Team, reason: str) -> Finding:
-    code = Code.SPREADSHEET_UNREADABLE
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.SPREADSHEET_UNREADABLE,
         team.name,
         f"Team {team.name}: {reason}. This team was skipped.{_path_hint(team.source)}",
     )
@@ -71,12 +67,9 @@ def _path_hint(source: str) -> str:
 
 
 def _duplicate_sheet(team: Team, first: Team, snapshot: TeamSnapshot) -> Finding:
-    code = Code.DUPLICATE_SHEET
     tab = snapshot.tab.strip() or "OKRs"
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.DUPLICATE_SHEET,
         team.name,
         f"Team {team.name}: {snapshot.source.strip()} (tab '{tab}') is already the sheet of team "
         f"{first.name} in the hub's Teams tab, and one sheet cannot hold two teams' OKRs. Give "
@@ -177,17 +170,14 @@ def _keep_first(rows: list[Item], findings: list[Finding]) -> tuple[list[Item], 
             index[item.key] = item
             kept.append(item)
             continue
-        code = Code.DUPLICATE_ID
         findings.append(
-            Finding(
-                CODE_SEVERITY[code],
-                code,
-                item.id,
+            Finding.on_row(
+                Code.DUPLICATE_ID,
                 item.team,
+                item.row,
+                item.id,
                 f"Team {item.team}, row {item.row}: ID '{item.id}' is already used by team "
                 f"{first.team}, row {first.row}; this row is left out. Give it an ID of its own.",
-                (),
-                item.row,
             )
         )
     return kept, index

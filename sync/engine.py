@@ -17,7 +17,7 @@ from .compute import Computed, compute, gc_paused, sort_findings
 from .errors import OkrError, SourceError
 from .history import plan_history
 from .hub import HubTab, parse_settings, parse_teams
-from .model import CODE_SEVERITY, Code, Finding, Team, id_key
+from .model import Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
 from .snapshot import HubSnapshot, SheetChanges, TeamSnapshot, to_read
 
@@ -223,11 +223,8 @@ def _unread(team: Team) -> TeamSnapshot:
 
 
 def _not_written(team: str, source: str, reason: str) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         team,
         f"Team {team}: {source} was not written: {reason}. Nothing in it was changed; "
         "fix that and run sync again.",
@@ -279,11 +276,8 @@ def _run(
             result.writes_cells += backend.write_hub(tables)
             result.writes_spreadsheets += 1
         except (WriteRefused, OkrError) as err:  # in the run's findings; the team sheets stand
-            code = Code.NOT_WRITTEN
-            refused = Finding(
-                CODE_SEVERITY[code],
-                code,
-                None,
+            refused = Finding.on_team(
+                Code.NOT_WRITTEN,
                 None,
                 f"The hub {current.hub.source} was not written: {err}. Its "
                 "output tabs are out of date; fix that and "

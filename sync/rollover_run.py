@@ -17,7 +17,7 @@ from .compute import sort_findings
 from .engine import Run, read_and_compute, run
 from .errors import SourceError
 from .hub import HubTab
-from .model import CODE_SEVERITY, Code, Finding, Status, id_key
+from .model import Code, Finding, Status, id_key
 from .rollover import (
     NewCycle,
     TabPlan,
@@ -172,11 +172,8 @@ def _roll_teams(report: RolloverReport, roller: Roller, rolled_before: set[str])
 
 
 def _settings_not_written(reason: str) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         None,
         f"The hub's Settings were not written: {reason}. Every team was rolled over; run the "
         "same rollover again to set the new cycle (teams already rolled are skipped).",
@@ -206,11 +203,8 @@ def _expected_ids(grid: Grid, plan: TabPlan) -> dict[int, str]:
 
 
 def _not_rolled(entry: TeamRoll) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         entry.team,
         f"Team {entry.team}: {entry.source} was not rolled over: {entry.reason}. Its tab "
         f"{entry.tab!r} is as it was and the hub keeps the old cycle; fix that and run the "
