@@ -20,8 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cli_dates import date_value
-from .compute import gc_paused
-from .engine import Run, run
+from .engine import Run, gc_paused, run
 from .errors import OkrError, SourceError
 from .model import Status, id_key
 from .ports import check_port_free

@@ -2,14 +2,16 @@
 
 `compute` takes the hub's teams and settings and every team's snapshot, and returns a `Result`
 with items in Teams-then-row order and findings sorted as SPEC §4 says. It never reads a file.
+
+The items are made here and then completed in place, step by step: `objective_above` while
+their rows are read (`rows`), `parent` when parents are resolved (`graph.resolve_parents`),
+`score` and `progress` when scored (`scoring.score_all`), `status` below. Their `trend` is
+filled after `compute`, from the hub's History tab (`history.plan_history`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
@@ -31,7 +33,7 @@ from .scoring import expected_progress, score_all, status_for
 from .snapshot import TeamSnapshot
 from .tree import TreeRow, tree_rows
 
-__all__ = ["Computed", "compute", "gc_paused", "sort_findings"]
+__all__ = ["Computed", "compute", "sort_findings"]
 
 
 @dataclass(slots=True)
@@ -77,19 +79,6 @@ def _duplicate_sheet(team: Team, first: Team, snapshot: TeamSnapshot) -> Finding
     )
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """A run allocates millions of small objects and frees them together; the cyclic collector's
-    repeated full passes over them would make it quadratic, so it waits until the run is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute(
     teams: list[Team],
     settings: Settings,
@@ -97,18 +86,8 @@ def compute(
     as_of: dt.date,
     hub_findings: list[Finding] | None = None,
 ) -> Computed:
-    """Validate, score and order the organisation. `snapshots` follow `teams` one to one."""
-    with gc_paused():
-        return _compute(teams, settings, snapshots, as_of, hub_findings)
-
-
-def _compute(
-    teams: list[Team],
-    settings: Settings,
-    snapshots: list[TeamSnapshot],
-    as_of: dt.date,
-    hub_findings: list[Finding] | None,
-) -> Computed:
+    """Validate, score and order the organisation. `snapshots` follow `teams` one to one; the
+    items' computed fields are filled in as the module docstring says."""
     findings: list[Finding] = list(hub_findings or ())
     states: list[TeamState] = []
     sheets: dict[str, SheetRead] = {}

@@ -3,17 +3,21 @@
 The backend reads, the pure core computes and plans, the backend writes. A team spreadsheet the
 backend will not write becomes a `NOT_WRITTEN` finding; the hub is written last so its
 `Findings` tab includes those.
+
+The garbage collector's pause is an effect of this edge, not of the pure core: `run`,
+`run_team` and `read_and_compute` each hold `gc_paused` while they work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 from .backends.base import Backend, IncrementalBackend, WriteRefused
-from .compute import Computed, compute, gc_paused, sort_findings
+from .compute import Computed, compute, sort_findings
 from .errors import OkrError, SourceError
 from .history import plan_history
 from .hub import HubTab, parse_settings, parse_teams
@@ -21,10 +25,23 @@ from .model import Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
 from .snapshot import HubSnapshot, SheetChanges, TeamSnapshot, to_read
 
-__all__ = ["Run", "attach_history", "read_and_compute", "run", "run_team"]
+__all__ = ["Run", "attach_history", "gc_paused", "read_and_compute", "run", "run_team"]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 READ_CHUNK = 25
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """A run allocates millions of small objects and frees them together; the cyclic collector's
+    repeated full passes over them would make it quadratic, so it waits until the run is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(slots=True)
@@ -170,6 +187,7 @@ def _unread_duplicates(snapshots: list[TeamSnapshot]) -> list[TeamSnapshot]:
     ]
 
 
+@gc_paused()
 def read_and_compute(
     backend: Backend,
     as_of: dt.date,
@@ -189,6 +207,7 @@ def read_and_compute(
     return Run(attach_history(computed, hub, record_history), hub, table.teams, snapshots)
 
 
+@gc_paused()
 def run_team(
     backend: Backend, previous: Run, team_name: str, as_of: dt.date, *, write: bool = True
 ) -> Run:
@@ -231,6 +250,7 @@ def _not_written(team: str, source: str, reason: str) -> Finding:
     )
 
 
+@gc_paused()
 def run(
     backend: Backend,
     as_of: dt.date,
@@ -245,7 +265,7 @@ def run(
     (the snapshots of an earlier run, e.g. `sync.state`; `[]` for none yet), sheets that did
     not change since are not read again, and those read are versioned for the next run; the
     result is the same as a full read's."""
-    with gc_paused(), _exclusive(backend, write):
+    with _exclusive(backend, write):
         return _run(backend, as_of, write, history, progress, previous)
 
 
