@@ -202,6 +202,9 @@ def read_and_compute(
     hub = backend.read_hub()
     table = parse_teams(hub)
     settings = parse_settings(hub)
+    use_settings = getattr(backend, "use_settings", None)  # `SettingsBackend`
+    if callable(use_settings):  # e.g. a Google hub's quotas, before the team reads
+        use_settings(settings)
     snapshots = _read(backend, table.teams, previous, progress)
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
     return Run(attach_history(computed, hub, record_history), hub, table.teams, snapshots)

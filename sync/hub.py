@@ -10,7 +10,7 @@ from .errors import SourceError
 from .model import Code, Finding, Level, Settings, Team, id_key
 from .snapshot import CellValue, Grid, HubSnapshot
 from .suggest import did_you_mean
-from .values import BadValue, cell_text, parse_date, parse_number
+from .values import BadValue, cell_text, parse_date, parse_number, parse_per_minute
 
 __all__ = ["HubTab", "TeamsTable", "parse_settings", "parse_teams"]
 
@@ -124,6 +124,8 @@ _SETTING_KEYS = {
     "at risk within": "at_risk_within",
     "max objectives per team": "max_objectives",
     "max key results per objective": "max_key_results",
+    "reads per minute": "reads_per_minute",
+    "writes per minute": "writes_per_minute",
 }
 _WHOLE_NUMBERS = {"stale_after_days", "max_objectives", "max_key_results"}
 
@@ -183,6 +185,15 @@ def parse_settings(hub: HubSnapshot) -> Settings:
             )
             continue
         numbers[field] = int(value) if field in _WHOLE_NUMBERS else value
+    for field in ("reads_per_minute", "writes_per_minute"):
+        typed = raw.get(field, (0, None))[1]
+        if typed in (None, ""):
+            continue
+        label = next(k for k, v in _SETTING_KEYS.items() if v == field).capitalize()
+        try:
+            numbers[field] = parse_per_minute(typed)
+        except BadValue as err:
+            problems.append(f"{where(field)} ({label}): {err}")
     if problems:
         raise SourceError(f"{hub.source}: " + "; ".join(problems))
     cycle = cell_text(raw["cycle"][1]) if "cycle" in raw else ""

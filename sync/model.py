@@ -161,7 +161,8 @@ def id_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The hub's `Settings` tab, parsed."""
+    """The hub's `Settings` tab, parsed. The requests-per-minute limits are for a Google hub's
+    client (None: not set); a local workspace has no use for them."""
 
     cycle_start: dt.date
     cycle_end: dt.date
@@ -171,6 +172,8 @@ class Settings:
     at_risk_within: float = 0.25
     max_objectives: int = 5
     max_key_results: int = 5
+    reads_per_minute: int | None = None
+    writes_per_minute: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

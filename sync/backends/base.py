@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..model import Team
+from ..model import Settings, Team
 from ..snapshot import HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
 
-__all__ = ["Backend", "IncrementalBackend", "WriteRefused"]
+__all__ = ["Backend", "IncrementalBackend", "SettingsBackend", "WriteRefused"]
 
 
 class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug
@@ -52,4 +52,13 @@ class IncrementalBackend(Backend, Protocol):
         """Set `version` on snapshots just read (or, with `written`, just written to and patched
         to match): None when the backend cannot vouch that a later equal version means equal
         content."""
+        ...
+
+
+class SettingsBackend(Backend, Protocol):
+    """A backend that takes something from the hub's parsed Settings (a Google hub its
+    requests-per-minute limits)."""
+
+    def use_settings(self, settings: Settings) -> None:
+        """Called by the engine once the Settings are parsed, before the teams are read."""
         ...

@@ -22,9 +22,7 @@ from ..errors import SourceError
 from ..google.api import GoogleApiError, SheetsApi
 from ..google.cells import quote_tab
 from ..google.keys import row_link_template, spreadsheet_key, spreadsheet_url
-from ..google.ratelimit import settings_quotas
-from ..hub import HubTab
-from ..model import Team
+from ..model import Settings, Team
 from ..snapshot import (
     Grid,
     HubSnapshot,
@@ -112,10 +110,12 @@ class GoogleBackend:
             tab = _by_title(self._hub_tabs, name)
             if tab is not None:
                 digests[name] = read_digest(tab)
-        settings = find_tab(list(tabs), HubTab.SETTINGS.value)
-        if settings is not None:
-            self.api.quotas.apply_settings(settings_quotas(tabs[settings]))
         return HubSnapshot(source=self.hub_url, tabs=tabs, digests=digests)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Take the hub's `Reads/Writes per minute` for the client's limiters, unless an option
+        or the environment fixed them (`SettingsBackend`)."""
+        self.api.quotas.apply_settings(settings.reads_per_minute, settings.writes_per_minute)
 
     def _hub_problem(self, err: GoogleApiError) -> str:
         if err.status == 403:
