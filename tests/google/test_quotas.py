@@ -155,15 +155,17 @@ def test_a_bad_limit_stops_the_run(bad: object) -> None:
         per_minute("writes", None, {"OKRTREE_WRITES_PER_MINUTE": str(bad)})
 
 
-def test_backends_opened_one_after_another_share_the_accounts_limiter() -> None:
+def test_a_client_keeps_its_own_limiters_and_its_backends_share_them() -> None:
     from sync.google.api import make_api
+    from sync.sources import open_backend
 
     env = {"OKRTREE_CREDENTIALS": "anonymous", "OKRTREE_SHEETS_ENDPOINT": "http://127.0.0.1:9"}
-    first, second = make_api(env=env), make_api(env=env)
-    assert first.quotas is second.quotas
-    first.quotas.reads.acquire()
-    assert len(second.quotas.reads.sent) == 1
-    elsewhere = make_api(env={**env, "OKRTREE_SHEETS_ENDPOINT": "http://127.0.0.1:10"})
-    assert elsewhere.quotas is not first.quotas
+    first = make_api(env=env)
     raised = make_api(env={**env, "OKRTREE_READS_PER_MINUTE": "500"})
-    assert raised.quotas is first.quotas and first.quotas.reads.limit == 500
+    assert raised.quotas is not first.quotas  # no state shared behind the callers' backs
+    assert (first.quotas.reads.limit, raised.quotas.reads.limit) == (60, 500)
+    key = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd"
+    one, two = open_backend(key, api=first), open_backend(key, api=first)
+    assert isinstance(one, GoogleBackend) and isinstance(two, GoogleBackend)
+    one.api.quotas.reads.acquire()
+    assert two.api is first and len(two.api.quotas.reads.sent) == 1
