@@ -61,8 +61,8 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
     reader: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
     validate = _operation(
         "Validate one team sheet",
-        "Reads the hub and this sheet, judges it against the organisation snapshot of the last "
-        "sync, writes its Score/Status/Warnings, and returns its items and findings.",
+        "Reads the hub and this sheet, judges it against the organisation as the last sync "
+        "saw it, writes its Score/Status/Warnings, and returns its items and findings.",
         security=user,
         requestBody={
             "required": True,
@@ -87,7 +87,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         },
     )
     nightly = _operation(
-        "Nightly sync with a History snapshot",
+        "Nightly sync recording today's History rows",
         "For App Engine cron (X-Appengine-Cron, trusted only on App Engine) or a scheduler "
         "service account's OIDC token.",
         security=[{"appEngineCron": []}, {"bearer": []}],
@@ -159,7 +159,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         "/api/tree": {
             "get": _operation(
                 "The combined alignment tree as JSON",
-                "Served from the last sync's snapshot; gzip and ETag aware.",
+                "Served from the last sync's state; gzip and ETag aware.",
                 security=reader,
                 responses={
                     "200": _json("TreeResponse", "every item once, depth-first"),
@@ -186,7 +186,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         "/api/synced": {
             "get": _operation(
                 "When the last sync was",
-                "The time the tree's snapshot was taken; reads no spreadsheet. The tree page "
+                "The time the tree's state was saved; reads no spreadsheet. The tree page "
                 "polls it and reloads itself when it changes.",
                 security=reader,
                 responses={"200": _json("SyncedResponse", "the time"), **_errors(401)},

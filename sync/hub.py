@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import SourceError
-from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
+from .model import Code, Finding, Level, Settings, Team, id_key
 from .snapshot import CellValue, Grid, HubSnapshot
 from .suggest import did_you_mean
-from .values import BadValue, cell_text, parse_date, parse_number
+from .values import BadValue, cell_text, parse_date, parse_number, parse_per_minute
 
 __all__ = ["HubTab", "TeamsTable", "parse_settings", "parse_teams"]
 
@@ -41,10 +41,6 @@ def _tab(hub: HubSnapshot, name: str) -> Grid:
     raise SourceError(f"{hub.source}: the hub has no '{name}' tab; add it (see `okrtree init`)")
 
 
-def _finding(code: Code, team: str, message: str) -> Finding:
-    return Finding(CODE_SEVERITY[code], code, None, team, message)
-
-
 def parse_teams(hub: HubSnapshot) -> TeamsTable:
     """The `Teams` tab: one team per row, in order; duplicates and bad levels become findings."""
     grid = _tab(hub, HubTab.TEAMS)
@@ -72,7 +68,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
             continue
         if id_key(name) in seen:
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.DUPLICATE_TEAM,
                     name,
                     f"Teams row {number}: team '{name}' is listed twice; this row is ignored. "
@@ -86,7 +82,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
         if level is None:
             level = Level.TEAM
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.INVALID_LEVEL,
                     name,
                     f"Teams row {number}: team '{name}' has Level '{level_text}'; it counts as "
@@ -108,7 +104,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     for team in teams:
         if team.parent and id_key(team.parent) not in known:
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.UNKNOWN_PARENT_TEAM,
                     team.name,
                     f"Teams row {team.row}: team '{team.name}' has Parent team '{team.parent}', "
@@ -128,6 +124,8 @@ _SETTING_KEYS = {
     "at risk within": "at_risk_within",
     "max objectives per team": "max_objectives",
     "max key results per objective": "max_key_results",
+    "reads per minute": "reads_per_minute",
+    "writes per minute": "writes_per_minute",
 }
 _WHOLE_NUMBERS = {"stale_after_days", "max_objectives", "max_key_results"}
 
@@ -187,6 +185,15 @@ def parse_settings(hub: HubSnapshot) -> Settings:
             )
             continue
         numbers[field] = int(value) if field in _WHOLE_NUMBERS else value
+    for field in ("reads_per_minute", "writes_per_minute"):
+        typed = raw.get(field, (0, None))[1]
+        if typed in (None, ""):
+            continue
+        label = next(k for k, v in _SETTING_KEYS.items() if v == field).capitalize()
+        try:
+            numbers[field] = parse_per_minute(typed)
+        except BadValue as err:
+            problems.append(f"{where(field)} ({label}): {err}")
     if problems:
         raise SourceError(f"{hub.source}: " + "; ".join(problems))
     cycle = cell_text(raw["cycle"][1]) if "cycle" in raw else ""

@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import id_key
-from ..snapshot import WriteRefused
+from .base import WriteRefused
 
 __all__ = [
     "CONTENT_TYPES",
