@@ -152,11 +152,15 @@ def team_column_names() -> list[str]:
     return [col["name"] for col in template()["team_columns"]]
 
 
+_SETTINGS: dict[str, Any] = template()["hub_tabs"][HubTab.SETTINGS]
+
+
 class SettingKey(StrEnum):
-    """The keys of the hub's `Settings` tab (column A)."""
+    """The keys of the hub's `Settings` tab (column A): those a new hub has (`rows`), then
+    those a person may add (`optional_keys`)."""
 
     _generate_next_value_ = named_in_template(
-        key for key, _ in template()["hub_tabs"][HubTab.SETTINGS]["rows"]
+        [*(key for key, _ in _SETTINGS["rows"]), *_SETTINGS["optional_keys"]]
     )
     CYCLE = auto()
     CYCLE_START = auto()
@@ -166,17 +170,20 @@ class SettingKey(StrEnum):
     AT_RISK_WITHIN = auto()
     MAX_OBJECTIVES_PER_TEAM = auto()
     MAX_KEY_RESULTS_PER_OBJECTIVE = auto()
+    READS_PER_MINUTE = auto()
+    WRITES_PER_MINUTE = auto()
+    DIGEST_DAY = auto()
 
 
 # What a new hub's Settings say, and what a run assumes for a key left out.
 SETTING_DEFAULTS: dict[SettingKey, Any] = {
-    SettingKey(key): value for key, value in template()["hub_tabs"][HubTab.SETTINGS]["rows"]
+    SettingKey(key): value for key, value in _SETTINGS["rows"]
 }
 
 
 def settings_rows(settings: Mapping[str, Any]) -> list[list[Any]]:
     """Template default rows with `settings` applied (keys case-insensitive), extras appended."""
-    rows = [list(row) for row in template()["hub_tabs"][HubTab.SETTINGS]["rows"]]
+    rows = [list(row) for row in _SETTINGS["rows"]]
     index = {str(row[0]).casefold(): row for row in rows}
     for key, value in settings.items():
         if key.casefold() in index:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sheets_templates.definition import HubTab, OutputCol
+from sheets_templates.definition import HubTab, OutputCol, SettingKey
 
 from .model import STATUS_LABELS, Code, Item, Result, Severity, Status, id_key
 from .snapshot import Grid, TeamSnapshot, hub_tab
@@ -220,7 +220,7 @@ def build_digest(
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-DIGEST_DAY_KEY = "digest day"
+_DIGEST_DAY = SettingKey.DIGEST_DAY.casefold()
 
 
 def digest_day(tabs: dict[str, Grid]) -> int:
@@ -232,7 +232,7 @@ def digest_day(tabs: dict[str, Grid]) -> int:
     """
     grid = hub_tab(tabs, HubTab.SETTINGS) or []
     for row in grid:
-        if row and " ".join(cell_text(row[0]).split()).casefold() == DIGEST_DAY_KEY:
+        if row and " ".join(cell_text(row[0]).split()).casefold() == _DIGEST_DAY:
             said = cell_text(row[1] if len(row) > 1 else None).casefold()
             for number, day in enumerate(_WEEKDAYS):
                 if len(said) >= 3 and day.startswith(said):

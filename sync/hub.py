@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sheets_templates.definition import TEAM_TAB, HubTab, SettingKey, TeamsCol, hub_columns
 
 from .errors import SourceError
-from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
+from .model import Code, Finding, Level, Settings, Team, id_key
 from .snapshot import CellValue, Grid, HubSnapshot, hub_tab
 from .suggest import did_you_mean
-from .values import BadValue, cell_text, parse_date, parse_number
+from .values import BadValue, cell_text, parse_date, parse_number, parse_per_minute
 
 __all__ = ["TeamsTable", "parse_settings", "parse_teams"]
 
@@ -31,10 +31,6 @@ def _tab(hub: HubSnapshot, name: str) -> Grid:
     if grid is not None:
         return grid
     raise SourceError(f"{hub.source}: the hub has no '{name}' tab; add it (see `okrtree init`)")
-
-
-def _finding(code: Code, team: str, message: str) -> Finding:
-    return Finding(CODE_SEVERITY[code], code, None, team, message)
 
 
 def parse_teams(hub: HubSnapshot) -> TeamsTable:
@@ -62,7 +58,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
             continue
         if id_key(name) in seen:
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.DUPLICATE_TEAM,
                     name,
                     f"Teams row {number}: team '{name}' is listed twice; this row is ignored. "
@@ -76,7 +72,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
         if level is None:
             level = Level.TEAM
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.INVALID_LEVEL,
                     name,
                     f"Teams row {number}: team '{name}' has Level '{level_text}'; it counts as "
@@ -98,7 +94,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     for team in teams:
         if team.parent and id_key(team.parent) not in known:
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.UNKNOWN_PARENT_TEAM,
                     team.name,
                     f"Teams row {team.row}: team '{team.name}' has Parent team '{team.parent}', "
@@ -119,6 +115,8 @@ _SETTING_FIELDS = {
     SettingKey.AT_RISK_WITHIN: "at_risk_within",
     SettingKey.MAX_OBJECTIVES_PER_TEAM: "max_objectives",
     SettingKey.MAX_KEY_RESULTS_PER_OBJECTIVE: "max_key_results",
+    SettingKey.READS_PER_MINUTE: "reads_per_minute",
+    SettingKey.WRITES_PER_MINUTE: "writes_per_minute",
 }
 _FIELD_OF_KEY = {key.casefold(): field for key, field in _SETTING_FIELDS.items()}
 _KEY_OF_FIELD = {field: key for key, field in _SETTING_FIELDS.items()}
@@ -181,6 +179,15 @@ def parse_settings(hub: HubSnapshot) -> Settings:
             )
             continue
         numbers[field] = int(value) if field in _WHOLE_NUMBERS else value
+    for field in ("reads_per_minute", "writes_per_minute"):
+        typed = raw.get(field, (0, None))[1]
+        if typed in (None, ""):
+            continue
+        label = _KEY_OF_FIELD[field]
+        try:
+            numbers[field] = parse_per_minute(typed)
+        except BadValue as err:
+            problems.append(f"{where(field)} ({label}): {err}")
     if problems:
         raise SourceError(f"{hub.source}: " + "; ".join(problems))
     cycle = cell_text(raw["cycle"][1]) if "cycle" in raw else ""

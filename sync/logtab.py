@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sheets_templates.definition import OutputCol, hub_column_names
 
-from .model import CODE_SEVERITY, Code, Finding, id_key
+from .model import Code, Finding, id_key
 from .snapshot import CellValue, Grid, Link, OutputTable
 from .values import BadValue, cell_text, parse_date, parse_number
 
@@ -80,11 +80,8 @@ class LogTab:
         return OutputTable(self.name, header, [*kept, *appended], kept_rows=len(kept))
 
     def unusable_finding(self) -> Finding:
-        code = Code.NOT_WRITTEN
-        return Finding(
-            CODE_SEVERITY[code],
-            code,
-            None,
+        return Finding.on_team(
+            Code.NOT_WRITTEN,
             None,
             f"The hub's '{self.name}' tab was not written: {self.problem}. Its rows are kept as "
             f"they are; put back the header {', '.join(hub_column_names(self.name))} in row 1 (or "

@@ -318,16 +318,16 @@ def _unchanged(table: OutputTable, hub: HubSnapshot) -> bool:
 
 
 def plan_hub(
-    computed: Computed, hub: HubSnapshot, snapshots: list[TeamSnapshot], snapshot_history: bool
+    computed: Computed, hub: HubSnapshot, snapshots: list[TeamSnapshot], history: bool
 ) -> list[OutputTable]:
-    """The hub output tabs whose content changes (History only with a snapshot; Check-ins
+    """The hub output tabs whose content changes (History only with `history`; Check-ins
     when a key result moved). A log tab whose header is unusable is left alone and said in
     the run's findings, which the Findings tab then shows."""
     by_team = {s.team: s for s in snapshots}
     result = computed.result
     logs: list[OutputTable] = []
     refused: list[Finding] = []
-    if snapshot_history and computed.history is not None:
+    if history and computed.history is not None:
         if computed.history.table is not None:
             logs.append(computed.history.table)
         elif computed.history.finding is not None:

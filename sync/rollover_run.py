@@ -14,10 +14,11 @@ from typing import Protocol
 
 from sheets_templates.definition import HubTab, SettingKey
 
+from .backends.base import Backend, WriteRefused
 from .compute import sort_findings
 from .engine import Run, read_and_compute, run
 from .errors import SourceError
-from .model import CODE_SEVERITY, Code, Finding, Status, id_key
+from .model import Code, Finding, Status, id_key
 from .rollover import (
     NewCycle,
     TabPlan,
@@ -27,7 +28,7 @@ from .rollover import (
     check_new_cycle,
     plan_tab,
 )
-from .snapshot import Backend, CellValue, Grid, TeamSnapshot, WriteRefused, hub_tab
+from .snapshot import CellValue, Grid, TeamSnapshot, hub_tab
 from .values import cell_text
 
 __all__ = ["RolloverRefused", "RolloverReport", "Roller", "TeamRoll", "report_json", "rollover"]
@@ -111,7 +112,7 @@ def rollover(
         raise RolloverRefused("; ".join(problems))
     # The final sync ran already when some team was rolled: a re-run must not judge the old
     # cycle again from tabs that are half new.
-    final = first if dry_run or rolled_before else run(backend, as_of, write=True, snapshot=True)
+    final = first if dry_run or rolled_before else run(backend, as_of, write=True, history=True)
     report = RolloverReport(old, new, dry_run, [], final)
     with _hold(backend, not dry_run):
         refused = _roll_teams(report, roller, rolled_before)
@@ -172,11 +173,8 @@ def _roll_teams(report: RolloverReport, roller: Roller, rolled_before: set[str])
 
 
 def _settings_not_written(reason: str) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         None,
         f"The hub's Settings were not written: {reason}. Every team was rolled over; run the "
         "same rollover again to set the new cycle (teams already rolled are skipped).",
@@ -206,11 +204,8 @@ def _expected_ids(grid: Grid, plan: TabPlan) -> dict[int, str]:
 
 
 def _not_rolled(entry: TeamRoll) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         entry.team,
         f"Team {entry.team}: {entry.source} was not rolled over: {entry.reason}. Its tab "
         f"{entry.tab!r} is as it was and the hub keeps the old cycle; fix that and run the "

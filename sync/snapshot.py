@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from sheets_templates.definition import TEAM_TAB
 
-from .model import Team, id_key
+from .model import id_key
 
 __all__ = [
-    "Backend",
     "CellChange",
     "CellValue",
     "Grid",
     "HubSnapshot",
-    "IncrementalBackend",
     "Link",
     "OutputTable",
     "SheetChanges",
     "TeamSnapshot",
-    "WriteRefused",
     "find_tab",
     "hub_tab",
     "sheet_identity",
@@ -181,43 +177,3 @@ class OutputTable:
     # The first `kept_rows` rows are the tab's own, as read: a backend that can append (Google)
     # writes only the rows after them, and never rewrites those (the `Check-ins` log).
     kept_rows: int = 0
-
-
-class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug
-    """A backend declined to write a spreadsheet; the message says why (becomes NOT_WRITTEN)."""
-
-
-class Backend(Protocol):
-    """What the engine needs from a place where OKRs live (a folder of .xlsx, Google Sheets)."""
-
-    def read_hub(self) -> HubSnapshot:
-        """Read the hub; raise `SourceError` when it cannot be read at all."""
-        ...
-
-    def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
-        """Read each team's OKR tab, in the given order; a failure is a snapshot with `error`."""
-        ...
-
-    def write_team(self, changes: SheetChanges) -> None:
-        """Apply one team's changes atomically, or raise `WriteRefused` writing nothing."""
-        ...
-
-    def write_hub(self, tables: list[OutputTable]) -> int:
-        """Replace the given hub output tabs; return the number of cells that changed."""
-        ...
-
-
-class IncrementalBackend(Backend, Protocol):
-    """A backend that can tell which team spreadsheets changed since an earlier read."""
-
-    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
-        """Of `previous` (snapshots kept from an earlier run, each with its `version`), those whose
-        spreadsheet is still what was read; they stand for this run's reads, and writes to them
-        are checked as if they had been read now. Called once per run, before `read_teams`."""
-        ...
-
-    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
-        """Set `version` on snapshots just read (or, with `written`, just written to and patched
-        to match): None when the backend cannot vouch that a later equal version means equal
-        content."""
-        ...

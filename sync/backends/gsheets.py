@@ -18,25 +18,24 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS, TEAM_TAB, HubTab
+from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS, TEAM_TAB
 
 from ..errors import SourceError
 from ..google.api import GoogleApiError, SheetsApi
 from ..google.cells import quote_tab
 from ..google.keys import row_link_template, spreadsheet_key, spreadsheet_url
-from ..google.ratelimit import settings_quotas
-from ..model import Team
+from ..model import Settings, Team
 from ..snapshot import (
     Grid,
     HubSnapshot,
     OutputTable,
     SheetChanges,
     TeamSnapshot,
-    WriteRefused,
     find_tab,
     sheet_identity,
     to_read,
 )
+from .base import WriteRefused
 from .gsheets_changes import modified_times
 from .gsheets_hub import changed_cells, hub_requests, read_digest
 from .gsheets_read import (
@@ -69,7 +68,7 @@ class _TeamRead:
 
 
 class GoogleBackend:
-    """`sync.snapshot.Backend` over a Google hub spreadsheet and its teams' spreadsheets."""
+    """`sync.backends.base.Backend` over a Google hub spreadsheet and its teams' spreadsheets."""
 
     def __init__(
         self,
@@ -113,10 +112,12 @@ class GoogleBackend:
             tab = _by_title(self._hub_tabs, name)
             if tab is not None:
                 digests[name.value] = read_digest(tab)
-        settings = find_tab(list(tabs), HubTab.SETTINGS.value)
-        if settings is not None:
-            self.api.quotas.apply_settings(settings_quotas(tabs[settings]))
         return HubSnapshot(source=self.hub_url, tabs=tabs, digests=digests)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Take the hub's `Reads/Writes per minute` for the client's limiters, unless an option
+        or the environment fixed them (`SettingsBackend`)."""
+        self.api.quotas.apply_settings(settings.reads_per_minute, settings.writes_per_minute)
 
     def _hub_problem(self, err: GoogleApiError) -> str:
         if err.status == 403:

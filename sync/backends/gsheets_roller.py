@@ -17,7 +17,8 @@ from ..google.api import GoogleApiError
 from ..google.cells import extended_value
 from ..model import id_key
 from ..rollover import TabRollover, rolled_grid
-from ..snapshot import CellValue, Grid, SheetChanges, TeamSnapshot, WriteRefused
+from ..snapshot import CellValue, Grid, SheetChanges, TeamSnapshot
+from .base import WriteRefused
 from .gsheets import GoogleBackend
 from .gsheets_read import TAB_TITLES_FIELDS, TEAM_FIELDS, Tab, parse_tabs
 from .gsheets_write import check_ranges, rows_moved

@@ -34,11 +34,11 @@ from ..snapshot import (
     OutputTable,
     SheetChanges,
     TeamSnapshot,
-    WriteRefused,
     find_tab,
     sheet_identity,
     to_read,
 )
+from .base import WriteRefused
 from .xlsx_bounds import MAX_HUB_ROWS
 from .xlsx_lock import workspace_lock
 from .xlsx_paths import PathRefused, workbook_path
@@ -61,7 +61,7 @@ MAX_WORKERS = 8
 
 
 class XlsxBackend:
-    """`sync.snapshot.Backend` over a local workspace folder.
+    """`sync.backends.base.Backend` over a local workspace folder.
 
     The backend remembers, per team workbook, the file stamp seen at read time and whether it may
     be written, so `write_team` can refuse when someone saved the file in between.

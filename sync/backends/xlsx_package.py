@@ -17,7 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..snapshot import WriteRefused, find_tab
+from ..snapshot import find_tab
+from .base import WriteRefused
 
 __all__ = [
     "CONTENT_TYPES",

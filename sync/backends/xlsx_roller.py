@@ -15,7 +15,8 @@ from openpyxl.utils.datetime import to_excel
 from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..rollover import TabRollover
-from ..snapshot import CellValue, Grid, TeamSnapshot, WriteRefused
+from ..snapshot import CellValue, Grid, TeamSnapshot
+from .base import WriteRefused
 from .xlsx import XlsxBackend, _file_key
 from .xlsx_cells import UNREADABLE, read_sheet
 from .xlsx_package import PackageRefused, SheetPart, find_sheet

@@ -23,7 +23,7 @@ from typing import Any
 from sheets_templates.definition import INPUT_TABS, HubTab
 
 from ..compute import compute, sort_findings
-from ..engine import Run, attach_history
+from ..engine import Run, attach_history, gc_paused
 from ..errors import SourceError
 from ..hub import parse_settings, parse_teams
 from ..model import Code, Finding, Severity
@@ -54,6 +54,7 @@ class State:
     findings: list[Finding] = field(default_factory=list)  # added after computing
     _run: Run | None = field(default=None, repr=False, compare=False)
 
+    @gc_paused()  # an edge like the engine's: computing a large organisation allocates much
     def run(self) -> Run:
         """The run these inputs give (computed once per state)."""
         if self._run is None:

@@ -42,8 +42,10 @@ def test_every_output_tab_column_has_a_member() -> None:
 
 
 def test_settings_keys_and_defaults_are_the_template_rows() -> None:
-    rows = TEMPLATE["hub_tabs"][HubTab.SETTINGS]["rows"]
-    assert [key.value for key in SettingKey] == [key for key, _ in rows]
+    settings = TEMPLATE["hub_tabs"][HubTab.SETTINGS]
+    rows = settings["rows"]
+    keys = [key for key, _ in rows] + settings["optional_keys"]
+    assert [key.value for key in SettingKey] == keys
     assert {key.value: value for key, value in SETTING_DEFAULTS.items()} == dict(rows)
 
 
