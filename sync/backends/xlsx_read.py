@@ -8,6 +8,7 @@ cells hidden under a merge blank, rows ragged and trailing blanks dropped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -57,12 +58,16 @@ class WorkbookReader:
         try:
             data = self._package.part(self._package.sheets[title])
             errors = scan_sheet(self.source, title, data, self.max_rows)
-            del data
             sheet = self._book.get_sheet_by_name(title)
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or []
         except Exception as err:
             raise _contained(err, self.source) from err
+        except BaseException as err:
+            # calamine panics (a BaseException) on a date beyond its range instead of raising.
+            if type(err).__name__ != "PanicException":
+                raise
+            raise Unreadable(_out_of_range_date(self.source, title, data)) from err
         return _grid(rows, merged, errors)
 
     def close(self) -> None:
@@ -93,6 +98,31 @@ def why(err: BaseException) -> str:
     if isinstance(err, PermissionError):
         return "permission denied"
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# A number whose date (days since 1899) overflows calamine's millisecond arithmetic.
+_DATE_OVERFLOW = 1e11
+_NUMBER_CELL = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]+[0-9]+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>(-[0-9.eE+]+)<',
+    re.S,
+)
+
+
+def _out_of_range_date(source: str, title: str, data: bytes) -> str:
+    """Why a tab could not be read when a date-formatted cell holds a number no date can be."""
+    fix = "clear it or give it a number format"
+    for match in _NUMBER_CELL.finditer(data):
+        try:
+            value = float(match.group(2))
+        except ValueError:
+            continue
+        if value < -_DATE_OVERFLOW:
+            ref, text = match.group(1).decode(), match.group(2).decode()
+            return (
+                f"{source}: cell {ref} of tab {title!r} holds {text} in a date format, "
+                f"which is no date; {fix}"
+            )
+    return f"{source}: tab {title!r} holds a date no spreadsheet can show; {fix}"
 
 
 def _contained(err: Exception, source: str) -> Unreadable:

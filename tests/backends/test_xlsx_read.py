@@ -272,3 +272,21 @@ def test_many_teams_are_read_in_worker_processes_in_order(tmp_path: Path) -> Non
     snaps = backend.read_teams(teams)
     assert [s.grid[1][0] if s.grid else None for s in snaps] == [f"T-{i}" for i in range(70)]
     assert len(backend._stamps) == 70
+
+
+@pytest.mark.parametrize("value", [-1e12, -5e11, -2.5e15])
+def test_a_date_cell_beyond_any_date_makes_only_its_workbook_unreadable(
+    workspace: Path, value: float
+) -> None:
+    shutil.copy(workspace / "team.xlsx", workspace / "other.xlsx")
+    wb = load_workbook(workspace / "team.xlsx")
+    cell = wb["OKRs"]["K3"]
+    cell.value, cell.number_format = value, "yyyy-mm-dd"
+    wb.save(workspace / "team.xlsx")
+    bad, good = XlsxBackend(workspace).read_teams(
+        [team("team.xlsx"), team("other.xlsx", name="Other")]
+    )
+    assert bad.grid is None and bad.error is not None
+    assert re.search(r"team.xlsx: cell K3 of tab 'OKRs' holds -[0-9.eE+]+ in a date", bad.error)
+    assert "give it a number format" in bad.error
+    assert good.error is None and good.grid
