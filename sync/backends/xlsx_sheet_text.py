@@ -276,14 +276,19 @@ class SheetText:
                 raise Unhandled
             cell.end = closing.end()
 
-    def text(self, cell: Cell, shared: Callable[[int], str]) -> str | None:
-        """The cell's text as read for an ID check; None for a formula (not checked here)."""
-        plain = self.names.plain_text.match(self.data, cell.start, cell.end)
-        if plain is not None:  # `<c r="A2" t="inlineStr"><is><t>text</t></is></c>`, or a value
-            text = plain[3] if plain[3] is not None else plain[4]
-            if plain[2] == b"s" and plain[4] is not None and text.strip().isdigit():
-                return shared(int(text))
-            return _text(text)
+    def text(self, i: int, k: int, shared: Callable[[int], str]) -> str | None:
+        """The text of row `i`'s `k`th cell as read for an ID check; None for a formula (not
+        checked here)."""
+        columns, starts, scanned = self._cells[i]
+        if scanned is None:
+            limit = starts[k + 1] if k + 1 < len(starts) else self.row_end(i)[0]
+            plain = self.names.plain_text.match(self.data, starts[k], limit)
+            if plain is not None:  # `<c r="A2" t="inlineStr"><is><t>ID</t></is></c>`, a value
+                text = plain[3] if plain[3] is not None else plain[4]
+                if plain[2] == b"s" and plain[4] is not None and text.strip().isdigit():
+                    return shared(int(text))
+                return _text(text)
+        cell = self.cell(i, k)
         inner = self.data[cell.tag_end : cell.end] if cell.tag_end < cell.end else b""
         if self.names.start["f"].search(inner):
             return None

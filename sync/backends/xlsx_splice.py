@@ -73,7 +73,7 @@ def _check(
             columns, _ = sheet.cells(i)
             k = bisect.bisect_left(columns, c)
             if k < len(columns) and columns[k] == c:
-                found = sheet.text(sheet.cell(i, k), shared)
+                found = sheet.text(i, k, shared)
         if found is not None and not id_matches(found, text):
             raise RowsMoved(
                 f"row {r} of tab {sheet.tab!r} now holds {found!r} where {text!r} was read"
@@ -81,87 +81,112 @@ def _check(
 
 
 class _Patch:
-    """The rows being rebuilt, and what the writes did."""
+    """The splices that write the cells, collected row by row, then applied in one pass."""
 
     def __init__(self, sheet: SheetText) -> None:
         self.sheet = sheet
-        self.p = sheet.names.prefix  # bytes: `x:` or empty
+        p = self.p = sheet.names.prefix  # bytes: `x:` or empty
         self.styles = sheet.column_styles()
-        self.style_of: dict[int, bytes | None] = {}
-        self.written: list[tuple[int, int]] = []
+        self.heads: dict[int, tuple[bytes, bytes]] = {}  # column -> around a new cell's row
+        self.value_open, self.value_close = b"><%sv>" % p, b"</%sv></%sc>" % (p, p)
+        self.text_open = b' t="inlineStr"><%sis><%st' % (p, p)
+        self.text_close = b"</%st></%sis></%sc>" % (p, p, p)
+        self.box: list[int] = []  # rows and columns written: first row, last row, ...
         self.dropped_formula = False
         self.splices: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
 
     def row(self, r: int, writes: list[tuple[int, CellValue]]) -> None:
-        """Set one row's cells (`writes` sorted by column): the row rebuilt, or a new one."""
-        sheet, data = self.sheet, self.sheet.data
+        """Set one row's cells (`writes` sorted by column), in place or in a new row."""
+        sheet = self.sheet
         filled = [c for c, value in writes if value is not None]
-        self.written.extend((r, c) for c in filled)
+        if filled:
+            self._widen(r, filled[0], filled[-1])
         i = sheet.index.get(r)
         if i is None:
             if filled:
                 at = bisect.bisect_left(sheet.numbers, r)
                 place = sheet.rows[at].start() if at < len(sheet.rows) else sheet.body_end
-                cells = b"".join(self._new_cell(r, c, value) for c, value in writes)
+                cells = b"".join([self._new_cell(r, c, value) for c, value in writes])
                 row = b'<%srow r="%d">%s</%srow>' % (self.p, r, cells, self.p)
                 self.splices.append((place, place, row))
             return
         tag = sheet.rows[i]
-        content_end, row_end = sheet.row_end(i)
+        opening = self._opening(r, tag[1], filled)
+        if tag[2]:  # `<row r="5"/>`: no cells, so every cell written is new
+            cells = b"".join([self._new_cell(r, c, value) for c, value in writes])
+            if cells:
+                row = b"%s>%s</%srow>" % (opening or b"<%srow%s" % (self.p, tag[1]), cells, self.p)
+                self.splices.append((tag.start(), tag.end(), row))
+            elif opening is not None:
+                self.splices.append((tag.start(), tag.end(), opening + b"/>"))
+            return
+        if opening is not None:
+            self.splices.append((tag.start(), tag.end(), opening + b">"))
         columns, starts = sheet.cells(i)
-        edits: list[tuple[int, int, bytes]] = []  # in the row: (start, end, replacement)
+        if not columns or writes[0][0] > columns[-1]:  # the usual: cells added at the end
+            place = sheet.cell(i, len(columns) - 1).end if columns else tag.end()
+            cells = b"".join([self._new_cell(r, c, value) for c, value in writes])
+            if cells:
+                self.splices.append((place, place, cells))
+            return
+        self._cells_among(i, r, writes, columns, starts)
+
+    def _cells_among(
+        self,
+        i: int,
+        r: int,
+        writes: list[tuple[int, CellValue]],
+        columns: list[int],
+        starts: list[int],
+    ) -> None:
+        sheet = self.sheet
+        rewritten = set()
+        after_last: int | None = None
         for c, value in writes:
             k = bisect.bisect_left(columns, c)
             if k < len(columns) and columns[k] == c:
                 cell = sheet.cell(i, k)
-                edits.append((cell.start, cell.end, self._rewritten(r, cell, value)))
+                self.splices.append((cell.start, cell.end, self._rewritten(r, cell, value)))
+                rewritten.add(cell.start)
             elif value is not None:
                 if k < len(columns):
                     place = starts[k]
-                elif columns:
-                    place = sheet.cell(i, len(columns) - 1).end
                 else:
-                    place = tag.end()
-                edits.append((place, place, self._new_cell(r, c, value)))
-        if len(edits) > 1:
-            edits.sort(key=lambda edit: (edit[0], edit[1]))
-        scanned = sheet.scanned(i)
-        if scanned:  # a cell without a reference gets one, as a cell written before it would move
-            rewritten = {start for start, end, _ in edits if end > start}
-            for cell in scanned:
-                if b"r" not in cell.values and cell.start not in rewritten:
-                    ref = b"%s%d" % (column_letter(cell.column).encode(), r)
-                    start_tag = b"<%sc%s%s" % (
-                        self.p,
-                        _with(cell.attributes, b"r", ref),
-                        b"/>" if cell.tag_end == cell.end else b">",
-                    )
-                    edits.append((cell.start, cell.tag_end, start_tag))
-            edits.sort(key=lambda edit: (edit[0], edit[1]))
-        pieces: list[bytes] = []
-        position = tag.end()
-        for start, end, text in edits:
-            pieces.append(data[position:start])
-            pieces.append(text)
-            position = end
-        pieces.append(data[position:content_end])
-        content = b"".join(pieces)
-        attributes = tag[1]
+                    if after_last is None:
+                        after_last = sheet.cell(i, len(columns) - 1).end
+                    place = after_last
+                self.splices.append((place, place, self._new_cell(r, c, value)))
+        for cell in sheet.scanned(i):  # a cell without a reference gets one: a cell written
+            if b"r" not in cell.values and cell.start not in rewritten:  # before it would move it
+                ref = b"%s%d" % (column_letter(cell.column).encode(), r)
+                start_tag = b"<%sc%s%s" % (
+                    self.p,
+                    _with(cell.attributes, b"r", ref),
+                    b"/>" if cell.tag_end == cell.end else b">",
+                )
+                self.splices.append((cell.start, cell.tag_end, start_tag))
+
+    def _opening(self, r: int, attributes: bytes, filled: list[int]) -> bytes | None:
+        """The row's start tag (without its `>`) given its reference and wider `spans`;
+        None when it stays as it is."""
+        changed = False
         if ROW_REFERENCE.search(attributes) is None:
-            attributes = _with(attributes, b"r", b"%d" % r)
+            attributes, changed = _with(attributes, b"r", b"%d" % r), True
         spans = attribute_values(attributes).get(b"spans") if b"spans" in attributes else None
         if spans:
             wider = widened_spans(spans.decode(), filled)
             if wider != spans.decode():
-                attributes = _with(attributes, b"spans", None if wider is None else wider.encode())
-        opening = b"<%srow%s" % (self.p, attributes)
-        if not tag[2]:  # its own end tag, as written
-            row = opening + b">" + content + data[content_end:row_end]
-        elif content:
-            row = opening + b">" + content + b"</%srow>" % self.p
+                spans = None if wider is None else wider.encode()
+                attributes, changed = _with(attributes, b"spans", spans), True
+        return b"<%srow%s" % (self.p, attributes) if changed else None
+
+    def _widen(self, r: int, first: int, last: int) -> None:
+        box = self.box
+        if not box:
+            box.extend((r, r, first, last))
         else:
-            row = opening + b"/>"
-        self.splices.append((tag.start(), row_end, row))
+            box[0], box[1] = min(box[0], r), max(box[1], r)
+            box[2], box[3] = min(box[2], first), max(box[3], last)
 
     def _rewritten(self, r: int, cell: Cell, value: CellValue) -> bytes:
         inner = self.sheet.data[cell.tag_end : cell.end]
@@ -190,54 +215,54 @@ class _Patch:
             if cell.values.get(b"s") in (None, b"0"):
                 return b""
             return b"<%sc%s/>" % (self.p, attributes)
-        return self._cell(attributes, value)
+        return self._cell(b"<%sc%s" % (self.p, attributes), value)
 
     def _new_cell(self, r: int, c: int, value: CellValue) -> bytes:
         """A cell that was not there, with its column's style as when typed in Excel."""
         if value is None:
             return b""
-        attributes = b' r="%s%d"' % (column_letter(c).encode(), r)
-        style = self._style(c)
-        if style is not None:
-            attributes += b' s="%s"' % style
-        return self._cell(attributes, value)
-
-    def _cell(self, attributes: bytes, value: str | int | float) -> bytes:
-        p = self.p
-        if isinstance(value, bool):
-            return b'<%sc%s t="b"><%sv>%d</%sv></%sc>' % (p, attributes, p, value, p, p)
-        if isinstance(value, int | float):
-            return b"<%sc%s><%sv>%s</%sv></%sc>" % (p, attributes, p, repr(value).encode(), p, p)
-        space = b' xml:space="preserve"' if value != value.strip() or "\n" in value else b""
-        text = _escape(value).encode()
-        return b'<%sc%s t="inlineStr"><%sis><%st%s>%s</%st></%sis></%sc>' % (
-            p, attributes, p, p, space, text, p, p, p
-        )  # fmt: skip
-
-    def _style(self, column: int) -> bytes | None:
-        if column not in self.style_of:
-            self.style_of[column] = next(
-                (s for low, high, s in self.styles if low <= column <= high), None
+        head = self.heads.get(c)
+        if head is None:
+            style = next((s for low, high, s in self.styles if low <= c <= high), None)
+            head = self.heads[c] = (
+                b'<%sc r="%s' % (self.p, column_letter(c).encode()),
+                b'"' if style is None else b'" s="%s"' % style,
             )
-        return self.style_of[column]
+        return self._cell(b"%s%d%s" % (head[0], r, head[1]), value)
+
+    def _cell(self, start: bytes, value: str | int | float) -> bytes:
+        """`start` (`<c` and the cell's attributes) completed with `value`."""
+        kind = type(value)
+        if kind is float or kind is int:
+            return b"%s%s%s%s" % (start, self.value_open, repr(value).encode(), self.value_close)
+        if kind is bool:
+            flag = b"1" if value else b"0"
+            return b'%s t="b"%s%s%s' % (start, self.value_open, flag, self.value_close)
+        text = str(value)
+        space = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
+        escaped = _escape(text).encode()
+        return b"%s%s%s>%s%s" % (start, self.text_open, space, escaped, self.text_close)
 
     def result(self) -> bytes:
         sheet = self.sheet
         data = sheet.data
-        splices = sorted(self.splices, key=lambda s: (s[0], s[1]))
         head_end = sheet.head_end
         head = data[:head_end]
-        if self.written:
+        if self.box:
             dimension = sheet.names.start["dimension"].search(data, 0, head_end)
             if dimension is not None:
                 ref = attribute_values(dimension[1]).get(b"ref")
-                wider = widened_dimension(ref.decode() if ref else None, self.written)
+                low_row, high_row, low_column, high_column = self.box
+                corners = [(low_row, low_column), (high_row, high_column)]
+                wider = widened_dimension(ref.decode() if ref else None, corners)
                 attributes = _with(dimension[1], b"ref", wider.encode())
                 tag = b"<%sdimension%s%s" % (self.p, attributes, b"/>" if dimension[2] else b">")
                 head = data[: dimension.start()] + tag + data[dimension.end() : head_end]
         pieces = [head]
         position = head_end
-        for start, end, text in splices:
+        for start, end, text in sorted(self.splices, key=lambda s: (s[0], s[1])):
+            if start < position:
+                raise Unhandled  # overlapping: not a part this reading understood
             pieces.append(data[position:start])
             pieces.append(text)
             position = end
