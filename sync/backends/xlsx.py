@@ -277,7 +277,11 @@ class XlsxBackend:
         before = {t.name: self._before(t.name, known) for t in tables}
         self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
         self._hub_written.update({t.name: t for t in tables})
-        self._hub_digests.update({t.name: table_digest(t) for t in tables})  # this run's record
+        # This run's record: digests of the tabs it vouches for now, the others' when asked.
+        for table in tables:
+            self._hub_digests.pop(table.name, None)
+            if table.name in VOUCHABLE_TABS:
+                self._hub_digests[table.name] = table_digest(table)
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
         return sum(_count_changes(before[t.name], t) for t in tables)
@@ -293,6 +297,9 @@ class XlsxBackend:
         """The tab already shows `table`: as okrtree last wrote it, or as read (no links).
         The digest is only computed when there is something to compare it with."""
         recorded = self._hub_digests.get(table.name)
+        written = self._hub_written.get(table.name)
+        if recorded is None and written is not None:
+            recorded = table_digest(written)
         grid = known.get(table.name)
         if recorded is None and not grid:
             return False
