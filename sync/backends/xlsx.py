@@ -270,7 +270,7 @@ class XlsxBackend:
         from .xlsx_hub import write_tables  # when first writing: see the module docstring
 
         def replace(target: Path) -> None:
-            write_tables(self.hub_path, tables, target)
+            write_tables(self.hub_path, tables, target, VOUCHABLE_TABS)
 
         write_through(self.hub_path, HUB_FILE, replace, read_stamp)
         stamp = FileStamp.of(self.hub_path)

@@ -29,7 +29,7 @@ from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
 
-__all__ = ["HYPERLINK_TYPE", "SheetXml", "sheet_xml"]
+__all__ = ["HYPERLINK_TYPE", "SheetXml", "prepare_styles", "sheet_xml"]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -134,6 +134,19 @@ class _Styles:
                 attribute = f' s="{index}"'
             self.coloured[key] = attribute
         return self.coloured[key]
+
+
+def prepare_styles(table: OutputTable, book: StyleSheet) -> None:
+    """Add to `book` every cell format `sheet_xml` will use for `table`."""
+    styles = _Styles(book, table)
+    at = styles.status_column
+    if at < 0:
+        return
+    labels = {label for row in table.rows if at < len(row) and isinstance(label := row[at], str)}
+    for label in sorted(labels):
+        styles.status_attribute(at, label)
+        if styles.score_column >= 0:
+            styles.status_attribute(styles.score_column, label)
 
 
 def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
