@@ -200,13 +200,20 @@ class XlsxBackend:
         stamps = [self._stamps.get(key) for key in keys]
         refusals = [self._unwritable.get(key) for key in keys]
         workers = min(os.cpu_count() or 1, MAX_WORKERS, len(jobs) // PARALLEL_FROM)
-        args = (repeat(self.workspace), stamps, refusals, jobs)
+        args = (self.workspace, stamps, refusals, jobs)
         if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            # The workers are forked with the jobs: pickling 200,000 cell changes to send
+            # them would cost more than a second.
+            with ProcessPoolExecutor(
+                workers,
+                mp_context=mp.get_context("fork"),
+                initializer=_take_jobs,
+                initargs=args,
+            ) as pool:
                 chunk = max(1, len(jobs) // (workers * 8))
-                done = list(pool.map(_write_workbook, *args, chunksize=chunk))
+                done = list(pool.map(_write_job, range(len(jobs)), chunksize=chunk))
         else:
-            done = list(map(_write_workbook, *args))
+            done = list(map(_write_workbook, repeat(self.workspace), stamps, refusals, jobs))
         reasons: list[str | None] = [None] * len(batch)
         for key, (group_reasons, stamp) in zip(keys, done, strict=True):
             for index, reason in zip(groups[key], group_reasons, strict=True):
@@ -311,6 +318,26 @@ class XlsxBackend:
         header = ["" if v is None else str(v) for v in grid[0]]
         rows: list[list[CellValue | Link]] = [list(row) for row in grid[1:]]
         return table_digest(OutputTable(table.name, header, rows)) == digest
+
+
+_JOBS: tuple[Path, list[FileStamp | None], list[str | None], list[list[SheetChanges]]] | None
+_JOBS = None  # a write worker's jobs, handed over when it is forked
+
+
+def _take_jobs(
+    workspace: Path,
+    stamps: list[FileStamp | None],
+    refusals: list[str | None],
+    jobs: list[list[SheetChanges]],
+) -> None:
+    global _JOBS
+    _JOBS = (workspace, stamps, refusals, jobs)
+
+
+def _write_job(index: int) -> tuple[list[str | None], FileStamp | None]:
+    assert _JOBS is not None
+    workspace, stamps, refusals, jobs = _JOBS
+    return _write_workbook(workspace, stamps[index], refusals[index], jobs[index])
 
 
 def _write_workbook(
