@@ -36,7 +36,14 @@ _START = re.compile(
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 _CELL_REFERENCE = re.compile(rb"\$?([A-Za-z]{1,3})\$?\d+")
 ROW_REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""")
-_COLUMNS: dict[bytes, int] = {}  # letters -> column, filled as met (at most 16,384 entries)
+_COLUMNS: dict[bytes, int] = {}  # letters -> column, filled as met (three letters at most)
+# A cell as spreadsheet programs write text or a value: `<c r="A2" t="inlineStr"><is><t>ID</t>
+# </is></c>`, `<c r="A2" t="s"><v>3</v></c>`; groups: kind, `s` if shared, text, value.
+_PLAIN_TEXT = (
+    rb'<{p}c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")?(?: t="(n|(s)|inlineStr|str)")?>'
+    rb'(?:<{p}is><{p}t(?: xml:space="preserve")?>([^<]*)</{p}t></{p}is>|<{p}v>([^<]*)</{p}v>)'
+    rb"</{p}c>"
+)
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -79,24 +86,7 @@ class Names:
         self.quick_cell = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[1-9][0-9]*"')
         self.cell_open = b"<" + prefix + b"c"
         self.row_close = b"</" + prefix + b"row>"
-        self.plain_text = re.compile(
-            rb"<" + p + rb'c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")?(?: t="(n|(s)|inlineStr|str)")?>'
-            rb"(?:<"
-            + p
-            + rb"is><"
-            + p
-            + rb"t(?: xml:space=\"preserve\")?>([^<]*)</"
-            + p
-            + rb"t></"
-            + p
-            + rb"is>|<"
-            + p
-            + rb"v>([^<]*)</"
-            + p
-            + rb"v>)</"
-            + p
-            + rb"c>"
-        )
+        self.plain_text = re.compile(_PLAIN_TEXT.replace(b"{p}", p))
 
     @classmethod
     def of(cls, prefix: bytes) -> Names:
