@@ -12,6 +12,7 @@ are read only when it is asked for.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,6 +122,14 @@ def _text(raw: bytes) -> str:
     if text.count("&") != len(_ENTITY.findall(text)):
         raise Unhandled  # an entity only a DTD could declare: the parser says what is wrong
     return _ENTITY.sub(_entity, text)
+
+
+def _plain_text(plain: re.Match[bytes], shared: Callable[[int], str]) -> str:
+    """The text of a cell `_PLAIN_TEXT` matched."""
+    text = plain[3] if plain[3] is not None else plain[4]
+    if plain[2] == b"s" and plain[4] is not None and text.strip().isdigit():
+        return shared(int(text))
+    return _text(text)
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -266,6 +275,37 @@ class SheetText:
                 raise Unhandled
             cell.end = closing.end()
 
+    def last_cell(self, i: int) -> tuple[int, int] | None:
+        """The column of row `i`'s last cell and where it ends, found from the row's end when
+        that cell starts `<c r="B5"` (column 0 and the row's start for a row without cells);
+        None when the row's cells must be read instead."""
+        data, names = self.data, self.names
+        start, content_end = self.rows[i].end(), self.row_end(i)[0]
+        at = data.rfind(names.cell_open, start, content_end)
+        if at < 0:
+            return 0, start
+        tag = names.quick_cell.match(data, at, content_end)
+        if tag is None:
+            return None
+        cell = Cell(_COLUMNS.get(tag[1]) or _column(tag[1]), at, content_end)
+        self._complete(cell)
+        return cell.column, cell.end
+
+    def text_in(self, i: int, column: int, shared: Callable[[int], str]) -> str | None:
+        """The text of row `i`'s cell in `column` as read for an ID check ("" for no cell, None
+        for a formula); a plain first cell, as an ID cell usually is, is read on its own."""
+        start = self.rows[i].end()
+        first = self.names.quick_cell.match(self.data, start)
+        if first is not None and (_COLUMNS.get(first[1]) or _column(first[1])) == column:
+            plain = self.names.plain_text.match(self.data, start, self.row_end(i)[0])
+            if plain is not None:
+                return _plain_text(plain, shared)
+        columns, _ = self.cells(i)
+        k = bisect.bisect_left(columns, column)
+        if k < len(columns) and columns[k] == column:
+            return self.text(i, k, shared)
+        return ""
+
     def text(self, i: int, k: int, shared: Callable[[int], str]) -> str | None:
         """The text of row `i`'s `k`th cell as read for an ID check; None for a formula (not
         checked here)."""
@@ -273,11 +313,8 @@ class SheetText:
         if scanned is None:
             limit = starts[k + 1] if k + 1 < len(starts) else self.row_end(i)[0]
             plain = self.names.plain_text.match(self.data, starts[k], limit)
-            if plain is not None:  # `<c r="A2" t="inlineStr"><is><t>ID</t></is></c>`, a value
-                text = plain[3] if plain[3] is not None else plain[4]
-                if plain[2] == b"s" and plain[4] is not None and text.strip().isdigit():
-                    return shared(int(text))
-                return _text(text)
+            if plain is not None:
+                return _plain_text(plain, shared)
         cell = self.cell(i, k)
         inner = self.data[cell.tag_end : cell.end] if cell.tag_end < cell.end else b""
         if self.names.start["f"].search(inner):

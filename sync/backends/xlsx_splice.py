@@ -68,12 +68,7 @@ def _check(
 ) -> None:
     for (r, c), text in expected.items():
         i = sheet.index.get(r)
-        found: str | None = ""
-        if i is not None:
-            columns, _ = sheet.cells(i)
-            k = bisect.bisect_left(columns, c)
-            if k < len(columns) and columns[k] == c:
-                found = sheet.text(i, k, shared)
+        found = sheet.text_in(i, c, shared) if i is not None else ""
         if found is not None and not id_matches(found, text):
             raise RowsMoved(
                 f"row {r} of tab {sheet.tab!r} now holds {found!r} where {text!r} was read"
@@ -122,13 +117,13 @@ class _Patch:
             return
         if opening is not None:
             self.splices.append((tag.start(), tag.end(), opening + b">"))
-        columns, starts = sheet.cells(i)
-        if not columns or writes[0][0] > columns[-1]:  # the usual: cells added at the end
-            place = sheet.cell(i, len(columns) - 1).end if columns else tag.end()
+        last = sheet.last_cell(i)
+        if last is not None and writes[0][0] > last[0]:  # the usual: cells added at the end
             cells = b"".join([self._new_cell(r, c, value) for c, value in writes])
             if cells:
-                self.splices.append((place, place, cells))
+                self.splices.append((last[1], last[1], cells))
             return
+        columns, starts = sheet.cells(i)
         self._cells_among(i, r, writes, columns, starts)
 
     def _cells_among(
