@@ -20,8 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cli_dates import date_value
-from .compute import gc_paused
-from .engine import Run, run
+from .engine import Run, gc_paused, run
 from .errors import OkrError, SourceError
 from .model import Status, id_key
 from .ports import check_port_free
@@ -101,7 +100,7 @@ def _execute(
     as_of: dt.date,
     *,
     write: bool = False,
-    snapshot: bool = False,
+    history: bool = False,
     credentials: str | None = None,
     full: bool = True,
 ) -> Run:
@@ -117,7 +116,7 @@ def _execute(
                 backend,
                 as_of,
                 write=write,
-                snapshot=snapshot,
+                history=history,
                 progress=progress,  # type: ignore[arg-type]
                 previous=kept,
             )
@@ -219,7 +218,7 @@ def validate(
 @click.option(
     "--history",
     "--snapshot",
-    "snapshot",
+    "history",
     is_flag=True,
     help="Also record in the hub's History tab each item whose score or status moved.",
 )
@@ -234,7 +233,7 @@ def sync(
     source: str,
     as_of: dt.date,
     as_json: bool,
-    snapshot: bool,
+    history: bool,
     verbose: bool,
     full: bool,
     credentials: str | None,
@@ -250,7 +249,7 @@ def sync(
       okrtree sync my-org --history
     """
     outcome = _execute(
-        source, as_of, write=True, snapshot=snapshot, credentials=credentials, full=full
+        source, as_of, write=True, history=history, credentials=credentials, full=full
     )
     _finish(outcome, as_json, verbose=verbose, wrote=True)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .hub import HubTab
+from sheets_templates.definition import HubTab, OutputCol
+
 from .logtab import read_log
 from .model import STATUS_LABELS, Finding, Item, Result
 from .snapshot import CellValue, Grid, Link, OutputTable
@@ -68,8 +69,8 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
         kept.append(row)
         if day is None or (not record and not start <= day <= end):
             continue  # only a recording run needs rows outside the cycle (latest per item)
-        status = cell_text(log.cell(row, "Status")).casefold() if record else ""
-        dated.append((day, log.id_key(row), log.number(row, "Score"), status))
+        status = cell_text(log.cell(row, OutputCol.STATUS)).casefold() if record else ""
+        dated.append((day, log.id_key(row), log.number(row, OutputCol.SCORE), status))
     appended: list[list[CellValue | Link]] = []
     if record:
         latest: dict[str, tuple[dt.date, float | None, str]] = {}
@@ -82,7 +83,14 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
             if before is not None and _same(before[1], score) and before[2] == label.casefold():
                 continue
             appended.append(
-                log.laid_out({"Date": as_of, "ID": item.id, "Score": score, "Status": label})
+                log.laid_out(
+                    {
+                        OutputCol.DATE: as_of,
+                        OutputCol.ID: item.id,
+                        OutputCol.SCORE: score,
+                        OutputCol.STATUS: label,
+                    }
+                )
             )
             dated.append((as_of, item.key, score, label.casefold()))
     _set_trends(result, dated)

@@ -21,10 +21,10 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from sheets_templates import HUB_FILE
+from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..errors import SourceError
-from ..model import Team, id_key
+from ..model import Team
 from ..plan import table_digest
 from ..snapshot import (
     CellValue,
@@ -34,10 +34,11 @@ from ..snapshot import (
     OutputTable,
     SheetChanges,
     TeamSnapshot,
-    WriteRefused,
+    find_tab,
     sheet_identity,
     to_read,
 )
+from .base import WriteRefused
 from .xlsx_bounds import MAX_HUB_ROWS
 from .xlsx_lock import workspace_lock
 from .xlsx_paths import PathRefused, workbook_path
@@ -53,14 +54,14 @@ from .xlsx_versions import unchanged_workbooks, version_after
 
 __all__ = ["HUB_FILE", "XlsxBackend"]
 
-VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole every time
+VOUCHABLE_TABS = (HubTab.ALIGNMENT_TREE, HubTab.FINDINGS)  # output tabs rewritten whole every time
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8
 
 
 class XlsxBackend:
-    """`sync.snapshot.Backend` over a local workspace folder.
+    """`sync.backends.base.Backend` over a local workspace folder.
 
     The backend remembers, per team workbook, the file stamp seen at read time and whether it may
     be written, so `write_team` can refuse when someone saved the file in between.
@@ -383,7 +384,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
     try:
         stamp = FileStamp.of(path)
         with WorkbookReader(path, source) as book:
-            tab = _find_tab(book.titles, team.tab)
+            tab = find_tab(book.titles, team.tab)
             if tab is None:
                 snap.error = _missing_tab(source, team.tab, book.titles)
                 return snap, None
@@ -421,15 +422,6 @@ def _source_key(workspace: Path, source: str) -> str:
         return _file_key(workbook_path(workspace, source))
     except PathRefused:
         return _file_key(workspace / source.strip())
-
-
-def _find_tab(names: Sequence[str], tab: str) -> str | None:
-    """The tab named `tab`: exact, else the one equal ignoring case and surrounding spaces."""
-    wanted = tab.strip() or "OKRs"
-    if wanted in names:
-        return wanted
-    matches = [name for name in names if id_key(name) == id_key(wanted)]
-    return matches[0] if len(matches) == 1 else None
 
 
 def _missing_tab(source: str, tab: str, names: Sequence[str]) -> str:

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sheets_templates.builder import create_workspace
+from sync.backends.base import Backend
 from sync.engine import Run, run
 from sync.hub import parse_teams
 from sync.report import result_json
-from sync.snapshot import Backend, TeamSnapshot
+from sync.snapshot import TeamSnapshot
 from sync.sources import open_backend
 from sync.state import open_state_store, state_of
 
