@@ -201,13 +201,20 @@ class XlsxBackend:
         stamps = [self._stamps.get(key) for key in keys]
         refusals = [self._unwritable.get(key) for key in keys]
         workers = min(os.cpu_count() or 1, MAX_WORKERS, len(jobs) // PARALLEL_FROM)
-        args = (repeat(self.workspace), stamps, refusals, jobs)
+        args = (self.workspace, stamps, refusals, jobs)
         if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            # The workers are forked with the jobs: pickling 200,000 cell changes to send
+            # them would cost more than a second.
+            with ProcessPoolExecutor(
+                workers,
+                mp_context=mp.get_context("fork"),
+                initializer=_take_jobs,
+                initargs=args,
+            ) as pool:
                 chunk = max(1, len(jobs) // (workers * 8))
-                done = list(pool.map(_write_workbook, *args, chunksize=chunk))
+                done = list(pool.map(_write_job, range(len(jobs)), chunksize=chunk))
         else:
-            done = list(map(_write_workbook, *args))
+            done = list(map(_write_workbook, repeat(self.workspace), stamps, refusals, jobs))
         reasons: list[str | None] = [None] * len(batch)
         for key, (group_reasons, stamp) in zip(keys, done, strict=True):
             for index, reason in zip(groups[key], group_reasons, strict=True):
@@ -271,14 +278,18 @@ class XlsxBackend:
         from .xlsx_hub import write_tables  # when first writing: see the module docstring
 
         def replace(target: Path) -> None:
-            write_tables(self.hub_path, tables, target)
+            write_tables(self.hub_path, tables, target, VOUCHABLE_TABS)
 
         write_through(self.hub_path, HUB_FILE, replace, read_stamp)
         stamp = FileStamp.of(self.hub_path)
         before = {t.name: self._before(t.name, known) for t in tables}
         self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
         self._hub_written.update({t.name: t for t in tables})
-        self._hub_digests.update({t.name: table_digest(t) for t in tables})  # this run's record
+        # This run's record: digests of the tabs it vouches for now, the others' when asked.
+        for table in tables:
+            self._hub_digests.pop(table.name, None)
+            if table.name in VOUCHABLE_TABS:
+                self._hub_digests[table.name] = table_digest(table)
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
         return sum(_count_changes(before[t.name], t) for t in tables)
@@ -294,6 +305,9 @@ class XlsxBackend:
         """The tab already shows `table`: as okrtree last wrote it, or as read (no links).
         The digest is only computed when there is something to compare it with."""
         recorded = self._hub_digests.get(table.name)
+        written = self._hub_written.get(table.name)
+        if recorded is None and written is not None:
+            recorded = table_digest(written)
         grid = known.get(table.name)
         if recorded is None and not grid:
             return False
@@ -305,6 +319,26 @@ class XlsxBackend:
         header = ["" if v is None else str(v) for v in grid[0]]
         rows: list[list[CellValue | Link]] = [list(row) for row in grid[1:]]
         return table_digest(OutputTable(table.name, header, rows)) == digest
+
+
+_JOBS: tuple[Path, list[FileStamp | None], list[str | None], list[list[SheetChanges]]] | None
+_JOBS = None  # a write worker's jobs, handed over when it is forked
+
+
+def _take_jobs(
+    workspace: Path,
+    stamps: list[FileStamp | None],
+    refusals: list[str | None],
+    jobs: list[list[SheetChanges]],
+) -> None:
+    global _JOBS
+    _JOBS = (workspace, stamps, refusals, jobs)
+
+
+def _write_job(index: int) -> tuple[list[str | None], FileStamp | None]:
+    assert _JOBS is not None
+    workspace, stamps, refusals, jobs = _JOBS
+    return _write_workbook(workspace, stamps[index], refusals[index], jobs[index])
 
 
 def _write_workbook(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 
 from lxml import etree
@@ -20,7 +21,7 @@ from lxml import etree
 from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS
 
 from ..snapshot import OutputTable
-from .xlsx_hub_sheet import sheet_xml
+from .xlsx_hub_fork import sheets_xml
 from .xlsx_package import (
     CONTENT_TYPES,
     REL_NS,
@@ -44,14 +45,17 @@ _WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.w
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def write_tables(path: Path, tables: list[OutputTable], target: Path) -> None:
-    """Write to `target` the hub at `path` with the tabs named by `tables` replaced or added."""
+def write_tables(
+    path: Path, tables: list[OutputTable], target: Path, digested: Collection[str] = ()
+) -> None:
+    """Write to `target` the hub at `path` with the tabs named by `tables` replaced or added;
+    the tables named in `digested` get their digest computed on the way (see `sheets_xml`)."""
     for table in tables:
         if table.name in INPUT_TABS:
             raise ValueError(f"refusing to overwrite the hub's input tab {table.name!r}")
     try:
         with zipfile.ZipFile(path) as archive:
-            _HubPackage(archive).write(tables, target)
+            _HubPackage(archive).write(tables, target, digested)
     except (zipfile.BadZipFile, KeyError, ValueError) as err:
         raise PackageRefused(f"it cannot be read as a workbook ({err})") from err
 
@@ -65,12 +69,12 @@ class _HubPackage:
         self.replaced: dict[str, bytes] = {}
         self.removed: set[str] = set()
 
-    def write(self, tables: list[OutputTable], target: Path) -> None:
+    def write(self, tables: list[OutputTable], target: Path, digested: Collection[str]) -> None:
         styles = StyleSheet(self.archive.read(STYLES_PART))
         by_name = {sheet.name: sheet for sheet in self.sheets}
         formulas_dropped = False
         new: list[tuple[OutputTable, str]] = []
-        for table in tables:
+        for table, generated in zip(tables, sheets_xml(tables, styles, digested), strict=True):
             existing = by_name.get(table.name)
             if existing is None:
                 part = self._free_part_name()
@@ -79,7 +83,6 @@ class _HubPackage:
             else:
                 part = existing.part
                 formulas_dropped |= bool(_FORMULA.search(self.archive.read(part)))
-            generated = sheet_xml(table, styles)
             self.replaced[part] = generated.sheet
             rels = rels_part(part)
             if generated.rels is not None:

@@ -29,7 +29,7 @@ from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
 
-__all__ = ["HYPERLINK_TYPE", "SheetXml", "sheet_xml"]
+__all__ = ["HYPERLINK_TYPE", "SheetXml", "prepare_styles", "sheet_xml"]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -63,6 +63,14 @@ def _text(value: str) -> str:
 
 _SPACES = (" ", "\t", "\n")
 _NEEDS_WORK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r&<>]")
+_TEXTS_KEPT = 50_000  # escaped texts remembered per table, for the labels that repeat
+_SERIALS: dict[dt.date, str] = {}  # date -> its spreadsheet serial, as written
+_PLAIN_ATTRIBUTE = re.compile(r'[&<>"\n\r\t]')
+
+
+def _quoted(value: str) -> str:
+    """`quoteattr`, without its work for the usual value that needs none."""
+    return f'"{value}"' if _PLAIN_ATTRIBUTE.search(value) is None else quoteattr(value)
 
 
 def _split_link(target: str) -> tuple[str | None, str | None]:
@@ -131,6 +139,19 @@ class _Styles:
         return self.coloured[key]
 
 
+def prepare_styles(table: OutputTable, book: StyleSheet) -> None:
+    """Add to `book` every cell format `sheet_xml` will use for `table`."""
+    styles = _Styles(book, table)
+    at = styles.status_column
+    if at < 0:
+        return
+    labels = {label for row in table.rows if at < len(row) and isinstance(label := row[at], str)}
+    for label in sorted(labels):
+        styles.status_attribute(at, label)
+        if styles.score_column >= 0:
+            styles.status_attribute(styles.score_column, label)
+
+
 def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
     """The worksheet XML for `table`, adding the formats it needs to `book`."""
     styles = _Styles(book, table)
@@ -156,6 +177,8 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
     levels = outline_levels(table)
     deepest = 0
     text = _text
+    texts: dict[str, str] = {}  # labels repeat (statuses, types, teams): escaped once each
+    coloured = styles.coloured
     for r, values in enumerate(table.rows, start=2):
         number = str(r)
         status = values[status_column] if 0 <= status_column < len(values) else None
@@ -170,14 +193,25 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
                     continue
                 style = column_style[c]
                 if c == status_column:
-                    style = styles.status_attribute(c, value) or style
-                add(f'<c r="{letters[c]}{number}"{style} t="inlineStr"><is>{text(value)}</is></c>')  # type: ignore[arg-type]
+                    status_style = coloured.get((c, value))
+                    if status_style is None:
+                        status_style = styles.status_attribute(c, value)
+                    style = status_style or style
+                shown = texts.get(value)  # type: ignore[arg-type]
+                if shown is None:
+                    shown = text(value)  # type: ignore[arg-type]
+                    if len(texts) < _TEXTS_KEPT:
+                        texts[value] = shown  # type: ignore[index]
+                add(f'<c r="{letters[c]}{number}"{style} t="inlineStr"><is>{shown}</is></c>')
             elif kind is int or kind is float:
                 if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
                     continue
                 style = column_style[c]
                 if c == score_column:  # the score wears its row's status colour
-                    style = styles.status_attribute(c, status) or style
+                    status_style = coloured.get((c, status))
+                    if status_style is None:
+                        status_style = styles.status_attribute(c, status)
+                    style = status_style or style
                 add(f'<c r="{letters[c]}{number}"{style}><v>{value!r}</v></c>')
             elif kind is Link:
                 link: Link = value  # type: ignore[assignment]
@@ -255,7 +289,10 @@ def _cell(ref: str, value: object, s: str) -> str:
             return ""
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
-        return f'<c r="{ref}"{s}><v>{to_excel(value)!r}</v></c>'
+        serial = _SERIALS.get(value)
+        if serial is None:
+            serial = _SERIALS[value] = repr(to_excel(value))
+        return f'<c r="{ref}"{s}><v>{serial}</v></c>'
     return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
 
 
@@ -273,7 +310,7 @@ def _hyperlinks(links: list[tuple[str, str]]) -> tuple[str, bytes | None, dict[s
             if rel_id is None:
                 rel_id = ids[file] = f"rId{len(ids) + 1}"
             rel = f' r:id="{rel_id}"'
-        place = f" location={quoteattr(location)}" if location is not None else ""
+        place = f" location={_quoted(location)}" if location is not None else ""
         out.append(f'<hyperlink ref="{ref}"{rel}{place}/>')
     relations = "".join(
         f'<Relationship Id="{rel_id}" Type="{HYPERLINK_TYPE}" Target={quoteattr(file)} '

@@ -3,29 +3,23 @@
 A sync changes only a few cells (`Score`, `Status`, `Warnings`). Rewriting the workbook from a
 library's model of it loses whatever the library does not model (charts, pivot tables, macros,
 threaded comments, ...). Here only the `<row>` elements holding changed cells are touched in the
-tab's sheet part; `xl/workbook.xml` changes only in its `<calcPr>` (full calculation on load, so
-formulas that depend on the new values refresh when the file is opened); a cell that held a
-formula drops `xl/calcChain.xml`, which the spreadsheet program rebuilds.
+tab's sheet part: spliced into its text (`xlsx_splice`), or, for markup the splice leaves alone,
+through a parsed tree of the part (`patch_tree`); `xl/workbook.xml` changes only in its
+`<calcPr>` (full calculation on load, so formulas that depend on the new values refresh when the
+file is opened); a cell that held a formula drops `xl/calcChain.xml`, which the spreadsheet
+program rebuilds.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
 import re
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from lxml import etree
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils.cell import (
-    column_index_from_string,
-    get_column_letter,
-    range_boundaries,
-)
 
-from ..model import id_key
 from .xlsx_package import (
     CONTENT_TYPES,
     REL_NS,
@@ -41,6 +35,20 @@ from .xlsx_package import (
     sheet_parts,
     workbook_part,
 )
+from .xlsx_splice import Unhandled, splice_cells
+from .xlsx_writes import (
+    MAX_COLUMN,
+    MAX_ROW,
+    CellRefused,
+    Cells,
+    column_letter,
+    column_number,
+    id_matches,
+    merged_box,
+    rows_to_write,
+    widened_dimension,
+    widened_spans,
+)
 
 __all__ = [
     "MAX_COLUMN",
@@ -50,12 +58,8 @@ __all__ = [
     "drop_calc_chain",
     "full_calc_on_load",
     "patch_cells",
+    "patch_tree",
 ]
-
-MAX_COLUMN = 16_384  # XFD, the last column any spreadsheet program opens
-MAX_ROW = 1_048_576
-CellValue = str | int | float | None
-Cells = Mapping[tuple[int, int], CellValue]
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
@@ -64,10 +68,6 @@ _AFTER_CALC_PR = (
     "oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|webPublishing|"
     "fileRecoveryPr|webPublishObjects|extLst"
 )
-
-
-class CellRefused(PackageRefused):
-    """A cell cannot be written safely (merged, outside the sheet, part of a shared formula)."""
 
 
 def patch_cells(
@@ -91,12 +91,15 @@ def patch_cells(
             sheet = find_sheet(sheet_parts(archive, workbook), tab)
             if sheet is None:
                 raise PackageRefused(f"it has no tab {tab!r}")
-            root = parse_part(archive.read(sheet.part), sheet.part)
-            patch = _SheetPatch(root, sheet.name)
-            if expected:
-                patch.check(expected, _SharedStrings(archive, workbook))
-            dropped_formula = patch.apply(cells)
-            replaced = {sheet.part: serialize(root)}
+            data = archive.read(sheet.part)
+            shared = _SharedStrings(archive, workbook).get
+            try:
+                patched, dropped_formula = splice_cells(data, sheet.name, cells, expected, shared)
+            except Unhandled:
+                patched, dropped_formula = patch_tree(
+                    data, sheet.part, sheet.name, cells, expected, shared
+                )
+            replaced = {sheet.part: patched}
             calc = full_calc_on_load(archive.read(workbook))
             if calc is not None:
                 replaced[workbook] = calc
@@ -108,8 +111,26 @@ def patch_cells(
         raise PackageRefused(f"it cannot be read as a workbook ({err})") from err
 
 
+def patch_tree(
+    data: bytes,
+    part: str,
+    tab: str,
+    cells: Cells,
+    expected: Mapping[tuple[int, int], str] | None,
+    shared: Callable[[int], str],
+) -> tuple[bytes, bool]:
+    """`xlsx_splice.splice_cells` on the parsed tree of the sheet part: slower, for any markup."""
+    root = parse_part(data, part)
+    patch = _SheetPatch(root, tab)
+    if expected:
+        patch.check(expected, shared)
+    dropped_formula = patch.apply(cells)
+    return serialize(root), dropped_formula
+
+
 class _SheetPatch:
-    """One sheet part's tree, with its rows and cells found by number."""
+    """One sheet part's tree, with its rows and cells found by number: the way for markup the
+    text patch (`xlsx_splice`) leaves alone."""
 
     def __init__(self, root: etree._Element, tab: str) -> None:
         self.root = root
@@ -132,12 +153,10 @@ class _SheetPatch:
             previous = number
         if self.row_numbers != sorted(set(self.row_numbers)):
             raise PackageRefused(f"the rows of tab {tab!r} are out of order")
-        self.merged: list[tuple[int, int, int, int]] = []
-        for cell in root.iterfind(f"{self._q('mergeCells')}/{self._q('mergeCell')}"):
-            low_col, low_row, high_col, high_row = range_boundaries(cell.get("ref") or "A1")
-            self.merged.append(
-                (low_col or 1, low_row or 1, high_col or MAX_COLUMN, high_row or MAX_ROW)
-            )
+        self.merged = [
+            merged_box(cell.get("ref") or "A1")
+            for cell in root.iterfind(f"{self._q('mergeCells')}/{self._q('mergeCell')}")
+        ]
         self.column_styles = [
             (int(col.get("min", "0")), int(col.get("max", "0")), style)
             for col in root.iterfind(f"{self._q('cols')}/{self._q('col')}")
@@ -174,66 +193,50 @@ class _SheetPatch:
             return found
         found = {}
         column = 0
-        known = _COLUMNS  # the letters cache, looked up inline: this runs for every cell
         for cell in row.iterchildren(self._q("c")):
             ref = cell.get("r")
             if ref:
-                column = known.get(ref.rstrip(_DIGITS)) or _column_of(ref)
+                column = column_number(ref.rstrip(_DIGITS))
             else:
                 column += 1
-                cell.set("r", f"{get_column_letter(column)}{number}")
+                cell.set("r", f"{column_letter(column)}{number}")
             found[column] = cell
         self.cell_maps[number] = found
         return found
 
-    def check(self, expected: Mapping[tuple[int, int], str], strings: _SharedStrings) -> None:
+    def check(self, expected: Mapping[tuple[int, int], str], shared: Callable[[int], str]) -> None:
         for (r, c), text in expected.items():
             row = self._row(r, create=False)
             cell = self._cells(row).get(c) if row is not None else None
             if cell is not None and cell.find(self._q("f")) is not None:
                 continue  # a formula: its cached result was checked through the file stamp
-            found = self._text(cell, strings) if cell is not None else ""
-            if id_key(found) != id_key(text) and not _same_number(found, text):
+            found = self._text(cell, shared) if cell is not None else ""
+            if not id_matches(found, text):
                 raise RowsMoved(
                     f"row {r} of tab {self.tab!r} now holds {found!r} where {text!r} was read"
                 )
 
-    def _text(self, cell: etree._Element, strings: _SharedStrings) -> str:
+    def _text(self, cell: etree._Element, shared: Callable[[int], str]) -> str:
         kind = cell.get("t", "n")
         if kind == "inlineStr":
             inline = cell.find(self._q("is"))
             return _string_item_text(inline, self.ns) if inline is not None else ""
         value = cell.findtext(self._q("v")) or ""
         if kind == "s" and value.strip().isdigit():
-            return strings.get(int(value))
+            return shared(int(value))
         return value
 
     def apply(self, cells: Cells) -> bool:
         """Set every cell; True when a formula was overwritten."""
         dropped_formula = False
-        by_row: dict[int, list[tuple[int, CellValue]]] = {}
-        for (r, c), value in cells.items():
-            if not 1 <= r <= MAX_ROW:
-                raise CellRefused(f"row {r} is outside what a spreadsheet can hold")
-            if not 1 <= c <= MAX_COLUMN:
-                raise CellRefused(
-                    f"tab {self.tab!r} has no free column left before column XFD (16,384) for "
-                    f"okrtree's output columns; delete unused columns at the right of the sheet"
-                )
-            for min_col, min_row, max_col, max_row in self.merged:
-                if min_row <= r <= max_row and min_col <= c <= max_col:
-                    raise CellRefused(
-                        f"cell {get_column_letter(c)}{r} of tab {self.tab!r} is merged with "
-                        f"other cells, so okrtree cannot write it; unmerge it"
-                    )
-            by_row.setdefault(r, []).append((c, _clean(value)))
+        by_row = rows_to_write(cells, self.merged, self.tab)
         written: list[tuple[int, int]] = []
         for r in sorted(by_row):
             row = self._row(r, create=any(v is not None for _, v in by_row[r]))
             if row is None:
                 continue
             existing = self._cells(row)
-            for c, value in sorted(by_row[r]):
+            for c, value in by_row[r]:
                 cell = existing.get(c)
                 if cell is not None:
                     dropped_formula |= self._forget_value(cell)
@@ -248,8 +251,16 @@ class _SheetPatch:
                     continue
                 _set_value(cell, value, self._q)
                 written.append((r, c))
-            _widen_spans(row, [c for c, v in by_row[r] if v is not None])
-        self._widen_dimension(written)
+            spans = row.get("spans")
+            if spans:
+                wider = widened_spans(spans, [c for c, v in by_row[r] if v is not None])
+                if wider is None:
+                    row.attrib.pop("spans")
+                else:
+                    row.set("spans", wider)
+        dimension = self.root.find(self._q("dimension"))
+        if dimension is not None and written:
+            dimension.set("ref", widened_dimension(dimension.get("ref"), written))
         return dropped_formula
 
     def _forget_value(self, cell: etree._Element) -> bool:
@@ -276,7 +287,7 @@ class _SheetPatch:
         self, row: etree._Element, existing: dict[int, etree._Element], r: int, c: int
     ) -> etree._Element:
         """A new cell at its place in the row, with its column's style as when typed in Excel."""
-        cell = etree.Element(self._q("c"), r=f"{_letter(c)}{r}")
+        cell = etree.Element(self._q("c"), r=f"{column_letter(c)}{r}")
         style = self._column_style(c)
         if style is not None:
             cell.set("s", style)
@@ -297,74 +308,8 @@ class _SheetPatch:
             )
         return self.styles_by_column[column]
 
-    def _widen_dimension(self, written: list[tuple[int, int]]) -> None:
-        dimension = self.root.find(self._q("dimension"))
-        if dimension is None or not written:
-            return
-        rows = [r for r, _ in written]
-        cols = [c for _, c in written]
-        try:
-            min_col, min_row, max_col, max_row = range_boundaries(dimension.get("ref", "A1"))
-        except (TypeError, ValueError):
-            min_col, min_row, max_col, max_row = min(cols), min(rows), max(cols), max(rows)
-        box = (
-            min(min_col or 1, *cols),
-            min(min_row or 1, *rows),
-            max(max_col or 1, *cols),
-            max(max_row or 1, *rows),
-        )
-        first = f"{get_column_letter(box[0])}{box[1]}"
-        last = f"{get_column_letter(box[2])}{box[3]}"
-        dimension.set("ref", first if first == last else f"{first}:{last}")
 
-
-_COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met (at most 16,384)
 _DIGITS = "0123456789"
-
-
-def _column_of(ref: str) -> int:
-    """The column of a cell reference such as `AB12`."""
-    letters = ref.rstrip(_DIGITS)
-    column = _COLUMNS.get(letters)
-    if column is None:
-        column = _COLUMNS[letters] = column_index_from_string(letters.replace("$", "").upper())
-    return column
-
-
-_LETTERS: dict[int, str] = {}  # column number -> letters, filled as met
-
-
-def _letter(column: int) -> str:
-    letters = _LETTERS.get(column)
-    if letters is None:
-        letters = _LETTERS[column] = get_column_letter(column)
-    return letters
-
-
-def _widen_spans(row: etree._Element, columns: list[int]) -> None:
-    """Keep a row's optional `spans` hint covering its cells."""
-    spans = row.get("spans")
-    if not spans or not columns or ":" not in spans or " " in spans:
-        return
-    try:
-        low, high = (int(part) for part in spans.split(":"))
-    except ValueError:
-        row.attrib.pop("spans")
-        return
-    row.set("spans", f"{min(low, *columns)}:{max(high, *columns)}")
-
-
-def _clean(value: CellValue) -> CellValue:
-    """Text with line ends as reading gives them back and no characters XML cannot hold."""
-    if isinstance(value, str):
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        return value or None
-    if isinstance(value, float) and not math.isfinite(value):
-        raise CellRefused(f"{value} is not a number a spreadsheet can hold")
-    return value
 
 
 def _set_value(
@@ -381,13 +326,6 @@ def _set_value(
         text.text = value
         if value != value.strip() or "\n" in value:
             text.set(_XML_SPACE, "preserve")
-
-
-def _same_number(found: str, expected: str) -> bool:
-    try:
-        return float(found) == float(expected)
-    except ValueError:
-        return False
 
 
 def _string_item_text(item: etree._Element, ns: str) -> str:

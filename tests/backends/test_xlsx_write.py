@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
 
-from sync.backends import xlsx_patch
+from sync.backends import xlsx, xlsx_patch
 from sync.backends.base import WriteRefused
 from sync.backends.xlsx import XlsxBackend
 from sync.snapshot import CellChange, SheetChanges
@@ -360,3 +360,32 @@ def test_an_output_column_past_xfd_is_refused_saying_so(
     with pytest.raises(WriteRefused, match=r"team.xlsx: .*no free column left before column XFD"):
         backend.write_team(changes((1, 16_385, "Score"), (2, 16_385, 0.5)))
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("forked", [True, False], ids=["forked workers", "in turn"])
+def test_a_batch_is_written_by_workers_each_workbook_on_its_own(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    sources = [f"t{i}.xlsx" for i in range(4)]
+    for source in sources:
+        (workspace / source).write_bytes((workspace / "team.xlsx").read_bytes())
+    monkeypatch.setattr(xlsx, "PARALLEL_FROM", 1 if forked else 100)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    backend = XlsxBackend(workspace)
+    backend.read_teams([team(source, name=source) for source in sources])
+    os.utime(workspace / "t2.xlsx", ns=(1, 1))  # saved by someone since it was read
+    batch = []
+    for i, source in enumerate(sources):
+        written = changes((2, SCORE, i / 10), (3, STATUS, f"S{i}"))
+        written.source, written.team = source, source
+        batch.append(written)
+    reasons = backend.write_teams(batch)
+    assert [reason is None for reason in reasons] == [True, True, False, True]
+    assert "t2.xlsx changed since it was read" in str(reasons[2])
+    for i, source in enumerate(sources):
+        ws = load_workbook(workspace / source)["OKRs"]
+        expected = (None, None) if i == 2 else (i / 10, f"S{i}")
+        assert (ws.cell(2, SCORE).value, ws.cell(3, STATUS).value) == expected
+    # The stamps the workers saw after their writes are the backend's: a second write is no
+    # "changed since read".
+    assert backend.write_teams([batch[0], batch[1]]) == [None, None]

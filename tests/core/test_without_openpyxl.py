@@ -50,6 +50,6 @@ def test_the_google_backend_and_the_core_do_not_import_openpyxl() -> None:
     assert _openpyxl_loaders(modules) == []
 
 
-@pytest.mark.parametrize("module", ["sync.backends.xlsx_patch", "sheets_templates.builder"])
+@pytest.mark.parametrize("module", ["sync.backends.xlsx_inputs", "sheets_templates.builder"])
 def test_the_check_sees_a_module_that_imports_openpyxl(module: str) -> None:
     assert _openpyxl_loaders(["sync.engine", module]) == [module]
