@@ -40,7 +40,8 @@ from ..snapshot import (
 )
 from .xlsx_bounds import MAX_HUB_ROWS
 from .xlsx_lock import workspace_lock
-from .xlsx_paths import PathRefused, workbook_path
+from .xlsx_paths import PathRefused, file_key, workbook_path
+from .xlsx_quiet import files_unmoved, seen_files
 from .xlsx_read import Unreadable, WorkbookReader, why
 from .xlsx_safety import (
     FileStamp,
@@ -51,7 +52,9 @@ from .xlsx_safety import (
 from .xlsx_state import load_digests, save_digests
 from .xlsx_versions import unchanged_workbooks, version_after
 
-__all__ = ["HUB_FILE", "XlsxBackend"]
+__all__ = ["HUB_FILE", "LAST_SYNC_FILE", "XlsxBackend"]
+
+LAST_SYNC_FILE = Path(".okrtree") / "last-sync.json.gz"  # `sync.lastsync`
 
 VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole every time
 
@@ -69,6 +72,7 @@ class XlsxBackend:
     def __init__(self, workspace: Path | str) -> None:
         self.workspace = Path(workspace)
         self.hub_path = self.workspace / HUB_FILE
+        self.last_sync = self.workspace / LAST_SYNC_FILE
         self._stamps: dict[str, FileStamp] = {}
         self._unwritable: dict[str, str | None] = {}
         self._hub_seen: tuple[FileStamp, dict[str, Grid]] | None = None
@@ -126,7 +130,7 @@ class XlsxBackend:
             snaps[index] = snap
             place = places[index]
             if stamp is not None and place is not None:
-                key = _file_key(place)
+                key = file_key(place)
                 self._stamps[key] = stamp
                 self._unwritable[key] = snap.unwritable
         for snap, identity in zip(snaps, identities, strict=True):
@@ -160,7 +164,7 @@ class XlsxBackend:
         kept = unchanged_workbooks(self.workspace, previous)
         for snap, stamp in kept:
             place = workbook_path(self.workspace, snap.source)
-            self._stamps[_file_key(place)] = stamp
+            self._stamps[file_key(place)] = stamp
             # A write replaces the file, and with it the inode the identity was taken from.
             snap.identity = sheet_identity(_file_identity(place), snap.tab)
         return [snap for snap, _ in kept]
@@ -172,6 +176,16 @@ class XlsxBackend:
             snap.version = version_after(
                 path, self._stamps.get(_source_key(self.workspace, snap.source))
             )
+
+    def seen_files(self, snapshots: list[TeamSnapshot]) -> list[object] | None:
+        """`sync.lastsync`: the hub and every team workbook with the stamp this backend took
+        (None when one was not stamped)."""
+        hub = (self.hub_path, self._hub_seen[0]) if self._hub_seen else None
+        return seen_files(self.workspace, hub, self._stamps, snapshots)
+
+    def files_unmoved(self, files: list[object]) -> bool:
+        """`sync.lastsync`: whether every file `seen_files` gave is still as it was."""
+        return files_unmoved(self.workspace, self.hub_path, files)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -230,7 +244,7 @@ class XlsxBackend:
             path = workbook_path(self.workspace, source)
         except PathRefused as refused:
             raise WriteRefused(str(refused)) from refused
-        key = _file_key(path)
+        key = file_key(path)
         reason = self._unwritable.get(key)
         if reason:
             raise WriteRefused(reason)
@@ -376,17 +390,12 @@ def _file_identity(path: Path) -> str:
     return f"{stat.st_dev}:{stat.st_ino}"
 
 
-def _file_key(path: Path) -> str:
-    """One key per file, however its path was spelled in the Teams tab (`./a.xlsx`, `a.xlsx`)."""
-    return os.path.normcase(os.path.abspath(path))
-
-
 def _source_key(workspace: Path, source: str) -> str:
-    """`_file_key` of the workbook a Spreadsheet value leads to (through links, as read)."""
+    """`file_key` of the workbook a Spreadsheet value leads to (through links, as read)."""
     try:
-        return _file_key(workbook_path(workspace, source))
+        return file_key(workbook_path(workspace, source))
     except PathRefused:
-        return _file_key(workspace / source.strip())
+        return file_key(workspace / source.strip())
 
 
 def _find_tab(names: Sequence[str], tab: str) -> str | None:
