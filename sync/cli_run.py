@@ -97,6 +97,7 @@ def execute(
                 snapshot=snapshot,
                 progress=progress,  # type: ignore[arg-type]
                 previous=kept,
+                previous_hub=previous.hub if previous is not None else None,
             )
     if store is not None:
         store.save(state_of(outcome, source))

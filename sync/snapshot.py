@@ -53,6 +53,9 @@ class HubSnapshot:
     # Digests (`sync.plan.table_digest`) of output tabs exactly as okrtree last wrote them, given
     # only when the backend knows a tab was not edited since; such a tab need not be read back.
     digests: dict[str, str] = field(default_factory=dict)
+    # The hub file's version (as `TeamSnapshot.version`) at which `tabs` holds its log tabs
+    # (`History`, `Check-ins`) exactly: a later run may take them from here while it is unchanged.
+    version: str | None = None
 
 
 @dataclass(slots=True)

@@ -23,7 +23,9 @@ from pathlib import Path
 
 from sheets_templates import HUB_FILE
 
+from ..checkins import CHECKINS_TAB
 from ..errors import SourceError
+from ..hub import HubTab
 from ..model import Team, id_key
 from ..plan import table_digest
 from ..snapshot import (
@@ -57,6 +59,7 @@ __all__ = ["HUB_FILE", "LAST_SYNC_FILE", "XlsxBackend"]
 LAST_SYNC_FILE = Path(".okrtree") / "last-sync.json.gz"  # `sync.lastsync`
 
 VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole every time
+LOG_TABS = (HubTab.HISTORY.value.casefold(), CHECKINS_TAB.casefold())  # append-only
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8
@@ -78,6 +81,8 @@ class XlsxBackend:
         self._hub_seen: tuple[FileStamp, dict[str, Grid]] | None = None
         self._hub_digests: dict[str, str] = {}
         self._hub_written: dict[str, OutputTable] = {}
+        self._kept_logs: HubSnapshot | None = None
+        self._logs_written: dict[str, OutputTable] = {}  # by this run, since `read_hub`
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -101,15 +106,46 @@ class XlsxBackend:
                 for tab, digest in load_digests(self.workspace, stamp).items()
                 if tab in VOUCHABLE_TABS
             }
+            version = _version(stamp)
+            kept = self._kept_logs
+            logs = kept.tabs if kept is not None and kept.version == version else {}
             with WorkbookReader(self.hub_path, HUB_FILE, max_rows=MAX_HUB_ROWS) as book:
-                tabs = {title: book.grid(title) for title in book.titles if title not in digests}
+                tabs = {
+                    title: logs[title] if title in logs and _is_log(title) else book.grid(title)
+                    for title in book.titles
+                    if title not in digests
+                }
         except (Unreadable, OSError) as err:
             raise SourceError(
                 f"{self.hub_path} cannot be read as an Excel workbook: {err}"
             ) from err
         self._hub_seen = (stamp, tabs)
         self._hub_digests = digests
-        return HubSnapshot(source=str(self.workspace), tabs=tabs, digests=dict(digests))
+        self._logs_written = {}
+        return HubSnapshot(str(self.workspace), tabs, dict(digests), version)
+
+    def keep_logs(self, hub: HubSnapshot) -> None:
+        """The hub's log tabs as an earlier run left them (`HubSnapshot.version`): `read_hub`
+        takes them from there, not from the file, while the file is still that version.
+        They only grow by okrtree's writes; a person's edit makes a new version."""
+        self._kept_logs = hub
+
+    def hub_as_left(self, hub: HubSnapshot) -> HubSnapshot:
+        """The run's hub with its log tabs as this run left them, at the hub's version now;
+        no version when a tab written cannot be known without reading it back."""
+        if self._hub_seen is None:
+            return hub
+        from .xlsx_hub_readback import as_read  # openpyxl: loaded by the write already
+
+        tabs = dict(hub.tabs)
+        version: str | None = _version(self._hub_seen[0])
+        for name, table in self._logs_written.items():
+            grid = as_read(table)
+            if grid is None:
+                version = None
+            else:
+                tabs[name] = grid
+        return HubSnapshot(hub.source, tabs, hub.digests, version)
 
     def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
         """Each team's OKR tab, in the given order; problems become snapshots with `error`.
@@ -291,6 +327,7 @@ class XlsxBackend:
         before = {t.name: self._before(t.name, known) for t in tables}
         self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
         self._hub_written.update({t.name: t for t in tables})
+        self._logs_written.update({t.name: t for t in tables if _is_log(t.name)})
         self._hub_digests.update({t.name: table_digest(t) for t in tables})  # this run's record
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
@@ -396,6 +433,15 @@ def _source_key(workspace: Path, source: str) -> str:
         return file_key(workbook_path(workspace, source))
     except PathRefused:
         return file_key(workspace / source.strip())
+
+
+def _is_log(title: str) -> bool:
+    """A hub log tab, found by its title as the planner finds it."""
+    return title.strip().casefold() in LOG_TABS
+
+
+def _version(stamp: FileStamp) -> str:
+    return f"{stamp.mtime_ns}:{stamp.size}:{stamp.inode}"
 
 
 def _find_tab(names: Sequence[str], tab: str) -> str | None:

@@ -1,9 +1,10 @@
 """The last full run as data: what a sync read, in a versioned, compact form (gzip JSON).
 
 The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs (and
-`History` and `Check-ins`, for trends and check-in logs) and
-every team's snapshot (grid as read, or why it could not be read), plus what the backend needs to
-know later whether a sheet changed (`TeamSnapshot.version`) or to write it without reading it
+`History` and `Check-ins`, for trends and check-in logs, as the run left them: with the rows it
+appended) and every team's snapshot (grid as read, or why it could not be read), plus what the
+backend needs to know later whether a sheet changed (`TeamSnapshot.version`, and the hub's
+`HubSnapshot.version`, at which its log tabs are as kept here) or to write it without reading it
 again (`TeamSnapshot.handle`). Loading recomputes the run from them, so a state can never disagree
 with the code that judges it. Never pickle: a state file is data, whoever wrote it.
 
@@ -73,7 +74,7 @@ def state_of(run: Run, source: str, taken: float | None = None) -> State:
         for title, grid in run.hub.tabs.items()
         if title.strip().casefold() in {t.casefold() for t in KEPT_HUB_TABS}
     }
-    hub = HubSnapshot(run.hub.source, tabs)
+    hub = HubSnapshot(run.hub.source, tabs, version=run.hub.version)
     extra = [f for f in run.computed.result.findings if f.code in _AFTER_COMPUTE]
     state = State(
         source,
@@ -130,7 +131,7 @@ def encode(state: State) -> bytes:
         "source": state.source,
         "as_of": state.as_of.isoformat(),
         "taken": state.taken,
-        "hub": {"source": state.hub.source, "tabs": state.hub.tabs},
+        "hub": {"source": state.hub.source, "tabs": state.hub.tabs, "version": state.hub.version},
         "teams": [_snapshot(s) for s in state.snapshots],
         "findings": [_finding(f) for f in state.findings],
     }
@@ -213,7 +214,7 @@ def decode(data: bytes, source: str) -> State:
             source,
             dt.date.fromisoformat(document["as_of"]),
             float(document["taken"]),
-            HubSnapshot(str(hub["source"]), tabs),
+            HubSnapshot(str(hub["source"]), tabs, version=_text(hub.get("version"))),
             [_team(raw) for raw in document["teams"]],
             [_read_finding(raw) for raw in document.get("findings", [])],
         )
