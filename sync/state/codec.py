@@ -8,8 +8,10 @@ backend needs to know later whether a sheet changed (`TeamSnapshot.version`, and
 again (`TeamSnapshot.handle`). Loading recomputes the run from them, so a state can never disagree
 with the code that judges it. Never pickle: a state file is data, whoever wrote it.
 
-Cells are JSON values; dates and times, which JSON lacks, are `{"d": "2026-11-20"}` and
-`{"t": "2026-11-20T09:30:00"}`.
+Cells are JSON values; dates and times, which JSON lacks, are `{"d": "2026-11-20"}`,
+`{"t": "2026-11-20T09:30:00"}`, `{"h": "09:30:00"}` (a time of day alone, as a reader gives a
+date cell holding a number under 1) and `{"s": [0, 5400, 0]}` (a duration: days, seconds and
+microseconds).
 """
 
 from __future__ import annotations
@@ -96,6 +98,10 @@ def _cell(value: object) -> Any:
         return {"t": value.isoformat()}
     if isinstance(value, dt.date):
         return {"d": value.isoformat()}
+    if isinstance(value, dt.time):  # a serial number under 1 in a date or time format
+        return {"h": value.isoformat()}
+    if isinstance(value, dt.timedelta):  # a duration format
+        return {"s": [value.days, value.seconds, value.microseconds]}
     raise TypeError(f"a cell cannot hold {type(value).__name__}")
 
 
@@ -148,6 +154,10 @@ def _revive(obj: dict[str, Any]) -> Any:
             return dt.date.fromisoformat(obj["d"])
         if "t" in obj:
             return dt.datetime.fromisoformat(obj["t"])
+        if "h" in obj:
+            return dt.time.fromisoformat(obj["h"])
+        if "s" in obj:
+            return dt.timedelta(*obj["s"])
     return obj
 
 
