@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -109,7 +108,7 @@ class Shown:
     """What a run shows: its summary, and its `--json` text but the writes (when asked for)."""
 
     overview: Overview
-    body: str | None = None
+    body: bytes | None = None
 
     @classmethod
     def of(cls, outcome: Run, as_json: bool) -> Shown:
@@ -125,8 +124,11 @@ def show(shown: Shown, as_json: bool, *, verbose: bool, wrote: bool) -> None:
     overview = shown.overview
     if as_json:
         assert shown.body is not None
-        text = lastsync.json_text(shown.body, overview.writes_spreadsheets, overview.writes_cells)
-        click.echo(text)
+        parts = lastsync.json_text(shown.body, overview.writes_spreadsheets, overview.writes_cells)
+        sys.stdout.flush()  # anything printed before goes first
+        for part in [*parts, b"\n"]:
+            sys.stdout.buffer.write(part)
+        sys.stdout.buffer.flush()
     else:
         print_summary(Console(), overview, show_writes=wrote, verbose=verbose)
     errors = any(f.severity is Severity.ERROR for f in overview.findings)

@@ -64,7 +64,7 @@ def okrtree_sync(workspace: Path, as_of: dt.date, history: bool) -> dict[str, An
     shown = sync_and_record(str(workspace), as_of, history=history, as_json=True)
     assert shown.body is not None
     overview = shown.overview
-    text = json_text(shown.body, overview.writes_spreadsheets, overview.writes_cells)
+    text = b"".join(json_text(shown.body, overview.writes_spreadsheets, overview.writes_cells))
     return dict(json.loads(text))
 
 
