@@ -43,16 +43,17 @@ def seen_files(
         source = snap.source.strip()
         if not source:
             continue  # no workbook: the Teams tab (in the hub's stamp) says so
+        named = workspace / source
+        if snap.grid is None and not os.path.lexists(named):
+            files.append(_entry(source, file_key(named), _MISSING))  # missing then and now
+            continue
         try:
-            place = workbook_path(workspace, source)
+            key = file_key(workbook_path(workspace, source))
         except PathRefused:
             return None
-        key = file_key(place)
         stamp = stamps.get(key)
         if stamp is None:
-            if snap.grid is not None or os.path.lexists(place):
-                return None
-            stamp = _MISSING  # missing when read, and still missing now
+            return None
         files.append(_entry(source, key, stamp))
     return files
 
@@ -62,14 +63,13 @@ def files_unmoved(workspace: Path, hub_path: Path, files: list[Any]) -> bool:
     missing, and every Spreadsheet value still leads to the same file)."""
     try:
         for source, key, mtime_ns, size, inode in files:
+            recorded = FileStamp(mtime_ns, size, inode)
+            if recorded == _MISSING:
+                if os.path.lexists(workspace / source):
+                    return False
+                continue
             path = hub_path if source == HUB else workbook_path(workspace, source)
-            if file_key(path) != key:
-                return False
-            try:
-                now = FileStamp.of(path)
-            except FileNotFoundError:
-                now = _MISSING
-            if now != FileStamp(mtime_ns, size, inode):
+            if file_key(path) != key or FileStamp.of(path) != recorded:
                 return False
     except (PathRefused, OSError, ValueError, TypeError):
         return False
