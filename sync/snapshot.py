@@ -162,6 +162,11 @@ class OutputTable:
     # writes only the rows after them, and never rewrites those (the `Check-ins` log).
     kept_rows: int = 0
 
+    @property
+    def grown(self) -> bool:
+        """Rows (each naming its item) follow the tab's own: it changed, no need to compare."""
+        return 0 < self.kept_rows < len(self.rows)
+
 
 class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug
     """A backend declined to write a spreadsheet; the message says why (becomes NOT_WRITTEN)."""

@@ -328,7 +328,8 @@ class XlsxBackend:
         self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
         self._hub_written.update({t.name: t for t in tables})
         self._logs_written.update({t.name: t for t in tables if _is_log(t.name)})
-        self._hub_digests.update({t.name: table_digest(t) for t in tables})  # this run's record
+        vouchable = {t.name: table_digest(t) for t in tables if t.name in VOUCHABLE_TABS}
+        self._hub_digests.update(vouchable)  # this run's record
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
         return sum(_count_changes(before[t.name], t) for t in tables)
@@ -345,7 +346,7 @@ class XlsxBackend:
         The digest is only computed when there is something to compare it with."""
         recorded = self._hub_digests.get(table.name)
         grid = known.get(table.name)
-        if recorded is None and not grid:
+        if table.grown or (recorded is None and not grid):
             return False
         digest = table_digest(table)
         if recorded == digest:
@@ -486,17 +487,25 @@ def _count_changes(old: Grid | None, table: OutputTable) -> int:
         filled = sum(1 for row in table.rows for value in row if value is not None and value != "")
         return max(len(table.header) + filled, 1)
     new = _as_grid(table)
-    old = old or []
     changed = 0
-    for r in range(max(len(old), len(new))):
-        before = old[r] if r < len(old) else []
-        after = new[r] if r < len(new) else []
-        for c in range(max(len(before), len(after))):
-            a = before[c] if c < len(before) else None
-            b = after[c] if c < len(after) else None
-            if _shown(a) != _shown(b):
-                changed += 1
+    first = 0
+    kept = table.kept_rows
+    if kept and old[1 : kept + 1] == table.rows[:kept]:  # a log's own rows, as read: the same
+        changed = _row_changes(old[0], new[0])
+        first = kept + 1
+    for r in range(first, max(len(old), len(new))):
+        changed += _row_changes(old[r] if r < len(old) else [], new[r] if r < len(new) else [])
     return max(changed, 1)
+
+
+def _row_changes(before: list[CellValue], after: list[CellValue]) -> int:
+    changed = 0
+    for c in range(max(len(before), len(after))):
+        a = before[c] if c < len(before) else None
+        b = after[c] if c < len(after) else None
+        if _shown(a) != _shown(b):
+            changed += 1
+    return changed
 
 
 def _shown(value: object) -> object:
