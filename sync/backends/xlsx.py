@@ -11,7 +11,6 @@ openpyxl, and importing it (with numpy) would cost every `validate` about 0.4 s.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import multiprocessing as mp
 import os
 import sys
@@ -41,6 +40,7 @@ from ..snapshot import (
     to_read,
 )
 from .xlsx_bounds import MAX_HUB_ROWS
+from .xlsx_hub_changes import as_grid, count_changes
 from .xlsx_lock import workspace_lock
 from .xlsx_paths import PathRefused, file_key, workbook_path
 from .xlsx_quiet import files_unmoved, seen_files
@@ -332,14 +332,14 @@ class XlsxBackend:
         self._hub_digests.update(vouchable)  # this run's record
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
-        return sum(_count_changes(before[t.name], t) for t in tables)
+        return sum(count_changes(before[t.name], t) for t in tables)
 
     def _before(self, name: str, known: dict[str, Grid]) -> Grid | None:
         """A tab's cells before this write: as read, or as this backend last wrote them."""
         if name in known:
             return known[name]
         written = self._hub_written.get(name)
-        return _as_grid(written) if written is not None else None
+        return as_grid(written) if written is not None else None
 
     def _unchanged(self, table: OutputTable, known: dict[str, Grid]) -> bool:
         """The tab already shows `table`: as okrtree last wrote it, or as read (no links).
@@ -470,50 +470,6 @@ def _link_template(source: str, tab: str) -> str:
 
 
 # -- writing helpers ---------------------------------------------------------------------------
-
-
-def _as_grid(table: OutputTable) -> Grid:
-    """A table's cells as reading the written tab gives them back (links as their text)."""
-    return [
-        list(table.header),
-        *([v.text if isinstance(v, Link) else v for v in row] for row in table.rows),
-    ]
-
-
-def _count_changes(old: Grid | None, table: OutputTable) -> int:
-    """Cells whose shown value differs between the tab as read and the table (at least one:
-    a table is only written when something in it, a link target perhaps, changed)."""
-    if not old:
-        filled = sum(1 for row in table.rows for value in row if value is not None and value != "")
-        return max(len(table.header) + filled, 1)
-    new = _as_grid(table)
-    changed = 0
-    first = 0
-    kept = table.kept_rows
-    if kept and old[1 : kept + 1] == table.rows[:kept]:  # a log's own rows, as read: the same
-        changed = _row_changes(old[0], new[0])
-        first = kept + 1
-    for r in range(first, max(len(old), len(new))):
-        changed += _row_changes(old[r] if r < len(old) else [], new[r] if r < len(new) else [])
-    return max(changed, 1)
-
-
-def _row_changes(before: list[CellValue], after: list[CellValue]) -> int:
-    changed = 0
-    for c in range(max(len(before), len(after))):
-        a = before[c] if c < len(before) else None
-        b = after[c] if c < len(after) else None
-        if _shown(a) != _shown(b):
-            changed += 1
-    return changed
-
-
-def _shown(value: object) -> object:
-    if value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value
-    return value
 
 
 def _changed_since_read(source: str) -> str:
