@@ -239,6 +239,8 @@ class XlsxBackend:
         Workbooks are patched by forked worker processes, as they are read; the tabs of one
         workbook are written one after the other by the same worker.
         """
+        if not batch:
+            return []  # nothing to write: not even the writer (openpyxl) is loaded
         from . import xlsx_patch  # noqa: F401  # once, before forking: the workers inherit it
 
         groups: dict[str, list[int]] = {}
