@@ -267,6 +267,11 @@ const OKRTREE_TEMPLATE = {
           "Max key results per objective",
           5
         ]
+      ],
+      "optional_keys": [
+        "Reads per minute",
+        "Writes per minute",
+        "Digest day"
       ]
     },
     "Alignment Tree": {

@@ -13,7 +13,8 @@ import resource
 import time
 
 from sheets_templates.builder import team_column_names
-from sync.compute import compute, gc_paused
+from sync.compute import compute
+from sync.engine import gc_paused
 from sync.graph import build_alignment
 from sync.model import Level, Settings, Team
 from sync.plan import plan_hub, plan_teams
@@ -117,11 +118,12 @@ def main() -> None:
     for rows in args.rows or [100_000]:
         teams, snapshots = generate(rows)
         started = time.perf_counter()
-        computed = compute(teams, settings, snapshots, dt.date(2026, 11, 21))
-        computed_at = time.perf_counter()
         with gc_paused():  # as the engine runs it
+            computed = compute(teams, settings, snapshots, dt.date(2026, 11, 21))
+        computed_at = time.perf_counter()
+        with gc_paused():
             plans = plan_teams(computed, teams, snapshots)
-            tables = plan_hub(computed, HubSnapshot("hub", {}), snapshots, snapshot_history=True)
+            tables = plan_hub(computed, HubSnapshot("hub", {}), snapshots, history=True)
         planned_at = time.perf_counter()
         with gc_paused():  # the graph phase alone, as a naive networkx build + DAG check + rollup
             graph_started = time.perf_counter()

@@ -17,6 +17,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from sync.compute import compute
+from sync.engine import gc_paused
 from sync.hub import parse_settings, parse_teams
 from sync.plan import plan_hub, plan_teams
 from sync.snapshot import HubSnapshot, Link, TeamSnapshot
@@ -42,7 +43,8 @@ def run(workspace: Path, as_of: dt.date, write: bool) -> dict[str, int]:
         except (OSError, KeyError, ValueError) as err:
             snapshot.error = str(err)
         snapshots.append(snapshot)
-    computed = compute(table.teams, settings, snapshots, as_of, table.findings)
+    with gc_paused():  # as the engine computes: only the file handling differs
+        computed = compute(table.teams, settings, snapshots, as_of, table.findings)
     counts = {"items": len(computed.result.items), "findings": len(computed.result.findings)}
     if not write:
         return counts

@@ -119,7 +119,7 @@ def okrtree_calls(teams: int) -> dict[str, tuple[int, int]]:
 def recipe_rollover(emulator: Emulator, hub: str) -> tuple[int, int]:
     """The rollover by hand with gspread: the same final sync, then per team rename the tab,
     duplicate it back, rewrite its rows; then the hub's three Settings cells."""
-    planned = run(backend(emulator, hub), AS_OF, write=True, snapshot=True)
+    planned = run(backend(emulator, hub), AS_OF, write=True, history=True)
     gc = make_client(emulator)
     done = {(i.team, i.row) for i in planned.computed.result.items if i.status is Status.DONE}
     for snapshot in planned.snapshots:
@@ -277,7 +277,7 @@ def click_bytes(teams: int, history_days: int) -> dict[str, int]:
 
 def _synced_history(emulator: Emulator, hub: str, days: int) -> None:
     """Nightly syncs with History for `days` days (the first writes every output tab)."""
-    run(backend(emulator, hub), AS_OF, write=True, snapshot=True)
+    run(backend(emulator, hub), AS_OF, write=True, history=True)
     history = emulator.values(hub, "History")
     items = history[1:]
     rows = [history[0]]

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from core import generate  # noqa: E402
 
-from sync.compute import gc_paused  # noqa: E402
+from sync.engine import gc_paused  # noqa: E402
 from sync.snapshot import HubSnapshot  # noqa: E402
 from sync.state import DirectoryStore, State  # noqa: E402
 

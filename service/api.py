@@ -132,7 +132,7 @@ def link() -> Response:
 def tree_response() -> Response:
     """The cached tree body, gzip when the client accepts it, 304 for a matching ETag."""
     found = services()
-    body = found.tree.body(found.organisation.snapshot())
+    body = found.tree.body(found.organisation.state_to_show())
     compressed = request.accept_encodings.quality("gzip") > 0
     response = Response(
         body.gzip if compressed else body.json, status=200, mimetype="application/json"
@@ -148,7 +148,7 @@ def tree_response() -> Response:
 
 @blueprint.get("/tree")
 def tree() -> Response:
-    """The combined alignment tree from the last sync's snapshot."""
+    """The combined alignment tree from the last sync's state."""
     services().auth.principal(request, allow_session=True)
     return tree_response()
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import requests
 from flask import Flask
@@ -16,10 +17,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sync.model import STATUS_LABELS, Status
 from sync.plan import TYPE_LABELS
+from sync.sources import is_google_hub, open_backend
 
 from . import api, cycle, login, openapi, tasks, views
 from .auth import Authenticator
-from .backends import BackendFactory
 from .config import DEFAULTS, AuthMode, load_config, secret_key
 from .errors import register_error_handlers
 from .guard import install_guard
@@ -29,6 +30,9 @@ from .state import Services, install
 from .store import open_store
 from .treecache import TreeCache
 from .treeview import search_text
+
+if TYPE_CHECKING:
+    from sync.google.api import SheetsApi
 
 __all__ = ["create_app"]
 
@@ -63,7 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["STATE_STORE"] or open_store(config),
         SyncLock(config.source, config.state_dir),
         config.today,
-        backend_for=BackendFactory(app.config["CREDENTIALS"] or None, app.config["SHEETS_API"]),
+        backend_for=partial(open_backend, api=_sheets_api(config.source, app.config)),
     )
     install(app, Services(config, organisation, Authenticator(config, http_session), TreeCache()))
 
@@ -85,3 +89,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     install_guard(app)
     register_error_handlers(app)
     return app
+
+
+def _sheets_api(source: str, config: Mapping[str, Any]) -> SheetsApi | None:
+    """The app's one Sheets client, for a Google hub (`SHEETS_API` when given, e.g. one talking
+    to the emulator): every backend the app opens (one per operation) goes through it, so its
+    rate limiter and retries see every request the process makes, and the credentials are
+    resolved once, here, where a missing one stops the start-up with the way out."""
+    if config["SHEETS_API"] is not None or not is_google_hub(source):
+        return config["SHEETS_API"]
+    from sync.google.api import make_api
+
+    return make_api(config["CREDENTIALS"] or None)

@@ -56,7 +56,7 @@ def make_local_server(
     """Check SOURCE, build the app and bind the port (0 picks a free one); does not serve yet."""
     from werkzeug.serving import make_server
 
-    from sync.sources import open_backend
+    from sync.sources import is_google_hub, open_backend
 
     from .app import create_app
     from .state import services_of
@@ -66,8 +66,10 @@ def make_local_server(
             f"--no-auth serves only on a loopback address (127.0.0.1), not {host}; "
             "drop --no-auth to use a token"
         )
-    # a missing workspace or credential stops here with the way out, not on the first click
-    open_backend(source, credentials=credentials)
+    # a missing workspace or credential stops here with the way out, not on the first click:
+    # a folder is opened now, a Google hub's client is made (credentials and all) by create_app
+    if not is_google_hub(source):
+        open_backend(source)
     token = None if no_auth else secrets.token_urlsafe(24)
     app = create_app(
         {

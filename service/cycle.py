@@ -75,7 +75,7 @@ def digest_page() -> Response:
     with the hub's History and Check-ins read now (the state keeps only its input tabs)."""
     found = services()
     found.auth.principal(request, allow_session=True)
-    outcome = found.organisation.snapshot().run()
+    outcome = found.organisation.state_to_show().run()
     result = outcome.computed.result
     try:
         since = parse_since(request.args.get("since"), result.as_of)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sync.checkins import CHECKINS_TAB
+from sheets_templates.definition import HubTab, OutputCol
 from sync.engine import Run
 from sync.logtab import read_log
 from sync.model import Finding, Item, id_key
+from sync.snapshot import hub_tab
 from sync.values import BadValue, cell_text, parse_confidence
 
 from .charts import Chart, score_chart
@@ -44,11 +45,8 @@ class ItemPage:
 
 
 def _checkins(outcome: Run, item: Item) -> list[CheckinRow]:
-    grid = next(
-        (g for t, g in outcome.hub.tabs.items() if t.strip().casefold() == CHECKINS_TAB.casefold()),
-        None,
-    )
-    log = read_log(CHECKINS_TAB, grid)
+    grid = hub_tab(outcome.hub.tabs, HubTab.CHECK_INS)
+    log = read_log(HubTab.CHECK_INS.value, grid)
     if not log.usable:
         return []
     rows = []
@@ -56,18 +54,18 @@ def _checkins(outcome: Run, item: Item) -> list[CheckinRow]:
         if log.id_key(row) != item.key:
             continue
         try:
-            confidence = parse_confidence(log.cell(row, "Confidence"))
+            confidence = parse_confidence(log.cell(row, OutputCol.CONFIDENCE))
         except BadValue:
             confidence = None
         day = log.date(row)
         rows.append(
             CheckinRow(
-                day.isoformat() if day else cell_text(log.cell(row, "Date")),
-                cell_text(log.cell(row, "Current")),
-                cell_text(log.cell(row, "Score")),
-                cell_text(log.cell(row, "Status")),
+                day.isoformat() if day else cell_text(log.cell(row, OutputCol.DATE)),
+                cell_text(log.cell(row, OutputCol.CURRENT)),
+                cell_text(log.cell(row, OutputCol.SCORE)),
+                cell_text(log.cell(row, OutputCol.STATUS)),
                 confidence,
-                cell_text(log.cell(row, "Note")),
+                cell_text(log.cell(row, OutputCol.NOTE)),
             )
         )
     return sorted(rows, key=lambda r: r.day)

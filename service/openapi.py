@@ -10,208 +10,17 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from .api import MAX_SPREADSHEET_LENGTH
 from .config import AuthMode, ServiceConfig
+from .openapi_schemas import SCHEMAS, STATUSES, ref
 from .state import services
 
 __all__ = ["blueprint", "spec"]
 
 blueprint = Blueprint("openapi", __name__)
 
-_SEVERITIES = ["error", "warning", "info"]
-_STATUSES = ["done", "on_track", "at_risk", "off_track", "no_data"]
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
-    return {"type": [kind, "null"], **extra}
-
-
-def _object(properties: dict[str, Any], *, closed: bool = False) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": list(properties),
-        "properties": properties,
-        "additionalProperties": not closed,
-    }
-
-
-_COUNT = {"type": "integer", "minimum": 0}
-SCHEMAS: dict[str, Any] = {
-    "Error": _object(
-        {
-            "error": _object(
-                {
-                    "code": {"type": "string", "description": "stable, snake_case"},
-                    "message": {"type": "string", "description": "what happened and what to do"},
-                }
-            )
-        }
-    ),
-    "ValidateRequest": {
-        "type": "object",
-        "required": ["spreadsheet"],
-        "properties": {
-            "spreadsheet": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": MAX_SPREADSHEET_LENGTH,
-                # Python's strip() also takes the separators U+001C-001F and U+0085.
-                "pattern": r"[^\s\u001c-\u001f\u0085]",
-                "description": "Google: the spreadsheet's key or URL; local: its path as written "
-                "in the hub's Teams tab (e.g. teams/sales.xlsx)",
-            }
-        },
-    },
-    "SyncRequest": {"type": "object", "description": "no parameters; send {}"},
-    "Summary": _object({s: _COUNT for s in _SEVERITIES}),
-    "Writes": _object({"spreadsheets": _COUNT, "cells": _COUNT}),
-    "Item": _object(
-        {
-            "id": {"type": "string"},
-            "type": {"enum": ["objective", "key_result"]},
-            "team": {"type": "string"},
-            "title": {"type": "string"},
-            "owner": {"type": "string"},
-            "parent": _nullable("string"),
-            "depends_on": {"type": "array", "items": {"type": "string"}},
-            "score": _nullable("number", minimum=0, maximum=1),
-            "progress": _nullable("number"),
-            "status": {"enum": _STATUSES},
-            "row": {"type": "integer", "minimum": 1},
-            "confidence": _nullable("number", minimum=0, maximum=10),
-            "note": _nullable("string"),
-            "trend": {
-                "type": "array",
-                "items": {
-                    "type": "array",
-                    "prefixItems": [{"type": "string", "format": "date"}, _nullable("number")],
-                },
-            },
-        }
-    ),
-    "Finding": _object(
-        {
-            "severity": {"enum": _SEVERITIES},
-            "code": {"type": "string"},
-            "id": _nullable("string"),
-            "team": _nullable("string"),
-            "message": {"type": "string"},
-            "related": {"type": "array", "items": {"type": "string"}},
-            "row": _nullable("integer", minimum=1),
-        }
-    ),
-    "ValidateResponse": _object(
-        {
-            "spreadsheet": {"type": "string"},
-            "team": {"type": "string"},
-            "tab": {"type": "string"},
-            "as_of": {"type": "string", "format": "date"},
-            "items": {"type": "array", "items": _ref("Item")},
-            "findings": {"type": "array", "items": _ref("Finding")},
-            "writes": _ref("Writes"),
-            "summary": _ref("Summary"),
-        }
-    ),
-    "SyncResponse": _object(
-        {
-            "as_of": {"type": "string", "format": "date"},
-            "teams": _COUNT,
-            "items": _COUNT,
-            "summary": _ref("Summary"),
-            "writes": _ref("Writes"),
-        }
-    ),
-    "NightlyResponse": {
-        "allOf": [
-            _ref("SyncResponse"),
-            {
-                "type": "object",
-                "required": ["history"],
-                "properties": {
-                    "history": {"const": True},
-                    "digest": {
-                        "description": "the weekly digest's post to the chat webhook, on the "
-                        "hub's Digest day when OKRTREE_DIGEST_WEBHOOK is set; else null",
-                        "type": ["object", "null"],
-                    },
-                },
-            },
-        ]
-    },
-    "RolloverRequest": _object(
-        {
-            "cycle": {"type": "string", "minLength": 1, "description": "e.g. 2027-Q1"},
-            "start": {"type": "string", "format": "date"},
-            "end": {"type": "string", "format": "date"},
-            "dry_run": {"type": "boolean", "description": "show the plan, write nothing"},
-        }
-    )
-    | {"required": ["cycle", "start", "end"]},
-    "RolloverResponse": _object(
-        {
-            "dry_run": {"type": "boolean"},
-            "complete": {"type": "boolean", "description": "every team that can be was rolled"},
-            "settings_written": {"type": "boolean"},
-            "from": {"type": "object"},
-            "to": {"type": "object"},
-            "teams": {"type": "array", "items": {"type": "object"}},
-            "findings": {"type": "array", "items": {"type": "object"}},
-        }
-    ),
-    "Cycle": _object(
-        {
-            "name": {"type": "string"},
-            "start": {"type": "string", "format": "date"},
-            "end": {"type": "string", "format": "date"},
-            "expected": {"type": "number", "minimum": 0, "maximum": 1},
-        }
-    ),
-    "TreeRow": _object(
-        {
-            "id": _nullable("string"),
-            "title": {"type": "string"},
-            "type": {
-                "enum": ["objective", "key_result", "marker"],
-                "description": "marker: the 'Unreachable (alignment cycle)' row",
-            },
-            "team": _nullable("string"),
-            "owner": _nullable("string"),
-            "depth": {"type": "integer", "minimum": 0},
-            "score": _nullable("number", minimum=0, maximum=1),
-            "status": {"enum": [*_STATUSES, None]},
-            "warnings": _COUNT,
-            "parent": _nullable("string"),
-            "row": _nullable("integer", minimum=1),
-            "link": _nullable(
-                "string",
-                description="the item's row in its spreadsheet (Google), or its workbook's "
-                "file:// address (a local workspace)",
-            ),
-        }
-    ),
-    "TreeResponse": _object(
-        {
-            "as_of": {"type": "string", "format": "date"},
-            "cycle": _ref("Cycle"),
-            "teams": {"type": "array", "items": {"type": "string"}},
-            "rows": {"type": "array", "items": _ref("TreeRow")},
-        }
-    ),
-    "Health": _object({"status": {"const": "ok"}}),
-    "LinkResponse": _object({"url": {"type": "string", "format": "uri"}}, closed=True),
-    "SyncedResponse": _object(
-        {"synced_at": _nullable("string", description="ISO 8601 UTC; null before any sync")},
-        closed=True,
-    ),
-}
-
 
 def _json(schema: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
 
 
 def _page(description: str) -> dict[str, Any]:
@@ -252,12 +61,12 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
     reader: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
     validate = _operation(
         "Validate one team sheet",
-        "Reads the hub and this sheet, judges it against the organisation snapshot of the last "
-        "sync, writes its Score/Status/Warnings, and returns its items and findings.",
+        "Reads the hub and this sheet, judges it against the organisation as the last sync "
+        "saw it, writes its Score/Status/Warnings, and returns its items and findings.",
         security=user,
         requestBody={
             "required": True,
-            "content": {"application/json": {"schema": _ref("ValidateRequest")}},
+            "content": {"application/json": {"schema": ref("ValidateRequest")}},
         },
         responses={
             "200": _json("ValidateResponse", "the sheet's items and findings"),
@@ -270,7 +79,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         security=user,
         requestBody={
             "required": False,
-            "content": {"application/json": {"schema": _ref("SyncRequest")}},
+            "content": {"application/json": {"schema": ref("SyncRequest")}},
         },
         responses={
             "200": _json("SyncResponse", "what the sync found and wrote"),
@@ -278,7 +87,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         },
     )
     nightly = _operation(
-        "Nightly sync with a History snapshot",
+        "Nightly sync recording today's History rows",
         "For App Engine cron (X-Appengine-Cron, trusted only on App Engine) or a scheduler "
         "service account's OIDC token.",
         security=[{"appEngineCron": []}, {"bearer": []}],
@@ -289,7 +98,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
     )
     tree_params = [
         _query("team", "only this team (and what it aligns under)"),
-        _query("status", "only this status: " + ", ".join(_STATUSES)),
+        _query("status", "only this status: " + ", ".join(STATUSES)),
         _query("owner", "only this owner"),
         _query("q", "search in ID, title, team and owner"),
     ]
@@ -319,7 +128,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
                 security=user,
                 requestBody={
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("RolloverRequest")}},
+                    "content": {"application/json": {"schema": ref("RolloverRequest")}},
                 },
                 responses={
                     "200": _json("RolloverResponse", "the plan per team, and what was done"),
@@ -350,7 +159,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         "/api/tree": {
             "get": _operation(
                 "The combined alignment tree as JSON",
-                "Served from the last sync's snapshot; gzip and ETag aware.",
+                "Served from the last sync's state; gzip and ETag aware.",
                 security=reader,
                 responses={
                     "200": _json("TreeResponse", "every item once, depth-first"),
@@ -377,7 +186,7 @@ def _paths(config: ServiceConfig) -> dict[str, Any]:
         "/api/synced": {
             "get": _operation(
                 "When the last sync was",
-                "The time the tree's snapshot was taken; reads no spreadsheet. The tree page "
+                "The time the tree's state was saved; reads no spreadsheet. The tree page "
                 "polls it and reloads itself when it changes.",
                 security=reader,
                 responses={"200": _json("SyncedResponse", "the time"), **_errors(401)},

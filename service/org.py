@@ -13,11 +13,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sync.backends.base import Backend
 from sync.engine import Run, run, run_team
 from sync.google.keys import spreadsheet_key as google_key
 from sync.hub import parse_teams
 from sync.model import Team
-from sync.snapshot import Backend
 from sync.sources import open_backend
 from sync.state import State, StateStore, state_of
 
@@ -93,7 +93,7 @@ class Organisation:
             raise NoState(self.source)
         return current
 
-    def snapshot(self) -> State:
+    def state_to_show(self) -> State:
         """The newest state for showing the tree; before any sync, one full read (no writes)
         becomes the state. Concurrent callers wait for one read rather than each reading."""
         current = self.store.load()
@@ -137,7 +137,7 @@ class Organisation:
                 self.backend(),
                 self.today(),
                 write=True,
-                snapshot=history,
+                history=history,
                 previous=previous.snapshots if previous is not None else [],
             )
             self._keep(outcome)

@@ -23,7 +23,7 @@ blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 @blueprint.route("/nightly", methods=["GET", "POST"])
 def nightly() -> Response:
-    """Full sync plus a History snapshot, for App Engine cron or the scheduler account."""
+    """Full sync plus today's History rows, for App Engine cron or the scheduler account."""
     found = services()
     found.auth.scheduler(request)
     try:

@@ -1,7 +1,7 @@
-"""The tree as JSON bytes, serialised once per snapshot.
+"""The tree as JSON bytes, serialised once per state.
 
 `GET /api/tree` and the tree page are read far more often than the organisation changes, so the
-body (and its gzip form, and an ETag) is built when a new snapshot appears and reused until the
+body (and its gzip form, and an ETag) is built when a new state appears and reused until the
 next one: a request then costs a dictionary lookup and a socket write.
 """
 
@@ -22,32 +22,32 @@ __all__ = ["TreeBody", "TreeCache"]
 
 @dataclass(frozen=True, slots=True)
 class TreeBody:
-    """One snapshot's tree: the JSON text, gzip-compressed, and a strong ETag."""
+    """One state's tree: the JSON text, gzip-compressed, and a strong ETag."""
 
-    snapshot: State
+    state: State
     json: bytes
     gzip: bytes
     etag: str
 
 
 class TreeCache:
-    """Keeps the body of the latest snapshot seen; thread-safe, built at most once per snapshot."""
+    """Keeps the body of the latest state seen; thread-safe, built at most once per state."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._body: TreeBody | None = None
 
-    def body(self, snapshot: State) -> TreeBody:
+    def body(self, state: State) -> TreeBody:
         kept = self._body
-        if kept is not None and kept.snapshot is snapshot:
+        if kept is not None and kept.state is state:
             return kept
         with self._lock:
             kept = self._body
-            if kept is not None and kept.snapshot is snapshot:
+            if kept is not None and kept.state is state:
                 return kept
             text = json.dumps(
-                tree_payload(snapshot.run()), ensure_ascii=False, separators=(",", ":")
+                tree_payload(state.run()), ensure_ascii=False, separators=(",", ":")
             ).encode("utf-8")
             etag = hashlib.sha256(text).hexdigest()[:32]
-            self._body = TreeBody(snapshot, text, gzip.compress(text, compresslevel=6), etag)
+            self._body = TreeBody(state, text, gzip.compress(text, compresslevel=6), etag)
             return self._body

@@ -130,7 +130,7 @@ def _apply(nodes: list[Node], filters: Filters, depth: int = 0) -> int:
 
 
 def build_page(outcome: Run, filters: Filters) -> TreePage:
-    """The page for one snapshot and one set of filters."""
+    """The page for one run and one set of filters."""
     computed = outcome.computed
     payload = tree_payload(outcome)
     messages: dict[tuple[Any, Any], list[str]] = defaultdict(list)

@@ -1,7 +1,7 @@
 """Pages for people: the alignment tree (`/tree`), and `/healthz` for load balancers.
 
 The tree page refreshes itself after a sync: `static/refresh.js` polls `/api/synced` every
-`POLL_SECONDS` and reloads when the snapshot changed. Failures answer as a page that says what
+`POLL_SECONDS` and reloads when the state changed. Failures answer as a page that says what
 to do (`errors`), not as the API's JSON."""
 
 from __future__ import annotations
@@ -109,13 +109,13 @@ def tree() -> BaseResponse:
     reader = _signed_in()
     if isinstance(reader, BaseResponse):
         return reader
-    snapshot = services().organisation.snapshot()
-    page = build_page(snapshot.run(), Filters.from_args(request.args))
+    state = services().organisation.state_to_show()
+    page = build_page(state.run(), Filters.from_args(request.args))
     return _page(
         render_template(
             "tree.html",
             page=page,
-            synced_at=synced_at(snapshot),
+            synced_at=synced_at(state),
             poll_seconds=POLL_SECONDS,
             status_colours=status_colours(),
             signed_in=reader[0],
@@ -130,7 +130,7 @@ def item(item_id: str) -> BaseResponse:
     reader = _signed_in()
     if isinstance(reader, BaseResponse):
         return reader
-    outcome = services().organisation.snapshot().run()
+    outcome = services().organisation.state_to_show().run()
     page = build_item_page(outcome, item_id)
     if page is None:
         raise ApiError(404, "unknown_item", f"There is no item '{item_id}' in the last sync.")

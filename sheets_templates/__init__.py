@@ -1,19 +1,8 @@
-"""The standard okrtree template, read from `template.json` (also used by the add-on)."""
+"""The standard okrtree template: `definition` (the names, columns and colours of template.json,
+also read by the add-on; pure), `builder` and `styles` (workbooks, with openpyxl), `example`."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
-from typing import Any
+from .definition import HUB_FILE, template
 
 __all__ = ["HUB_FILE", "template"]
-
-HUB_FILE = "hub.xlsx"  # here, not in builder: reading a workspace needs no openpyxl
-
-
-@cache
-def template() -> dict[str, Any]:
-    """The template definition: team columns, hub tabs, colours (see template.json)."""
-    text = resources.files(__package__).joinpath("template.json").read_text(encoding="utf-8")
-    return json.loads(text)

@@ -18,8 +18,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sync.errors import SourceError
+from sync.template import Col
 
-from . import HUB_FILE, template
+from .definition import (
+    DATA_ROWS,
+    HUB_FILE,
+    TEAM_TAB,
+    HubTab,
+    TeamsCol,
+    blank_settings,
+    settings_rows,
+    status_colours,
+    team_column_names,
+    template,
+)
 from .styles import WRAPPED, set_print_layout, solid_fill, style_header
 
 __all__ = [
@@ -32,17 +44,10 @@ __all__ = [
     "team_column_names",
 ]
 
-DATA_ROWS = 1000  # rows (after the header) that get dropdowns and colour rules
-TEAMS_TAB, SETTINGS_TAB = "Teams", "Settings"
 OUTPUT = "output"
 
 # A row: values by column name (any case), or values in the template's column order.
 Row = Mapping[str, Any] | Sequence[Any]
-
-
-def team_column_names() -> list[str]:
-    """The standard team tab header, in template order."""
-    return [col["name"] for col in template()["team_columns"]]
 
 
 def _row_values(row: Row, names: list[str]) -> list[Any]:
@@ -90,18 +95,18 @@ def _dropdown(ws: Worksheet, column: int, choices: list[str], last_row: int) -> 
 def _colour_rules(ws: Worksheet, names: list[str], last_row: int) -> None:
     """Status cells coloured by label, Score cells by their row's Status (blank cells stay
     white), so a 0.59 beside "On track" is green, not the amber of a score band."""
-    if "Status" in names:
-        letter = get_column_letter(names.index("Status") + 1)
-        for label, colour in template()["status_colours"].items():
+    if Col.STATUS in names:
+        letter = get_column_letter(names.index(Col.STATUS) + 1)
+        for label, colour in status_colours().items():
             ws.conditional_formatting.add(
                 f"{letter}2:{letter}{last_row}",
                 CellIsRule(operator="equal", formula=[f'"{label}"'], fill=solid_fill(colour)),
             )
-    if "Score" in names and "Status" in names:  # the score wears its row's status colour
-        letter = get_column_letter(names.index("Score") + 1)
+    if Col.SCORE in names and Col.STATUS in names:  # the score wears its row's status colour
+        letter = get_column_letter(names.index(Col.SCORE) + 1)
         first = f"{letter}2"
-        status = f"${get_column_letter(names.index('Status') + 1)}2"
-        for label, colour in template()["status_colours"].items():
+        status = f"${get_column_letter(names.index(Col.STATUS) + 1)}2"
+        for label, colour in status_colours().items():
             ws.conditional_formatting.add(
                 f"{first}:{letter}{last_row}",
                 FormulaRule(
@@ -124,11 +129,11 @@ def new_team_workbook(
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = template()["team_tab"]
+    ws.title = TEAM_TAB
     notes = {col["name"]: col["note"] for col in columns if col.get("note")}
     if team_prefix:
-        notes["ID"] = f"Unique across the organisation: number this team's rows {team_prefix}-1, "
-        notes["ID"] += f"{team_prefix}-2, ..."
+        notes[Col.ID] = f"Unique across the organisation: number this team's rows {team_prefix}-1, "
+        notes[Col.ID] += f"{team_prefix}-2, ..."
     output = frozenset(col["name"] for col in columns if col["on"] == OUTPUT)
     style_header(ws, names, {col["name"]: col["width"] for col in columns}, output, notes)
     written = _write_rows(ws, rows, names, formats)
@@ -149,18 +154,6 @@ def new_team_workbook(
     return path
 
 
-def settings_rows(settings: Mapping[str, Any]) -> list[list[Any]]:
-    """Template default rows with `settings` applied (keys case-insensitive), extras appended."""
-    rows = [list(row) for row in template()["hub_tabs"][SETTINGS_TAB]["rows"]]
-    index = {str(row[0]).casefold(): row for row in rows}
-    for key, value in settings.items():
-        if key.casefold() in index:
-            index[key.casefold()][1] = value
-        else:
-            rows.append([key, value])
-    return rows
-
-
 def new_hub_workbook(
     path: Path | str,
     teams: Iterable[Row] = (),
@@ -168,18 +161,18 @@ def new_hub_workbook(
 ) -> Path:
     """Write a hub workbook: `Teams` (header, `teams` rows, Level dropdown) and `Settings`."""
     path = Path(path)
-    columns = template()["hub_tabs"][TEAMS_TAB]["columns"]
+    columns = template()["hub_tabs"][HubTab.TEAMS]["columns"]
     names = [col["name"] for col in columns]
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = TEAMS_TAB
+    ws.title = HubTab.TEAMS
     style_header(ws, names, {col["name"]: col["width"] for col in columns})
     written = _write_rows(ws, teams, names, ["@"] * len(names))
     for c, col in enumerate(columns, start=1):
         if col.get("validation"):
             _dropdown(ws, c, col["validation"], max(DATA_ROWS, written + 1))
-    sheet = wb.create_sheet(SETTINGS_TAB)
+    sheet = wb.create_sheet(HubTab.SETTINGS)
     for r, (key, value) in enumerate(settings_rows(settings or {}), start=1):
         sheet.cell(row=r, column=1, value=key)
         cell = sheet.cell(row=r, column=2, value=value)
@@ -190,18 +183,6 @@ def new_hub_workbook(
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
-
-
-def quarter(day: dt.date) -> tuple[str, dt.date, dt.date]:
-    """The calendar quarter holding `day`: its name, first and last date.
-
-    >>> quarter(dt.date(2026, 11, 21))
-    ('2026-Q4', datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
-    """
-    number = (day.month - 1) // 3 + 1
-    start = dt.date(day.year, 3 * number - 2, 1)
-    after = dt.date(day.year + (number == 4), 1 if number == 4 else 3 * number + 1, 1)
-    return f"{day.year}-Q{number}", start, after - dt.timedelta(days=1)
 
 
 def create_workspace(
@@ -224,11 +205,17 @@ def create_workspace(
         from .example import write_example
 
         return write_example(directory)
-    name, start, end = quarter(today or dt.date.today())
     source = "teams/my-team.xlsx"
     new_team_workbook(directory / source, team_prefix="TEAM")
     return new_hub_workbook(
         directory / HUB_FILE,
-        teams=[{"Team": "My team", "Level": "Team", "Spreadsheet": source, "Tab": "OKRs"}],
-        settings={"Cycle": name, "Cycle start": start, "Cycle end": end},
+        teams=[
+            {
+                TeamsCol.TEAM: "My team",
+                TeamsCol.LEVEL: "Team",
+                TeamsCol.SPREADSHEET: source,
+                TeamsCol.TAB: TEAM_TAB,
+            }
+        ],
+        settings=blank_settings(today or dt.date.today()),
     )

@@ -26,15 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .builder import HUB_FILE, new_hub_workbook, new_team_workbook
+from sync.template import Col
+
+from .builder import new_hub_workbook, new_team_workbook
+from .definition import HUB_FILE, TEAM_TAB, SettingKey, TeamsCol
 
 __all__ = ["AS_OF", "EXPECTED_WARNINGS", "SETTINGS", "TEAMS", "ExampleTeam", "write_example"]
 
 AS_OF = dt.date(2026, 11, 21)
 SETTINGS: dict[str, Any] = {
-    "Cycle": "2026-Q4",
-    "Cycle start": dt.date(2026, 10, 1),
-    "Cycle end": dt.date(2026, 12, 31),
+    SettingKey.CYCLE: "2026-Q4",
+    SettingKey.CYCLE_START: dt.date(2026, 10, 1),
+    SettingKey.CYCLE_END: dt.date(2026, 12, 31),
 }
 EXPECTED_WARNINGS: list[tuple[str, str]] = [
     ("CONFIDENCE_GAP", "AMER-4"),
@@ -69,14 +72,14 @@ def obj(
 ) -> dict[str, Any]:
     """An objective row."""
     return {
-        "ID": id,
-        "Type": "Objective",
-        "Title": title,
-        "Owner": _mail(owner),
-        "Parent": parent,
-        "Depends on": depends,
-        "Weight": weight,
-        "Why now": why,
+        Col.ID: id,
+        Col.TYPE: "Objective",
+        Col.TITLE: title,
+        Col.OWNER: _mail(owner),
+        Col.PARENT: parent,
+        Col.DEPENDS_ON: depends,
+        Col.WEIGHT: weight,
+        Col.WHY_NOW: why,
     }
 
 
@@ -96,18 +99,18 @@ def kr(
 ) -> dict[str, Any]:
     """A key result row; its objective is the one above it (Parent left blank)."""
     return {
-        "ID": id,
-        "Type": "Key Result",
-        "Title": title,
-        "Owner": _mail(owner),
-        "Depends on": depends,
-        "Start": start,
-        "Target": target,
-        "Current": current,
-        "Weight": weight,
-        "Updated": updated,
-        "Confidence": confidence,
-        "Note": note,
+        Col.ID: id,
+        Col.TYPE: "Key Result",
+        Col.TITLE: title,
+        Col.OWNER: _mail(owner),
+        Col.DEPENDS_ON: depends,
+        Col.START: start,
+        Col.TARGET: target,
+        Col.CURRENT: current,
+        Col.WEIGHT: weight,
+        Col.UPDATED: updated,
+        Col.CONFIDENCE: confidence,
+        Col.NOTE: note,
     }
 
 
@@ -122,16 +125,16 @@ class ExampleTeam:
     owner: str
     source: str
     rows: tuple[dict[str, Any], ...]
-    tab: str = "OKRs"
+    tab: str = TEAM_TAB
 
     def hub_row(self) -> dict[str, Any]:
         return {
-            "Team": self.name,
-            "Level": self.level,
-            "Parent team": self.parent,
-            "Spreadsheet": self.source,
-            "Tab": self.tab,
-            "Owner": _mail(self.owner),
+            TeamsCol.TEAM: self.name,
+            TeamsCol.LEVEL: self.level,
+            TeamsCol.PARENT_TEAM: self.parent,
+            TeamsCol.SPREADSHEET: self.source,
+            TeamsCol.TAB: self.tab,
+            TeamsCol.OWNER: _mail(self.owner),
         }
 
 

@@ -22,20 +22,15 @@ from sync.backends.xlsx_hub import write_tables
 from sync.compute import compute
 from sync.model import STATUS_LABELS, Item, Level, Settings, TargetKind, Team
 from sync.snapshot import CellValue, Link, OutputTable, TeamSnapshot
+from sync.template import Col
 from sync.values import BadValue, parse_confidence, parse_number, parse_target, parse_yes_no
 
-from .builder import team_column_names
+from .definition import HubTab, SettingKey, hub_column_names, team_column_names
 
 __all__ = ["example_logs", "write_example_logs"]
 
 WEEK = dt.timedelta(days=7)
 EARLY_NOTES = ("Baseline confirmed.", "", "On plan this week.", "", "A slow week; catching up.")
-
-
-def _columns(tab: str) -> list[str]:
-    from . import template
-
-    return [c["name"] for c in template()["hub_tabs"][tab]["columns"]]
 
 
 def _curve(item_id: str) -> float:
@@ -55,16 +50,16 @@ class _Replay:
 
     def __init__(self, row: dict[str, Any], start_day: dt.date) -> None:
         self.row = row
-        self.id: str = row["ID"]
-        self.updated: dt.date | None = row.get("Updated")
+        self.id: str = row[Col.ID]
+        self.updated: dt.date | None = row.get(Col.UPDATED)
         self.start_day = start_day
-        kind, _ = parse_target(row.get("Target"))
+        kind, _ = parse_target(row.get(Col.TARGET))
         self.kind = kind
         reader = parse_yes_no if kind is TargetKind.YES_NO else _number
-        self.final = reader(row.get("Current"))
-        self.start = _number(row.get("Start")) or 0.0
-        self.confidence = parse_confidence(row.get("Confidence"))
-        self.note: str = row.get("Note") or ""
+        self.final = reader(row.get(Col.CURRENT))
+        self.start = _number(row.get(Col.START)) or 0.0
+        self.confidence = parse_confidence(row.get(Col.CONFIDENCE))
+        self.note: str = row.get(Col.NOTE) or ""
 
     def days(self) -> list[dt.date]:
         """Weekly check-ins after the cycle start, the last on `Updated`."""
@@ -109,11 +104,11 @@ def _snapshots(
     for team in teams:
         grid: list[list[CellValue]] = [list(names)]
         for row in team.rows:
-            replay = replays.get(row["ID"])
+            replay = replays.get(row[Col.ID])
             values = dict(row)
             if replay is not None:
-                values["Current"] = replay.current(day)
-                values["Updated"] = min(day, replay.updated) if replay.updated else None
+                values[Col.CURRENT] = replay.current(day)
+                values[Col.UPDATED] = min(day, replay.updated) if replay.updated else None
             grid.append([values.get(name) for name in names])
         snapshots.append(TeamSnapshot(team.name, team.source, team.tab, grid))
     return snapshots
@@ -124,16 +119,16 @@ def example_logs(
 ) -> tuple[OutputTable, OutputTable]:
     """The example's `History` and `Check-ins` tabs from the cycle start to `as_of`."""
     teams = list(teams)
-    start_day: dt.date = settings["Cycle start"]
-    judged = Settings(start_day, settings["Cycle end"], settings["Cycle"])
+    start_day: dt.date = settings[SettingKey.CYCLE_START]
+    judged = Settings(start_day, settings[SettingKey.CYCLE_END], settings[SettingKey.CYCLE])
     team_list = [
         Team(t.name, Level(t.level.lower()), t.parent or None, t.source, t.tab) for t in teams
     ]
     replays = {
-        row["ID"]: _Replay(row, start_day)
+        row[Col.ID]: _Replay(row, start_day)
         for team in teams
         for row in team.rows
-        if row["Type"] == "Key Result"
+        if row[Col.TYPE] == "Key Result"
     }
     history_days = [start_day + WEEK * k for k in range((as_of - start_day).days // 7 + 1)]
     history_days = sorted({*history_days, as_of})
@@ -158,7 +153,7 @@ def _history(days: list[dt.date], judged_on: dict[dt.date, dict[str, Item]]) -> 
             if latest.get(item.id) != now:
                 latest[item.id] = now
                 rows.append([day, item.id, *now])
-    return OutputTable("History", _columns("History"), rows)
+    return OutputTable(HubTab.HISTORY.value, hub_column_names(HubTab.HISTORY), rows)
 
 
 def _checkins(
@@ -181,7 +176,7 @@ def _checkins(
             ]
             entries.append((day, order, [*row, confidence, note or None]))
     rows = [row for _, _, row in sorted(entries, key=lambda e: (e[0], e[1]))]
-    return OutputTable("Check-ins", _columns("Check-ins"), rows)
+    return OutputTable(HubTab.CHECK_INS.value, hub_column_names(HubTab.CHECK_INS), rows)
 
 
 def write_example_logs(

@@ -14,15 +14,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import template
+from .definition import HEADER_COLOUR, OUTPUT_HEADER_COLOUR, OUTPUT_NOTE, status_colours
 
 __all__ = [
     "HEADER_FILL",
     "HEADER_FONT",
     "OUTPUT_HEADER_FILL",
-    "OUTPUT_NOTE",
     "WRAPPED",
-    "hub_columns",
     "set_print_layout",
     "solid_fill",
     "status_fill",
@@ -30,9 +28,6 @@ __all__ = [
 ]
 
 HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill(fill_type="solid", start_color="CFE2F3", end_color="CFE2F3")
-OUTPUT_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9D9D9", end_color="D9D9D9")
-OUTPUT_NOTE = "Written by okrtree on every sync; changes typed here are replaced."
 DEFAULT_WIDTH = 14
 WRAPPED = Alignment(wrap_text=True, vertical="top")  # long text grows the row, not the column
 
@@ -42,18 +37,15 @@ def solid_fill(colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
 
+HEADER_FILL = solid_fill(HEADER_COLOUR)
+OUTPUT_HEADER_FILL = solid_fill(OUTPUT_HEADER_COLOUR)
+
+
 @cache
 def status_fill(label: str) -> PatternFill | None:
     """The fill for a written status label (`On track`, ...), None for an unknown label."""
-    colour = template()["status_colours"].get(label)
+    colour = status_colours().get(label)
     return solid_fill(colour) if colour else None
-
-
-@cache
-def hub_columns(tab: str) -> dict[str, dict[str, Any]]:
-    """A hub tab's column definitions from template.json, by column name."""
-    tab_def = template()["hub_tabs"].get(tab, {})
-    return {col["name"]: col for col in tab_def.get("columns", [])}
 
 
 def style_header(

@@ -18,7 +18,6 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -26,17 +25,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_templates import template
-from sheets_templates.builder import HUB_FILE, TEAMS_TAB, new_team_workbook
+from sheets_templates.builder import new_team_workbook
+from sheets_templates.definition import HUB_FILE, TEAM_TAB, HubTab, TeamsCol, template
 
 from .backends.xlsx import XlsxBackend
 from .engine import read_and_compute
 from .errors import SourceError
-from .model import Finding, Level, id_key
-from .newteam import LEVEL_LABELS, SheetPlan, check_team, choose_prefix, file_name, plan_sheet
+from .model import Level, id_key
+from .newteam import (
+    LEVEL_LABELS,
+    Added,
+    SheetPlan,
+    check_team,
+    choose_prefix,
+    file_name,
+    plan_sheet,
+)
 from .template import Col, find_header
 
-__all__ = ["Added", "add_team"]
+__all__ = ["add_team"]
 
 TEAMS_FOLDER = "teams"
 # Parts openpyxl reads and writes back; `calcChain` and printer settings it drops harmlessly
@@ -50,23 +57,6 @@ _KEPT_PARTS = re.compile(
     re.IGNORECASE,
 )
 _LOSS_WARNING = re.compile(r"will be removed|will be lost|not supported|discarded", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Added:
-    """What `add_team` did, for the report."""
-
-    team: str
-    level: Level
-    parent: str | None
-    source: str  # the workbook's path in the workspace, as written in Teams
-    tab: str
-    hub_row: int
-    copied_from: Path | None = None
-    created: bool = False
-    added_columns: list[str] = field(default_factory=list)
-    new_ids: dict[int, str] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
 
 
 def what_openpyxl_drops(path: Path) -> str | None:
@@ -126,7 +116,7 @@ def _team_tab(path: Path) -> tuple[str, list[list[object]]]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
         raise SourceError(f"{path}: not an .xlsx workbook ({err})") from None
     try:
-        sheets = sorted(workbook.worksheets, key=lambda s: id_key(s.title) != id_key("OKRs"))
+        sheets = sorted(workbook.worksheets, key=lambda s: id_key(s.title) != id_key(TEAM_TAB))
         for sheet in sheets:
             grid = _grid(sheet)
             if find_header(grid) is not None:
@@ -165,18 +155,18 @@ def _add_teams_row(values: dict[str, str]) -> tuple[Callable[[Workbook], None], 
     where: list[int] = []
 
     def edit(workbook: Workbook) -> None:
-        if TEAMS_TAB not in workbook.sheetnames:
-            raise SourceError(f"the hub has no '{TEAMS_TAB}' tab")
-        sheet = workbook[TEAMS_TAB]
+        if HubTab.TEAMS not in workbook.sheetnames:
+            raise SourceError(f"the hub has no '{HubTab.TEAMS}' tab")
+        sheet = workbook[HubTab.TEAMS]
         header = {id_key(str(c.value or "")): int(c.column or 0) for c in sheet[1] if c.value}
-        team_column = header.get(id_key("Team"), 1)
+        team_column = header.get(id_key(TeamsCol.TEAM), 1)
         names = sheet.iter_rows(min_col=team_column, max_col=team_column, values_only=True)
         last = max((n for n, (v,) in enumerate(names, start=1) if v not in (None, "")), default=1)
         for name, value in values.items():
             column = header.get(id_key(name))
             if column is None:
                 column = max(header.values(), default=0) + 1
-                sheet.cell(1, column, name)
+                sheet.cell(1, column, str(name))
                 header[id_key(name)] = column
             sheet.cell(last + 1, column, value or None)
         where.append(last + 1)
@@ -224,7 +214,7 @@ def add_team(
                 "or choose another team name"
             )
     relative = target.resolve().relative_to(workspace.resolve()).as_posix()
-    added = Added(name, level, parent_name, relative, "OKRs", 0, copied_from)
+    added = Added(name, level, parent_name, relative, TEAM_TAB, 0, copied_from)
 
     if source_file is None:
         prefix = choose_prefix(name, [], taken)
@@ -255,13 +245,13 @@ def add_team(
             shutil.copyfile(source_file, target)  # nothing to change: the very bytes
         added.added_columns, added.new_ids = plan.missing_columns, plan.new_ids
 
-    row = {
-        "Team": name,
-        "Level": LEVEL_LABELS[level],
-        "Parent team": parent_name or "",
-        "Spreadsheet": relative,
-        "Tab": added.tab,
-        "Owner": owner,
+    row: dict[str, str] = {
+        TeamsCol.TEAM: name,
+        TeamsCol.LEVEL: LEVEL_LABELS[level],
+        TeamsCol.PARENT_TEAM: parent_name or "",
+        TeamsCol.SPREADSHEET: relative,
+        TeamsCol.TAB: added.tab,
+        TeamsCol.OWNER: owner,
     }
     edit, where = _add_teams_row(row)
     try:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sheets_templates.definition import HubTab, OutputCol
+
 from .logtab import LogTab, read_log
 from .model import STATUS_LABELS, Item, ItemType, Result
 from .snapshot import CellValue, Grid, Link
 from .values import BadValue, cell_text, parse_confidence
 
-__all__ = ["CHECKINS_TAB", "Checkin", "checkin_of", "plan_checkins"]
+__all__ = ["Checkin", "checkin_of", "plan_checkins"]
 
-CHECKINS_TAB = "Check-ins"
 
 Checkin = tuple[float | None, float | None, str]  # (Current, Confidence, Note) as compared
 
@@ -33,11 +34,11 @@ def checkin_of(item: Item) -> Checkin:
 
 def _recorded(log: LogTab, row: list[CellValue]) -> Checkin:
     try:
-        confidence = parse_confidence(log.cell(row, "Confidence"))
+        confidence = parse_confidence(log.cell(row, OutputCol.CONFIDENCE))
     except BadValue:
         confidence = None
-    note = cell_text(log.cell(row, "Note"))
-    return (_rounded(log.number(row, "Current")), _rounded(confidence), note)
+    note = cell_text(log.cell(row, OutputCol.NOTE))
+    return (_rounded(log.number(row, OutputCol.CURRENT)), _rounded(confidence), note)
 
 
 def _latest(log: LogTab) -> dict[str, Checkin]:
@@ -55,7 +56,7 @@ def _latest(log: LogTab) -> dict[str, Checkin]:
 
 def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[CellValue | Link]]]:
     """The tab as read and the rows to append after its last row (none when nothing moved)."""
-    log = read_log(CHECKINS_TAB, grid)
+    log = read_log(HubTab.CHECK_INS.value, grid)
     if not log.usable:
         return log, []
     latest = _latest(log)
@@ -70,15 +71,15 @@ def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[
         appended.append(
             log.laid_out(
                 {
-                    "Date": item.updated or result.as_of,
-                    "ID": item.id,
-                    "Team": item.team,
-                    "Owner": item.owner or None,
-                    "Current": item.current,
-                    "Score": None if item.score is None else round(item.score, 2),
-                    "Status": STATUS_LABELS[item.status],
-                    "Confidence": item.confidence,
-                    "Note": item.note or None,
+                    OutputCol.DATE: item.updated or result.as_of,
+                    OutputCol.ID: item.id,
+                    OutputCol.TEAM: item.team,
+                    OutputCol.OWNER: item.owner or None,
+                    OutputCol.CURRENT: item.current,
+                    OutputCol.SCORE: None if item.score is None else round(item.score, 2),
+                    OutputCol.STATUS: STATUS_LABELS[item.status],
+                    OutputCol.CONFIDENCE: item.confidence,
+                    OutputCol.NOTE: item.note or None,
                 }
             )
         )

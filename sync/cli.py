@@ -140,7 +140,7 @@ def validate(
 @click.option(
     "--history",
     "--snapshot",
-    "snapshot",
+    "history",
     is_flag=True,
     help="Also record in the hub's History tab each item whose score or status moved.",
 )
@@ -155,7 +155,7 @@ def sync(
     source: str,
     as_of: dt.date,
     as_json: bool,
-    snapshot: bool,
+    history: bool,
     verbose: bool,
     full: bool,
     credentials: str | None,
@@ -171,7 +171,7 @@ def sync(
       okrtree sync my-org --history
     """
     shown = sync_and_record(
-        source, as_of, history=snapshot, full=full, credentials=credentials, as_json=as_json
+        source, as_of, history=history, full=full, credentials=credentials, as_json=as_json
     )
     show(shown, as_json, verbose=verbose, wrote=True)
 

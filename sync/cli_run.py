@@ -21,11 +21,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import lastsync
-from .compute import gc_paused
-from .engine import Run, run
+from .backends.base import Backend
+from .engine import Run, gc_paused, run
 from .errors import OkrError, SourceError
 from .model import Code, Severity
-from .snapshot import Backend
 from .sources import maybe_a_folder, open_backend
 from .state import DirectoryStore, open_state_store, state_of
 from .summary import Overview, print_summary
@@ -75,7 +74,7 @@ def execute(
     as_of: dt.date,
     *,
     write: bool = False,
-    snapshot: bool = False,
+    history: bool = False,
     credentials: str | None = None,
     full: bool = True,
     backend: Backend | None = None,
@@ -93,7 +92,7 @@ def execute(
                 backend,
                 as_of,
                 write=write,
-                snapshot=snapshot,
+                history=history,
                 progress=progress,  # type: ignore[arg-type]
                 previous=kept,
                 previous_hub=previous.hub if previous is not None else None,
@@ -153,7 +152,7 @@ def sync_and_record(
         last = _standing(backend, record, source, as_of, history, as_json)
         if last is not None:
             return last
-    outcome = execute(source, as_of, write=True, snapshot=history, full=full, backend=backend)
+    outcome = execute(source, as_of, write=True, history=history, full=full, backend=backend)
     shown = Shown.of(outcome, as_json)
     if record is not None:
         files = _vouched(backend, outcome)

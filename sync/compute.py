@@ -2,20 +2,23 @@
 
 `compute` takes the hub's teams and settings and every team's snapshot, and returns a `Result`
 with items in Teams-then-row order and findings sorted as SPEC §4 says. It never reads a file.
+
+The items are made here and then completed in place, step by step: `objective_above` while
+their rows are read (`rows`), `parent` when parents are resolved (`graph.resolve_parents`),
+`score` and `progress` when scored (`scoring.score_all`), `status` below. Their `trend` is
+filled after `compute`, from the hub's History tab (`history.plan_history`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+
+from sheets_templates.definition import TEAM_TAB
 
 from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
 from .history import HistoryPlan
 from .model import (
-    CODE_SEVERITY,
     Code,
     Cycle,
     Finding,
@@ -32,7 +35,7 @@ from .scoring import expected_progress, score_all, status_for
 from .snapshot import TeamSnapshot
 from .tree import TreeRow, tree_rows
 
-__all__ = ["Computed", "compute", "gc_paused", "sort_findings"]
+__all__ = ["Computed", "compute", "sort_findings"]
 
 
 @dataclass(slots=True)
@@ -51,11 +54,8 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def _unreadable(team: Team, reason: str) -> Finding:
-    code = Code.SPREADSHEET_UNREADABLE
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.SPREADSHEET_UNREADABLE,
         team.name,
         f"Team {team.name}: {reason}. This team was skipped.{_path_hint(team.source)}",
     )
@@ -71,30 +71,14 @@ def _path_hint(source: str) -> str:
 
 
 def _duplicate_sheet(team: Team, first: Team, snapshot: TeamSnapshot) -> Finding:
-    code = Code.DUPLICATE_SHEET
-    tab = snapshot.tab.strip() or "OKRs"
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    tab = snapshot.tab.strip() or TEAM_TAB
+    return Finding.on_team(
+        Code.DUPLICATE_SHEET,
         team.name,
         f"Team {team.name}: {snapshot.source.strip()} (tab '{tab}') is already the sheet of team "
         f"{first.name} in the hub's Teams tab, and one sheet cannot hold two teams' OKRs. Give "
         f"team {team.name} a spreadsheet or tab of its own. This team was skipped.",
     )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """A run allocates millions of small objects and frees them together; the cyclic collector's
-    repeated full passes over them would make it quadratic, so it waits until the run is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def compute(
@@ -104,18 +88,8 @@ def compute(
     as_of: dt.date,
     hub_findings: list[Finding] | None = None,
 ) -> Computed:
-    """Validate, score and order the organisation. `snapshots` follow `teams` one to one."""
-    with gc_paused():
-        return _compute(teams, settings, snapshots, as_of, hub_findings)
-
-
-def _compute(
-    teams: list[Team],
-    settings: Settings,
-    snapshots: list[TeamSnapshot],
-    as_of: dt.date,
-    hub_findings: list[Finding] | None,
-) -> Computed:
+    """Validate, score and order the organisation. `snapshots` follow `teams` one to one; the
+    items' computed fields are filled in as the module docstring says."""
     findings: list[Finding] = list(hub_findings or ())
     states: list[TeamState] = []
     sheets: dict[str, SheetRead] = {}
@@ -177,17 +151,14 @@ def _keep_first(rows: list[Item], findings: list[Finding]) -> tuple[list[Item], 
             index[item.key] = item
             kept.append(item)
             continue
-        code = Code.DUPLICATE_ID
         findings.append(
-            Finding(
-                CODE_SEVERITY[code],
-                code,
-                item.id,
+            Finding.on_row(
+                Code.DUPLICATE_ID,
                 item.team,
+                item.row,
+                item.id,
                 f"Team {item.team}, row {item.row}: ID '{item.id}' is already used by team "
                 f"{first.team}, row {first.row}; this row is left out. Give it an ID of its own.",
-                (),
-                item.row,
             )
         )
     return kept, index

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sheets_templates.definition import HubTab, OutputCol, SettingKey
+
 from .model import STATUS_LABELS, Code, Item, Result, Severity, Status, id_key
-from .snapshot import Grid, TeamSnapshot
+from .snapshot import Grid, TeamSnapshot, hub_tab
 from .values import BadValue, cell_text, parse_date
 
 __all__ = [
@@ -33,7 +35,6 @@ __all__ = [
 ]
 
 CONFIDENCE_GAP = "CONFIDENCE_GAP"
-HISTORY, CHECK_INS = "History", "Check-ins"
 # From best to worst; "no data" sits between on track and at risk: it is not yet bad news.
 STATUS_ORDER = [Status.DONE, Status.ON_TRACK, Status.NO_DATA, Status.AT_RISK, Status.OFF_TRACK]
 _RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
@@ -125,7 +126,9 @@ def _days(series: pd.Series) -> pd.Series:
 
 def _statuses_on(history: pd.DataFrame, day: dt.date) -> dict[str, Status]:
     """Each item's status in its latest History row on or before `day`, by ID key."""
-    dates, ids, labels = (_column(history, n) for n in ("Date", "ID", "Status"))
+    dates, ids, labels = (
+        _column(history, n) for n in (OutputCol.DATE, OutputCol.ID, OutputCol.STATUS)
+    )
     if dates is None or ids is None or labels is None:
         return {}
     frame = pd.DataFrame(
@@ -142,7 +145,7 @@ def _statuses_on(history: pd.DataFrame, day: dt.date) -> dict[str, Status]:
 
 
 def _check_ins_by_team(check_ins: pd.DataFrame, since: dt.date, as_of: dt.date) -> dict[str, int]:
-    dates, teams = _column(check_ins, "Date"), _column(check_ins, "Team")
+    dates, teams = _column(check_ins, OutputCol.DATE), _column(check_ins, OutputCol.TEAM)
     if dates is None or teams is None:
         return {}
     days = _days(dates)
@@ -153,7 +156,7 @@ def _check_ins_by_team(check_ins: pd.DataFrame, since: dt.date, as_of: dt.date) 
 
 def _confidence(check_ins: pd.DataFrame) -> dict[str, str]:
     """The latest Confidence recorded for each ID, as typed."""
-    ids, confidence = _column(check_ins, "ID"), _column(check_ins, "Confidence")
+    ids, confidence = _column(check_ins, OutputCol.ID), _column(check_ins, OutputCol.CONFIDENCE)
     if ids is None or confidence is None:
         return {}
     frame = pd.DataFrame({"key": ids.map(lambda v: id_key(cell_text(v))), "c": confidence})
@@ -170,8 +173,8 @@ def build_digest(
 ) -> Digest:
     """The digest of the run `result` over the period after `since`."""
     by_name = {id_key(name): grid for name, grid in tabs.items()}
-    history = table_frame(by_name.get(id_key(HISTORY)))
-    check_ins = table_frame(by_name.get(id_key(CHECK_INS)))
+    history = table_frame(by_name.get(id_key(HubTab.HISTORY)))
+    check_ins = table_frame(by_name.get(id_key(HubTab.CHECK_INS)))
     links = {s.team: s for s in snapshots}
     items = {item.key: item for item in result.items}
 
@@ -217,7 +220,7 @@ def build_digest(
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-DIGEST_DAY_KEY = "digest day"
+_DIGEST_DAY = SettingKey.DIGEST_DAY.casefold()
 
 
 def digest_day(tabs: dict[str, Grid]) -> int:
@@ -227,9 +230,9 @@ def digest_day(tabs: dict[str, Grid]) -> int:
     >>> digest_day({"Settings": [["Digest day", "Fri"]]})
     4
     """
-    grid = next((g for name, g in tabs.items() if id_key(name) == "settings"), [])
+    grid = hub_tab(tabs, HubTab.SETTINGS) or []
     for row in grid:
-        if row and " ".join(cell_text(row[0]).split()).casefold() == DIGEST_DAY_KEY:
+        if row and " ".join(cell_text(row[0]).split()).casefold() == _DIGEST_DAY:
             said = cell_text(row[1] if len(row) > 1 else None).casefold()
             for number, day in enumerate(_WEEKDAYS):
                 if len(said) >= 3 and day.startswith(said):

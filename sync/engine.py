@@ -3,35 +3,47 @@
 The backend reads, the pure core computes and plans, the backend writes. A team spreadsheet the
 backend will not write becomes a `NOT_WRITTEN` finding; the hub is written last so its
 `Findings` tab includes those.
+
+The garbage collector's pause is an effect of this edge, not of the pure core: `run`,
+`run_team` and `read_and_compute` each hold `gc_paused` while they work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
-from .compute import Computed, compute, gc_paused, sort_findings
+from sheets_templates.definition import HubTab
+
+from .backends.base import Backend, IncrementalBackend, WriteRefused
+from .compute import Computed, compute, sort_findings
 from .errors import OkrError, SourceError
 from .history import plan_history
-from .hub import HubTab, parse_settings, parse_teams
-from .model import CODE_SEVERITY, Code, Finding, Team, id_key
+from .hub import parse_settings, parse_teams
+from .model import Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
-from .snapshot import (
-    Backend,
-    HubSnapshot,
-    IncrementalBackend,
-    SheetChanges,
-    TeamSnapshot,
-    WriteRefused,
-    to_read,
-)
+from .snapshot import HubSnapshot, SheetChanges, TeamSnapshot, hub_tab, to_read
 
-__all__ = ["Run", "attach_history", "read_and_compute", "run", "run_team"]
+__all__ = ["Run", "attach_history", "gc_paused", "read_and_compute", "run", "run_team"]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 READ_CHUNK = 25
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """A run allocates millions of small objects and frees them together; the cyclic collector's
+    repeated full passes over them would make it quadratic, so it waits until the run is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(slots=True)
@@ -100,8 +112,7 @@ def _write_all(
 
 def attach_history(computed: Computed, hub: HubSnapshot, record: bool) -> Computed:
     """Trends from the hub's History tab (and this run's rows when `record`)."""
-    wanted = HubTab.HISTORY.value.casefold()
-    grid = next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)
+    grid = hub_tab(hub.tabs, HubTab.HISTORY)
     computed.history = plan_history(computed.result, grid, record)
     return computed
 
@@ -177,6 +188,7 @@ def _unread_duplicates(snapshots: list[TeamSnapshot]) -> list[TeamSnapshot]:
     ]
 
 
+@gc_paused()
 def read_and_compute(
     backend: Backend,
     as_of: dt.date,
@@ -197,11 +209,15 @@ def read_and_compute(
     hub = backend.read_hub()
     table = parse_teams(hub)
     settings = parse_settings(hub)
+    use_settings = getattr(backend, "use_settings", None)  # `SettingsBackend`
+    if callable(use_settings):  # e.g. a Google hub's quotas, before the team reads
+        use_settings(settings)
     snapshots = _read(backend, table.teams, previous, progress)
     computed = compute(table.teams, settings, snapshots, as_of, table.findings)
     return Run(attach_history(computed, hub, record_history), hub, table.teams, snapshots)
 
 
+@gc_paused()
 def run_team(
     backend: Backend, previous: Run, team_name: str, as_of: dt.date, *, write: bool = True
 ) -> Run:
@@ -236,34 +252,33 @@ def _unread(team: Team) -> TeamSnapshot:
 
 
 def _not_written(team: str, source: str, reason: str) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         team,
         f"Team {team}: {source} was not written: {reason}. Nothing in it was changed; "
         "fix that and run sync again.",
     )
 
 
+@gc_paused()
 def run(
     backend: Backend,
     as_of: dt.date,
     *,
     write: bool = False,
-    snapshot: bool = False,
+    history: bool = False,
     progress: Progress | None = None,
     previous: list[TeamSnapshot] | None = None,
     previous_hub: HubSnapshot | None = None,
 ) -> Run:
-    """Validate (and with `write`, sync) the organisation behind `backend`. With `previous`
+    """Validate (and with `write`, sync) the organisation behind `backend`; with `history`
+    (the `--history` flag), a sync also records today's History rows. With `previous`
     (the snapshots of an earlier run, e.g. `sync.state`; `[]` for none yet), sheets that did
     not change since are not read again, and those read are versioned for the next run; with
     `previous_hub` (that run's hub), neither are the hub's log tabs while the hub is unchanged.
     The result is the same as a full read's; the run's hub shows its log tabs as it left them."""
-    with gc_paused(), _exclusive(backend, write):
-        return _run(backend, as_of, write, snapshot, progress, previous, previous_hub)
+    with _exclusive(backend, write):
+        return _run(backend, as_of, write, history, progress, previous, previous_hub)
 
 
 def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
@@ -277,7 +292,7 @@ def _run(
     backend: Backend,
     as_of: dt.date,
     write: bool,
-    snapshot: bool,
+    history: bool,
     progress: Progress | None,
     previous: list[TeamSnapshot] | None,
     previous_hub: HubSnapshot | None,
@@ -287,25 +302,22 @@ def _run(
         as_of,
         progress,
         previous,
-        record_history=write and snapshot,
+        record_history=write and history,
         previous_hub=previous_hub,
     )
     if not write:
         return current
     plans = plan_teams(current.computed, current.teams, current.snapshots)
     _write_teams(backend, current, plans, progress)
-    tables = plan_hub(current.computed, current.hub, current.snapshots, snapshot)
+    tables = plan_hub(current.computed, current.hub, current.snapshots, history)
     result = current.computed.result
     if tables:
         try:
             result.writes_cells += backend.write_hub(tables)
             result.writes_spreadsheets += 1
         except (WriteRefused, OkrError) as err:  # in the run's findings; the team sheets stand
-            code = Code.NOT_WRITTEN
-            refused = Finding(
-                CODE_SEVERITY[code],
-                code,
-                None,
+            refused = Finding.on_team(
+                Code.NOT_WRITTEN,
                 None,
                 f"The hub {current.hub.source} was not written: {err}. Its "
                 "output tabs are out of date; fix that and "

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, id_key
+from .model import Code, Finding, Item, ItemType, id_key
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -49,10 +49,6 @@ class Alignment:
     bottom_up: list[str] = field(default_factory=list)  # children before parents, cycles left out
 
 
-def _finding(code: Code, item: Item, message: str, related: Iterable[str] = ()) -> Finding:
-    return Finding(CODE_SEVERITY[code], code, item.id, item.team, message, tuple(related), item.row)
-
-
 def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
     """Set each item's `parent` key; a key result with a blank Parent takes the nearest objective
     row above it in its own tab (none when that row was left out, e.g. as a duplicate). Bad
@@ -67,9 +63,11 @@ def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
             above = at_row.get((item.team, item.objective_above or 0))
             if above is None:
                 findings.append(
-                    _finding(
+                    Finding.on_row(
                         Code.KR_WITHOUT_OBJECTIVE,
-                        item,
+                        item.team,
+                        item.row,
+                        item.id,
                         f"{where}: this key result has no objective above it and no Parent; "
                         "move it under its objective or type the objective's ID in Parent.",
                     )
@@ -80,9 +78,11 @@ def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
         target = index.get(id_key(item.parent_text))
         if target is None:
             findings.append(
-                _finding(
+                Finding.on_row(
                     Code.UNKNOWN_PARENT,
-                    item,
+                    item.team,
+                    item.row,
+                    item.id,
                     f"{where}: Parent '{item.parent_text}' is no ID in the organisation; type the "
                     "ID of the objective or key result this aligns to, or leave it blank."
                     + did_you_mean(item.parent_text, (i.id for i in index.values())),
@@ -90,9 +90,11 @@ def resolve_parents(items: list[Item], index: dict[str, Item]) -> list[Finding]:
             )
         elif item.type is ItemType.KEY_RESULT and target.type is ItemType.KEY_RESULT:
             findings.append(
-                _finding(
+                Finding.on_row(
                     Code.BAD_PARENT,
-                    item,
+                    item.team,
+                    item.row,
+                    item.id,
                     f"{where}: Parent '{item.parent_text}' is a key result; a key result "
                     "belongs to an objective, so type an objective's ID.",
                     [target.id],
@@ -157,9 +159,11 @@ def cycle_finding(code: Code, members: list[Item], what: str) -> Finding:
     """One finding per cycle: on its smallest ID, naming the rest."""
     first, rest = members[0], [m.id for m in members[1:]]
     chain = " -> ".join(m.id for m in members)
-    return _finding(
+    return Finding.on_row(
         code,
-        first,
+        first.team,
+        first.row,
+        first.id,
         f"Team {first.team}, row {first.row} ({first.id}): {what} form a cycle ({chain}); "
         "break it by changing one of these links.",
         rest,
@@ -220,9 +224,11 @@ def build_dependencies(
                     team_links.append((item, team))
                 else:
                     findings.append(
-                        _finding(
+                        Finding.on_row(
                             Code.UNKNOWN_DEPENDENCY,
-                            item,
+                            item.team,
+                            item.row,
+                            item.id,
                             f"{where}: '{token}' names no team in the Teams tab; type team:<Team> "
                             "with a listed team's name."
                             + did_you_mean(token[len(TEAM_PREFIX) :], team_names.values()),
@@ -232,9 +238,11 @@ def build_dependencies(
             target = index.get(id_key(token))
             if target is None:
                 findings.append(
-                    _finding(
+                    Finding.on_row(
                         Code.UNKNOWN_DEPENDENCY,
-                        item,
+                        item.team,
+                        item.row,
+                        item.id,
                         f"{where}: '{token}' is no ID in the organisation; type an existing ID or "
                         "team:<Team>." + did_you_mean(token, (i.id for i in index.values())),
                     )

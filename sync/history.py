@@ -12,7 +12,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from .hub import HubTab
+from sheets_templates.definition import HubTab, OutputCol
+
 from .logtab import read_log
 from .model import STATUS_LABELS, Finding, Item, Result
 from .snapshot import CellValue, Grid, Link, OutputTable
@@ -70,14 +71,14 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
         kept.append(row)
         if day is None or (not record and not start <= day <= end):
             continue  # only a recording run needs rows outside the cycle (latest per item)
-        status = cell_text(log.cell(row, "Status")).casefold() if record else ""
-        cell = log.cell(row, "ID")
+        status = cell_text(log.cell(row, OutputCol.STATUS)).casefold() if record else ""
+        cell = log.cell(row, OutputCol.ID)
         key = keys.get((type(cell), cell))
         if key is None:
             key = keys[(type(cell), cell)] = log.id_key(row)
-        score = log.cell(row, "Score")
+        score = log.cell(row, OutputCol.SCORE)
         if type(score) is not float or not math.isfinite(score):  # as written: the common case
-            score = log.number(row, "Score")
+            score = log.number(row, OutputCol.SCORE)
         dated.append((day, key, score, status))
     appended: list[list[CellValue | Link]] = []
     if record:
@@ -91,7 +92,14 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
             if before is not None and _same(before[1], score) and before[2] == label.casefold():
                 continue
             appended.append(
-                log.laid_out({"Date": as_of, "ID": item.id, "Score": score, "Status": label})
+                log.laid_out(
+                    {
+                        OutputCol.DATE: as_of,
+                        OutputCol.ID: item.id,
+                        OutputCol.SCORE: score,
+                        OutputCol.STATUS: label,
+                    }
+                )
             )
             dated.append((as_of, item.key, score, label.casefold()))
     _set_trends(result, dated)

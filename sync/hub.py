@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
+
+from sheets_templates.definition import TEAM_TAB, HubTab, SettingKey, TeamsCol, hub_columns
 
 from .errors import SourceError
-from .model import CODE_SEVERITY, Code, Finding, Level, Settings, Team, id_key
-from .snapshot import CellValue, Grid, HubSnapshot
+from .model import Code, Finding, Level, Settings, Team, id_key
+from .snapshot import CellValue, Grid, HubSnapshot, hub_tab
 from .suggest import did_you_mean
-from .values import BadValue, cell_text, parse_date, parse_number
+from .values import BadValue, cell_text, parse_date, parse_number, parse_per_minute
 
-__all__ = ["HubTab", "TeamsTable", "parse_settings", "parse_teams"]
-
-
-class HubTab(StrEnum):
-    TEAMS = "Teams"
-    SETTINGS = "Settings"
-    TREE = "Alignment Tree"
-    FINDINGS = "Findings"
-    HISTORY = "History"
+__all__ = ["TeamsTable", "parse_settings", "parse_teams"]
 
 
-_TEAM_COLUMNS = ("Team", "Level", "Parent team", "Spreadsheet", "Tab", "Owner")
+_REQUIRED_TEAMS_COLUMNS = [c for c in TeamsCol if hub_columns(HubTab.TEAMS)[c]["required"]]
 _LEVELS = {level.value: level for level in Level}
-DEFAULT_TAB = "OKRs"
 
 
 @dataclass(slots=True)
@@ -35,31 +27,25 @@ class TeamsTable:
 
 
 def _tab(hub: HubSnapshot, name: str) -> Grid:
-    for title, grid in hub.tabs.items():
-        if title.strip().casefold() == name.casefold():
-            return grid
+    grid = hub_tab(hub.tabs, name)
+    if grid is not None:
+        return grid
     raise SourceError(f"{hub.source}: the hub has no '{name}' tab; add it (see `okrtree init`)")
-
-
-def _finding(code: Code, team: str, message: str) -> Finding:
-    return Finding(CODE_SEVERITY[code], code, None, team, message)
 
 
 def parse_teams(hub: HubSnapshot) -> TeamsTable:
     """The `Teams` tab: one team per row, in order; duplicates and bad levels become findings."""
     grid = _tab(hub, HubTab.TEAMS)
     header = [cell_text(c).casefold() for c in (grid[0] if grid else [])]
-    where = {
-        name: header.index(name.casefold()) for name in _TEAM_COLUMNS if name.casefold() in header
-    }
-    for required in ("Team", "Spreadsheet"):
+    where = {name: header.index(name.casefold()) for name in TeamsCol if name.casefold() in header}
+    for required in _REQUIRED_TEAMS_COLUMNS:
         if required not in where:
             raise SourceError(
-                f"{hub.source}: the 'Teams' tab has no '{required}' column in row 1; "
-                f"its header must be: {', '.join(_TEAM_COLUMNS)}"
+                f"{hub.source}: the '{HubTab.TEAMS}' tab has no '{required}' column in row 1; "
+                f"its header must be: {', '.join(TeamsCol)}"
             )
 
-    def cell(row: list[CellValue], name: str) -> str:
+    def cell(row: list[CellValue], name: TeamsCol) -> str:
         index = where.get(name)
         return cell_text(row[index]) if index is not None and index < len(row) else ""
 
@@ -67,12 +53,12 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     findings: list[Finding] = []
     seen: set[str] = set()
     for number, row in enumerate(grid[1:], start=2):
-        name = cell(row, "Team")
+        name = cell(row, TeamsCol.TEAM)
         if not name:
             continue
         if id_key(name) in seen:
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.DUPLICATE_TEAM,
                     name,
                     f"Teams row {number}: team '{name}' is listed twice; this row is ignored. "
@@ -81,12 +67,12 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
             )
             continue
         seen.add(id_key(name))
-        level_text = cell(row, "Level")
+        level_text = cell(row, TeamsCol.LEVEL)
         level = _LEVELS.get(level_text.casefold())
         if level is None:
             level = Level.TEAM
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.INVALID_LEVEL,
                     name,
                     f"Teams row {number}: team '{name}' has Level '{level_text}'; it counts as "
@@ -97,10 +83,10 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
             Team(
                 name=name,
                 level=level,
-                parent=cell(row, "Parent team") or None,
-                source=cell(row, "Spreadsheet"),
-                tab=cell(row, "Tab") or DEFAULT_TAB,
-                owner=cell(row, "Owner"),
+                parent=cell(row, TeamsCol.PARENT_TEAM) or None,
+                source=cell(row, TeamsCol.SPREADSHEET),
+                tab=cell(row, TeamsCol.TAB) or TEAM_TAB,
+                owner=cell(row, TeamsCol.OWNER),
                 row=number,
             )
         )
@@ -108,7 +94,7 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     for team in teams:
         if team.parent and id_key(team.parent) not in known:
             findings.append(
-                _finding(
+                Finding.on_team(
                     Code.UNKNOWN_PARENT_TEAM,
                     team.name,
                     f"Teams row {team.row}: team '{team.name}' has Parent team '{team.parent}', "
@@ -119,16 +105,21 @@ def parse_teams(hub: HubSnapshot) -> TeamsTable:
     return TeamsTable(teams, findings)
 
 
-_SETTING_KEYS = {
-    "cycle": "cycle",
-    "cycle start": "cycle_start",
-    "cycle end": "cycle_end",
-    "stale after days": "stale_after_days",
-    "on track within": "on_track_within",
-    "at risk within": "at_risk_within",
-    "max objectives per team": "max_objectives",
-    "max key results per objective": "max_key_results",
+# Each Settings key and the `Settings` field it sets.
+_SETTING_FIELDS = {
+    SettingKey.CYCLE: "cycle",
+    SettingKey.CYCLE_START: "cycle_start",
+    SettingKey.CYCLE_END: "cycle_end",
+    SettingKey.STALE_AFTER_DAYS: "stale_after_days",
+    SettingKey.ON_TRACK_WITHIN: "on_track_within",
+    SettingKey.AT_RISK_WITHIN: "at_risk_within",
+    SettingKey.MAX_OBJECTIVES_PER_TEAM: "max_objectives",
+    SettingKey.MAX_KEY_RESULTS_PER_OBJECTIVE: "max_key_results",
+    SettingKey.READS_PER_MINUTE: "reads_per_minute",
+    SettingKey.WRITES_PER_MINUTE: "writes_per_minute",
 }
+_FIELD_OF_KEY = {key.casefold(): field for key, field in _SETTING_FIELDS.items()}
+_KEY_OF_FIELD = {field: key for key, field in _SETTING_FIELDS.items()}
 _WHOLE_NUMBERS = {"stale_after_days", "max_objectives", "max_key_results"}
 
 
@@ -138,15 +129,16 @@ def parse_settings(hub: HubSnapshot) -> Settings:
     raw: dict[str, tuple[int, CellValue]] = {}
     for number, row in enumerate(grid, start=1):
         key = " ".join(cell_text(row[0]).split()).casefold() if row else ""
-        if key in _SETTING_KEYS:
-            raw[_SETTING_KEYS[key]] = (number, row[1] if len(row) > 1 else None)
+        if key in _FIELD_OF_KEY:
+            raw[_FIELD_OF_KEY[key]] = (number, row[1] if len(row) > 1 else None)
 
     def where(field: str) -> str:
-        return f"Settings row {raw[field][0]}" if field in raw else "Settings"
+        return f"{HubTab.SETTINGS} row {raw[field][0]}" if field in raw else HubTab.SETTINGS.value
 
     problems: list[str] = []  # every bad setting, reported together
     dates: dict[str, dt.date] = {}
-    for field, label in (("cycle_start", "Cycle start"), ("cycle_end", "Cycle end")):
+    for field in ("cycle_start", "cycle_end"):
+        label = _KEY_OF_FIELD[field]
         try:
             day = parse_date(raw.get(field, (0, None))[1])
         except BadValue as err:
@@ -158,8 +150,8 @@ def parse_settings(hub: HubSnapshot) -> Settings:
         dates[field] = day
     if len(dates) == 2 and dates["cycle_end"] <= dates["cycle_start"]:
         problems.append(
-            f"Settings 'Cycle end' ({dates['cycle_end']}) must be after "
-            f"'Cycle start' ({dates['cycle_start']})"
+            f"{HubTab.SETTINGS} '{SettingKey.CYCLE_END}' ({dates['cycle_end']}) must be after "
+            f"'{SettingKey.CYCLE_START}' ({dates['cycle_start']})"
         )
     numbers: dict[str, float | int] = {}
     for field in (
@@ -171,7 +163,7 @@ def parse_settings(hub: HubSnapshot) -> Settings:
     ):
         if field not in raw:
             continue
-        label = next(k for k, v in _SETTING_KEYS.items() if v == field).capitalize()
+        label = _KEY_OF_FIELD[field]
         try:
             value = parse_number(raw[field][1])
         except BadValue as err:
@@ -187,6 +179,15 @@ def parse_settings(hub: HubSnapshot) -> Settings:
             )
             continue
         numbers[field] = int(value) if field in _WHOLE_NUMBERS else value
+    for field in ("reads_per_minute", "writes_per_minute"):
+        typed = raw.get(field, (0, None))[1]
+        if typed in (None, ""):
+            continue
+        label = _KEY_OF_FIELD[field]
+        try:
+            numbers[field] = parse_per_minute(typed)
+        except BadValue as err:
+            problems.append(f"{where(field)} ({label}): {err}")
     if problems:
         raise SourceError(f"{hub.source}: " + "; ".join(problems))
     cycle = cell_text(raw["cycle"][1]) if "cycle" in raw else ""

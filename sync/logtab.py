@@ -11,18 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_templates import template
+from sheets_templates.definition import OutputCol, hub_column_names
 
-from .model import CODE_SEVERITY, Code, Finding, id_key
+from .model import Code, Finding, id_key
 from .snapshot import CellValue, Grid, Link, OutputTable
 from .values import BadValue, cell_text, parse_date, parse_number
 
-__all__ = ["LogTab", "log_columns", "read_log"]
+__all__ = ["LogTab", "read_log"]
 
-
-def log_columns(tab: str) -> list[str]:
-    """okrtree's own columns of a hub log tab, in template order."""
-    return [c["name"] for c in template()["hub_tabs"][tab]["columns"]]
+_DATE, _ID = OutputCol.DATE.value, OutputCol.ID.value  # plain str: looked up per row
 
 
 def _normal(text: object) -> str:
@@ -51,7 +48,7 @@ class LogTab:
         return row[index] if index < len(row) else None
 
     def date(self, row: list[CellValue]) -> dt.date | None:
-        value = self.cell(row, "Date")
+        value = self.cell(row, _DATE)
         if type(value) is dt.datetime:  # the common case, read from a date cell
             return value.date()
         try:
@@ -66,7 +63,7 @@ class LogTab:
             return None
 
     def id_key(self, row: list[CellValue]) -> str:
-        return id_key(cell_text(self.cell(row, "ID")))
+        return id_key(cell_text(self.cell(row, _ID)))
 
     def laid_out(self, values: dict[str, CellValue]) -> list[CellValue | Link]:
         """A new row with each value under its column of this tab's header."""
@@ -78,26 +75,23 @@ class LogTab:
 
     def table(self, appended: list[list[CellValue | Link]]) -> OutputTable:
         """The whole tab with `appended` after its last row; `kept_rows` marks what was there."""
-        header = [cell_text(v) for v in self.header] if self.header else log_columns(self.name)
+        header = [cell_text(v) for v in self.header] if self.header else hub_column_names(self.name)
         kept: list[list[CellValue | Link]] = [list(row) for row in self.rows]
         return OutputTable(self.name, header, [*kept, *appended], kept_rows=len(kept))
 
     def unusable_finding(self) -> Finding:
-        code = Code.NOT_WRITTEN
-        return Finding(
-            CODE_SEVERITY[code],
-            code,
-            None,
+        return Finding.on_team(
+            Code.NOT_WRITTEN,
             None,
             f"The hub's '{self.name}' tab was not written: {self.problem}. Its rows are kept as "
-            f"they are; put back the header {', '.join(log_columns(self.name))} in row 1 (or "
+            f"they are; put back the header {', '.join(hub_column_names(self.name))} in row 1 (or "
             f"rename the tab so okrtree starts a new one) and run sync again.",
         )
 
 
 def read_log(name: str, grid: Grid | None) -> LogTab:
     """The tab `name` (one of the hub's log tabs) as read; a missing or empty tab is usable."""
-    wanted = log_columns(name)
+    wanted = hub_column_names(name)
     rows = [list(row) for row in (grid or [])]
     while rows and not any(cell_text(v) for v in rows[-1]):
         rows.pop()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sheets_templates.definition import SETTING_DEFAULTS, TEAM_TAB, SettingKey
+
 __all__ = [
-    "CODE_SEVERITY",
     "LEVEL_RANK",
     "SEVERITY_ORDER",
     "STATUS_LABELS",
@@ -39,6 +41,8 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 class Code(StrEnum):
+    """What a finding is about; its severity comes with it (`Code.severity`)."""
+
     # errors: the data cannot be trusted
     TEMPLATE_MISSING_COLUMN = "TEMPLATE_MISSING_COLUMN"
     SPREADSHEET_UNREADABLE = "SPREADSHEET_UNREADABLE"
@@ -72,6 +76,15 @@ class Code(StrEnum):
     CONFIDENCE_GAP = "CONFIDENCE_GAP"
     NOT_WRITTEN = "NOT_WRITTEN"
 
+    @property
+    def severity(self) -> Severity:
+        """Error for the codes in `_ERRORS` (the data cannot be trusted), else warning.
+
+        >>> Code.DUPLICATE_ID.severity, Code.STALE.severity
+        (<Severity.ERROR: 'error'>, <Severity.WARNING: 'warning'>)
+        """
+        return Severity.ERROR if self in _ERRORS else Severity.WARNING
+
 
 _ERRORS = {
     Code.TEMPLATE_MISSING_COLUMN,
@@ -91,9 +104,6 @@ _ERRORS = {
     Code.DEPENDENCY_CYCLE,
     Code.INVALID_NUMBER,
     Code.ZERO_RANGE,
-}
-CODE_SEVERITY: dict[Code, Severity] = {
-    code: Severity.ERROR if code in _ERRORS else Severity.WARNING for code in Code
 }
 
 
@@ -153,16 +163,20 @@ def id_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The hub's `Settings` tab, parsed."""
+    """The hub's `Settings` tab, parsed; a key left out has its template.json default. The
+    requests-per-minute limits are for a Google hub's client (None: not set); a local workspace
+    has no use for them."""
 
     cycle_start: dt.date
     cycle_end: dt.date
-    cycle: str = ""
-    stale_after_days: int = 14
-    on_track_within: float = 0.10
-    at_risk_within: float = 0.25
-    max_objectives: int = 5
-    max_key_results: int = 5
+    cycle: str = SETTING_DEFAULTS[SettingKey.CYCLE]
+    stale_after_days: int = SETTING_DEFAULTS[SettingKey.STALE_AFTER_DAYS]
+    on_track_within: float = SETTING_DEFAULTS[SettingKey.ON_TRACK_WITHIN]
+    at_risk_within: float = SETTING_DEFAULTS[SettingKey.AT_RISK_WITHIN]
+    max_objectives: int = SETTING_DEFAULTS[SettingKey.MAX_OBJECTIVES_PER_TEAM]
+    max_key_results: int = SETTING_DEFAULTS[SettingKey.MAX_KEY_RESULTS_PER_OBJECTIVE]
+    reads_per_minute: int | None = None
+    writes_per_minute: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +187,7 @@ class Team:
     level: Level
     parent: str | None
     source: str
-    tab: str = "OKRs"
+    tab: str = TEAM_TAB
     owner: str = ""
     row: int = 0  # row in the hub's Teams tab
 
@@ -219,7 +233,10 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing the run noticed. `row` places it on a sheet row (written to `Warnings`)."""
+    """One thing the run noticed. `row` places it on a sheet row (written to `Warnings`).
+
+    Made with `Finding.on_row` or `Finding.on_team`, which take the severity from the code.
+    """
 
     severity: Severity
     code: Code
@@ -228,6 +245,25 @@ class Finding:
     message: str
     related: tuple[str, ...] = ()
     row: int | None = None
+
+    @classmethod
+    def on_row(
+        cls,
+        code: Code,
+        team: str,
+        row: int,
+        item_id: str | None,
+        message: str,
+        related: Iterable[str] = (),
+    ) -> Finding:
+        """A finding on one row of a team's sheet: its item's (`item_id` None when the row has
+        no ID), written to that row's `Warnings`."""
+        return cls(code.severity, code, item_id, team, message, tuple(related), row)
+
+    @classmethod
+    def on_team(cls, code: Code, team: str | None, message: str) -> Finding:
+        """A finding on a whole team (None: on the organisation, e.g. its hub)."""
+        return cls(code.severity, code, None, team, message)
 
     def sort_key(self) -> tuple[int, str, str]:
         return (SEVERITY_ORDER[self.severity], self.code.value, id_key(self.id or ""))

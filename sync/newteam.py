@@ -10,14 +10,18 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .model import Level, id_key
+from sheets_templates.definition import team_column_names
+
+from .model import Finding, Level, id_key
 from .suggest import did_you_mean
 from .template import Col, find_header
 from .values import cell_text
 
 __all__ = [
     "LEVEL_LABELS",
+    "Added",
     "SheetPlan",
     "check_team",
     "choose_prefix",
@@ -28,6 +32,23 @@ __all__ = [
 
 LEVEL_LABELS = {level: level.value.capitalize() for level in Level}  # as the Teams tab shows it
 _NUMBERED = re.compile(r"([A-Za-z][A-Za-z0-9]*)-(\d+)")
+
+
+@dataclass(slots=True)
+class Added:
+    """What `add_team` did, for the report."""
+
+    team: str
+    level: Level
+    parent: str | None
+    source: str  # the workbook's path in the workspace, as written in Teams
+    tab: str
+    hub_row: int
+    copied_from: Path | None = None
+    created: bool = False
+    added_columns: list[str] = field(default_factory=list)
+    new_ids: dict[int, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def parse_level(text: str) -> Level | None:
@@ -95,8 +116,6 @@ def plan_sheet(
     `org_ids` are the IDs already used in the organisation (compared as `id_key`); new IDs
     continue after the highest number in use with the prefix and never repeat one.
     """
-    from sheets_templates.builder import team_column_names  # openpyxl: only when planning
-
     header = find_header(grid)
     if header is None:
         return None

@@ -12,13 +12,13 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-from sheets_templates import template
+from sheets_templates.definition import HubTab, OutputCol, hub_column_names
 
-from .checkins import CHECKINS_TAB, plan_checkins
+from .checkins import plan_checkins
 from .compute import Computed, sort_findings
 from .history import sparkline
-from .hub import HubTab
 from .model import STATUS_LABELS, Finding, Item, ItemType, Team
 from .owners import finding_owners
 from .rows import SheetRead
@@ -31,6 +31,7 @@ from .snapshot import (
     OutputTable,
     SheetChanges,
     TeamSnapshot,
+    hub_tab,
 )
 from .template import OUTPUT_COLUMNS, Col
 from .tree import UNREACHABLE_LABEL
@@ -45,8 +46,11 @@ __all__ = [
     "plan_teams",
     "score_cell",
     "table_digest",
+    "trim_blanks",
     "warnings_text",
 ]
+
+T = TypeVar("T")
 
 TREE_INDENT = "    "  # the Tree column shows depth as leading spaces, the same in every backend
 TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result"}
@@ -165,7 +169,9 @@ def plan_team(
         row: cell_text(grid[row - 1][id_index]) if id_index < len(grid[row - 1]) else ""
         for row in touched
     }
-    return SheetChanges(team.name, snapshot.source, snapshot.tab, id_index + 1, changes, expected)
+    return SheetChanges(
+        team.name, snapshot.source, snapshot.tab, id_index + 1, changes, expected, header.row
+    )
 
 
 def plan_teams(
@@ -199,10 +205,6 @@ def plan_teams(
     return plans
 
 
-def _columns(tab: HubTab) -> list[str]:
-    return [c["name"] for c in template()["hub_tabs"][tab.value]["columns"]]
-
-
 def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
     if snapshot is None or not snapshot.link_template:
         return None
@@ -217,7 +219,7 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
     for finding in computed.result.findings:
         if finding.row is not None:
             on_row[(finding.team, finding.row)].append(finding)
-    columns = _columns(HubTab.TREE)
+    columns = hub_column_names(HubTab.ALIGNMENT_TREE)
     rows: list[list[CellValue | Link]] = []
     for entry in computed.tree:
         item = entry.item
@@ -241,15 +243,15 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
                 sparkline(item.trend) or None,
             ]
         )
-    return OutputTable(HubTab.TREE.value, columns, rows)
+    return OutputTable(HubTab.ALIGNMENT_TREE.value, columns, rows)
 
 
 def outline_levels(table: OutputTable) -> list[int]:
     """Each row's outline level in a tree table: its `Depth`, at most `MAX_OUTLINE_LEVEL` (0
     where blank; all 0 in a table without one), for grouping rows into collapsible branches."""
-    if "Depth" not in table.header:
+    if OutputCol.DEPTH not in table.header:
         return [0] * len(table.rows)
-    at = table.header.index("Depth")
+    at = table.header.index(OutputCol.DEPTH)
     return [
         min(depth, MAX_OUTLINE_LEVEL)
         if at < len(row) and type(depth := row[at]) is int and depth > 0
@@ -272,20 +274,29 @@ def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Ou
         ]
         for f, owner in zip(computed.result.findings, owners, strict=True)
     ]
-    return OutputTable(HubTab.FINDINGS.value, _columns(HubTab.FINDINGS), rows)
+    return OutputTable(HubTab.FINDINGS.value, hub_column_names(HubTab.FINDINGS), rows)
 
 
-def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
-    """Rows as a person sees them: comparable values, no trailing blanks, no trailing blank rows."""
+def trim_blanks(rows: Iterable[list[T]], blank: T) -> list[list[T]]:
+    """`rows` without the `blank` cells that end each row and the empty rows that end the table
+    (the rows are shortened in place).
+
+    >>> trim_blanks([[1, None], [None], []], None)
+    [[1]]
+    """
     out = []
-    for row in rows:
-        values = [_comparable(v) for v in row]
-        while values and values[-1] is None:
+    for values in rows:
+        while values and values[-1] == blank:
             values.pop()
         out.append(values)
     while out and not out[-1]:
         out.pop()
     return out
+
+
+def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
+    """Rows as a person sees them: comparable values, no trailing blanks, no trailing blank rows."""
+    return trim_blanks(([_comparable(v) for v in row] for row in rows), None)
 
 
 def table_digest(table: OutputTable) -> str:
@@ -307,21 +318,21 @@ def _unchanged(table: OutputTable, hub: HubSnapshot) -> bool:
 
 
 def plan_hub(
-    computed: Computed, hub: HubSnapshot, snapshots: list[TeamSnapshot], snapshot_history: bool
+    computed: Computed, hub: HubSnapshot, snapshots: list[TeamSnapshot], history: bool
 ) -> list[OutputTable]:
-    """The hub output tabs whose content changes (History only with a snapshot; Check-ins
+    """The hub output tabs whose content changes (History only with `history`; Check-ins
     when a key result moved). A log tab whose header is unusable is left alone and said in
     the run's findings, which the Findings tab then shows."""
     by_team = {s.team: s for s in snapshots}
     result = computed.result
     logs: list[OutputTable] = []
     refused: list[Finding] = []
-    if snapshot_history and computed.history is not None:
+    if history and computed.history is not None:
         if computed.history.table is not None:
             logs.append(computed.history.table)
         elif computed.history.finding is not None:
             refused.append(computed.history.finding)
-    checkins, appended = plan_checkins(result, _hub_tab(hub, CHECKINS_TAB))
+    checkins, appended = plan_checkins(result, hub_tab(hub.tabs, HubTab.CHECK_INS))
     if not checkins.usable:
         refused.append(checkins.unusable_finding())
     elif appended:
@@ -330,8 +341,3 @@ def plan_hub(
         result.findings = sort_findings([*result.findings, *refused])
     tables = [tree_table(computed, by_team), findings_table(computed, by_team), *logs]
     return [t for t in tables if t.grown or not _unchanged(t, hub)]
-
-
-def _hub_tab(hub: HubSnapshot, name: str) -> Grid | None:
-    wanted = name.casefold()
-    return next((g for title, g in hub.tabs.items() if title.strip().casefold() == wanted), None)

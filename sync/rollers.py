@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .backends.base import Backend
 from .rollover_run import Roller
-from .snapshot import Backend
 
 __all__ = ["roller_for"]
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sheets_templates.definition import TEAM_TAB
+
 from .model import ItemType, TargetKind, id_key
 from .snapshot import CellValue, Grid
 from .template import Col, find_header, parse_type
@@ -105,7 +107,7 @@ class TabRollover:
 def archive_name(tab: str, old_cycle: str, start: dt.date, end: dt.date) -> str:
     """`OKRs 2026-Q4`; a cycle without a name is named by its dates."""
     label = old_cycle.strip() or f"{start.isoformat()} to {end.isoformat()}"
-    return f"{tab.strip() or 'OKRs'} {label}"
+    return f"{tab.strip() or TEAM_TAB} {label}"
 
 
 def check_new_cycle(

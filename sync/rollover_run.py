@@ -12,11 +12,13 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sheets_templates.definition import HubTab, SettingKey
+
+from .backends.base import Backend, WriteRefused
 from .compute import sort_findings
 from .engine import Run, read_and_compute, run
 from .errors import SourceError
-from .hub import HubTab
-from .model import CODE_SEVERITY, Code, Finding, Status, id_key
+from .model import Code, Finding, Status, id_key
 from .rollover import (
     NewCycle,
     TabPlan,
@@ -26,7 +28,7 @@ from .rollover import (
     check_new_cycle,
     plan_tab,
 )
-from .snapshot import Backend, CellValue, Grid, TeamSnapshot, WriteRefused
+from .snapshot import CellValue, Grid, TeamSnapshot, hub_tab
 from .values import cell_text
 
 __all__ = ["RolloverRefused", "RolloverReport", "Roller", "TeamRoll", "report_json", "rollover"]
@@ -110,7 +112,7 @@ def rollover(
         raise RolloverRefused("; ".join(problems))
     # The final sync ran already when some team was rolled: a re-run must not judge the old
     # cycle again from tabs that are half new.
-    final = first if dry_run or rolled_before else run(backend, as_of, write=True, snapshot=True)
+    final = first if dry_run or rolled_before else run(backend, as_of, write=True, history=True)
     report = RolloverReport(old, new, dry_run, [], final)
     with _hold(backend, not dry_run):
         refused = _roll_teams(report, roller, rolled_before)
@@ -171,11 +173,8 @@ def _roll_teams(report: RolloverReport, roller: Roller, rolled_before: set[str])
 
 
 def _settings_not_written(reason: str) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         None,
         f"The hub's Settings were not written: {reason}. Every team was rolled over; run the "
         "same rollover again to set the new cycle (teams already rolled are skipped).",
@@ -205,11 +204,8 @@ def _expected_ids(grid: Grid, plan: TabPlan) -> dict[int, str]:
 
 
 def _not_rolled(entry: TeamRoll) -> Finding:
-    code = Code.NOT_WRITTEN
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        None,
+    return Finding.on_team(
+        Code.NOT_WRITTEN,
         entry.team,
         f"Team {entry.team}: {entry.source} was not rolled over: {entry.reason}. Its tab "
         f"{entry.tab!r} is as it was and the hub keeps the old cycle; fix that and run the "
@@ -217,26 +213,29 @@ def _not_rolled(entry: TeamRoll) -> Finding:
     )
 
 
-_CYCLE_KEYS = ("Cycle", "Cycle start", "Cycle end")
+_CYCLE_KEYS = (SettingKey.CYCLE, SettingKey.CYCLE_START, SettingKey.CYCLE_END)
 
 
 def _settings_cells(tabs: dict[str, Grid], new: NewCycle) -> dict[tuple[int, int], CellValue]:
     """The Settings cells naming the new cycle: the rows that hold the keys (new rows after the
     last one for missing keys); a date goes where a date was, else as YYYY-MM-DD text."""
-    grid = next((g for name, g in tabs.items() if id_key(name) == id_key(HubTab.SETTINGS)), [])
+    grid = hub_tab(tabs, HubTab.SETTINGS) or []
     rows: dict[str, tuple[int, CellValue]] = {}
     for number, row in enumerate(grid, start=1):
         key = " ".join(cell_text(row[0]).split()).casefold() if row else ""
         rows.setdefault(key, (number, row[1] if len(row) > 1 else None))
-    values: dict[str, CellValue] = {"Cycle": new.name, "Cycle start": new.start}
-    values["Cycle end"] = new.end
+    values: dict[str, CellValue] = {
+        SettingKey.CYCLE: new.name,
+        SettingKey.CYCLE_START: new.start,
+        SettingKey.CYCLE_END: new.end,
+    }
     cells: dict[tuple[int, int], CellValue] = {}
     next_row = len(grid) + 1
     for key in _CYCLE_KEYS:
         value = values[key]
         found = rows.get(key.casefold())
         if found is None:
-            cells[(next_row, 1)] = key
+            cells[(next_row, 1)] = key.value
             number, before = next_row, None
             next_row += 1
         else:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, TargetKind, Team
+from .model import Code, Finding, Item, ItemType, TargetKind, Team
 from .snapshot import CellValue, Grid
 from .template import REQUIRED_COLUMNS, Col, Header, find_header, parse_type
 from .values import (
@@ -69,10 +69,8 @@ def read_team_sheet(team: Team, grid: Grid) -> SheetRead:
             "add the missing header cells (see the template) and run again. "
             "This team was skipped."
         )
-        code = Code.TEMPLATE_MISSING_COLUMN
-        return SheetRead(
-            None, findings=[Finding(CODE_SEVERITY[code], code, None, team.name, message)]
-        )
+        finding = Finding.on_team(Code.TEMPLATE_MISSING_COLUMN, team.name, message)
+        return SheetRead(None, findings=[finding])
     read = SheetRead(header)
     reader = _RowReader(team, header, read.findings)
     objective_above: int | None = None
@@ -112,9 +110,7 @@ class _RowReader:
         self.confidence_at, self.note_at = at[Col.CONFIDENCE], at[Col.NOTE]
 
     def add(self, code: Code, row: int, item_id: str | None, message: str) -> None:
-        self.findings.append(
-            Finding(CODE_SEVERITY[code], code, item_id, self.team.name, message, (), row)
-        )
+        self.findings.append(Finding.on_row(code, self.team.name, row, item_id, message))
 
     def bad_cell(
         self, code: Code, row: int, item_id: str, column: Col, value: CellValue, problem: str

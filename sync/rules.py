@@ -7,7 +7,6 @@ from collections import Counter
 
 from .graph import Alignment, DependencyGraph, reachable_risks
 from .model import (
-    CODE_SEVERITY,
     STATUS_LABELS,
     Code,
     Finding,
@@ -23,18 +22,6 @@ from .model import (
 __all__ = ["confidence_gap", "dependency_warnings", "method_warnings"]
 
 RISKY = (Status.AT_RISK, Status.OFF_TRACK)
-
-
-def _finding(code: Code, item: Item, message: str, related: list[str] | None = None) -> Finding:
-    return Finding(
-        CODE_SEVERITY[code],
-        code,
-        item.id,
-        item.team,
-        message,
-        tuple(sorted(related or (), key=id_key)),
-        item.row,
-    )
 
 
 CONFIDENT_FROM = 7.0  # a forecast this high clashes with off track
@@ -86,33 +73,36 @@ def method_warnings(
             continue
         if not item.owner:
             findings.append(
-                _finding(
+                Finding.on_row(
                     Code.NO_OWNER,
-                    item,
+                    item.team,
+                    item.row,
+                    item.id,
                     f"{where}: this key result has no Owner; type who drives it.",
                 )
             )
         if item.updated is not None and (as_of - item.updated).days > settings.stale_after_days:
             days = (as_of - item.updated).days
             findings.append(
-                _finding(
+                Finding.on_row(
                     Code.STALE,
-                    item,
+                    item.team,
+                    item.row,
+                    item.id,
                     f"{where}: last check-in {item.updated.isoformat()} is {days} days old "
                     f"(more than {settings.stale_after_days}); update Current and Updated.",
                 )
             )
         gap = confidence_gap(item)
         if gap is not None:
-            findings.append(_finding(Code.CONFIDENCE_GAP, item, f"{where}: {gap}"))
+            findings.append(
+                Finding.on_row(Code.CONFIDENCE_GAP, item.team, item.row, item.id, f"{where}: {gap}")
+            )
     for name, count in objectives_per_team.items():
         if count > settings.max_objectives:
-            code = Code.TOO_MANY_OBJECTIVES
             findings.append(
-                Finding(
-                    CODE_SEVERITY[code],
-                    code,
-                    None,
+                Finding.on_team(
+                    Code.TOO_MANY_OBJECTIVES,
                     name,
                     f"Team {name} has {count} objectives, more than {settings.max_objectives}; "
                     "focus on fewer objectives.",
@@ -133,9 +123,11 @@ def _objective_warnings(
     findings: list[Finding] = []
     if not item.parent_text and not item.why_now and team.level is not Level.COMPANY:
         findings.append(
-            _finding(
+            Finding.on_row(
                 Code.UNALIGNED,
-                item,
+                item.team,
+                item.row,
+                item.id,
                 f"{where}: this objective aligns to nothing; type the ID it supports in Parent, or "
                 "say in Why now why it matters now.",
             )
@@ -145,9 +137,11 @@ def _objective_warnings(
         parent_team = teams[id_key(parent.team)]
         if parent_team.rank >= team.rank:
             findings.append(
-                _finding(
+                Finding.on_row(
                     Code.ALIGNMENT_INVERTED,
-                    item,
+                    item.team,
+                    item.row,
+                    item.id,
                     f"{where}: aligns to {parent.id} of {parent.team} ({parent_team.level.value}), "
                     f"which is not above {item.team} ({team.level.value}); align to an item of a "
                     "team higher up.",
@@ -157,18 +151,22 @@ def _objective_warnings(
     key_results = alignment.key_results.get(item.key, ())
     if not key_results and not alignment.objectives.get(item.key):
         findings.append(
-            _finding(
+            Finding.on_row(
                 Code.NO_KEY_RESULTS,
-                item,
+                item.team,
+                item.row,
+                item.id,
                 f"{where}: this objective has no key results and nothing aligns to it; add key "
                 "results that measure it.",
             )
         )
     if len(key_results) > settings.max_key_results:
         findings.append(
-            _finding(
+            Finding.on_row(
                 Code.TOO_MANY_KEY_RESULTS,
-                item,
+                item.team,
+                item.row,
+                item.id,
                 f"{where}: {len(key_results)} key results, more than {settings.max_key_results}; "
                 "keep the few that matter most.",
             )
@@ -192,12 +190,14 @@ def dependency_warnings(
         keys = reached.get(item.key)
         if not keys:
             continue
-        ids = [by_key[k].id for k in keys]
-        named = ", ".join(sorted(ids, key=id_key))
+        ids = sorted((by_key[k].id for k in keys), key=id_key)
+        named = ", ".join(ids)
         findings.append(
-            _finding(
+            Finding.on_row(
                 Code.DEPENDENCY_AT_RISK,
-                item,
+                item.team,
+                item.row,
+                item.id,
                 f"Team {item.team}, row {item.row} ({item.id}): depends, directly or through "
                 f"others, on {named}, at risk or off track; agree a plan with their owners.",
                 ids,
@@ -220,9 +220,11 @@ def dependency_warnings(
         if not supporters:
             name = team_names[team_key]
             findings.append(
-                _finding(
+                Finding.on_row(
                     Code.UNACKNOWLEDGED_DEPENDENCY,
-                    item,
+                    item.team,
+                    item.row,
+                    item.id,
                     f"Team {item.team}, row {item.row} ({item.id}): depends on team {name}, but no "
                     f"{name} item aligns to {objective.id} or its key results; ask {name} to add "
                     f"one with Parent {objective.id}.",

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 
 from .graph import Alignment
-from .model import CODE_SEVERITY, Code, Finding, Item, ItemType, Settings, Status, TargetKind
+from .model import Code, Finding, Item, ItemType, Settings, Status, TargetKind
 
 __all__ = ["expected_progress", "key_result_score", "score_all", "status_for", "weighted_mean"]
 
@@ -82,10 +82,6 @@ def key_result_score(item: Item) -> tuple[float | None, float | None]:
     return score, score
 
 
-def _finding(code: Code, item: Item, message: str) -> Finding:
-    return Finding(CODE_SEVERITY[code], code, item.id, item.team, message, (), item.row)
-
-
 def score_all(by_key: dict[str, Item], alignment: Alignment) -> list[Finding]:
     """Score every item children-first; items on cycles or with bad numbers stay null."""
     findings: list[Finding] = []
@@ -106,9 +102,11 @@ def score_all(by_key: dict[str, Item], alignment: Alignment) -> list[Finding]:
                 )
             elif not item.has_number_error:  # an unreadable Target is said once, as INVALID_NUMBER
                 findings.append(
-                    _finding(
+                    Finding.on_row(
                         Code.UNMEASURABLE,
-                        item,
+                        item.team,
+                        item.row,
+                        item.id,
                         f"{where}: this key result has no Target and no objective aligns to it, "
                         "so it cannot be scored; type a Target (a number, >= x, or yes).",
                     )
@@ -118,9 +116,11 @@ def score_all(by_key: dict[str, Item], alignment: Alignment) -> list[Finding]:
             continue
         if item.target_kind is TargetKind.NUMBER and item.target == (item.start or 0.0):
             findings.append(
-                _finding(
+                Finding.on_row(
                     Code.ZERO_RANGE,
-                    item,
+                    item.team,
+                    item.row,
+                    item.id,
                     f"{where}: Target equals Start ({item.target:g}), so progress cannot be "
                     "measured; change the Target or the Start.",
                 )

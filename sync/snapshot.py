@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from .model import Team, id_key
+from sheets_templates.definition import TEAM_TAB
+
+from .model import id_key
 
 __all__ = [
-    "Backend",
     "CellChange",
     "CellValue",
     "Grid",
     "HubSnapshot",
-    "IncrementalBackend",
     "Link",
     "OutputTable",
     "SheetChanges",
     "TeamSnapshot",
-    "WriteRefused",
+    "find_tab",
+    "hub_tab",
     "sheet_identity",
     "to_read",
 ]
@@ -92,12 +92,29 @@ class TeamSnapshot:
 
 def sheet_identity(spreadsheet: str, tab: str) -> str:
     """One key per sheet: the spreadsheet's canonical name (a resolved path, a Google key) and
-    the tab compared ignoring case and spaces, blank meaning `OKRs`.
+    the tab compared ignoring case and spaces, blank meaning the template's team tab (`OKRs`).
 
     >>> sheet_identity("/w/a.xlsx", " okrs ") == sheet_identity("/w/a.xlsx", "OKRs")
     True
     """
-    return f"{spreadsheet}\n{id_key(' '.join(tab.split()) or 'OKRs')}"
+    return f"{spreadsheet}\n{id_key(' '.join(tab.split()) or TEAM_TAB)}"
+
+
+def find_tab(titles: list[str], wanted: str) -> str | None:
+    """The title matching the team tab `wanted` (blank: the template's team tab): exact, else
+    the only one equal ignoring case and surrounding spaces."""
+    wanted = wanted.strip() or TEAM_TAB
+    if wanted in titles:
+        return wanted
+    matches = [t for t in titles if id_key(t) == id_key(wanted)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def hub_tab(tabs: dict[str, Grid], name: str) -> Grid | None:
+    """The grid of hub tab `name` among `tabs` (the first title equal to it ignoring case and
+    surrounding spaces), or None."""
+    wanted = id_key(name)
+    return next((grid for title, grid in tabs.items() if id_key(title) == wanted), None)
 
 
 def to_read(identities: list[str | None]) -> list[int]:
@@ -129,7 +146,8 @@ class SheetChanges:
     """The minimal writes for one team tab.
 
     `expected_ids` maps each row the changes touch to the ID text read there (`id_column`), so a
-    backend can refuse to write when rows moved since the read (row safety).
+    backend can refuse to write when rows moved since the read (row safety); `header_row` is
+    where the tab's header was read, for a backend that checks it did not change either.
     """
 
     team: str
@@ -138,6 +156,7 @@ class SheetChanges:
     id_column: int
     changes: list[CellChange]
     expected_ids: dict[int, str] = field(default_factory=dict)
+    header_row: int = 1
 
     @property
     def cell_count(self) -> int:
@@ -166,43 +185,3 @@ class OutputTable:
     def grown(self) -> bool:
         """Rows (each naming its item) follow the tab's own: it changed, no need to compare."""
         return 0 < self.kept_rows < len(self.rows)
-
-
-class WriteRefused(Exception):  # noqa: N818 - it is an outcome, not a bug
-    """A backend declined to write a spreadsheet; the message says why (becomes NOT_WRITTEN)."""
-
-
-class Backend(Protocol):
-    """What the engine needs from a place where OKRs live (a folder of .xlsx, Google Sheets)."""
-
-    def read_hub(self) -> HubSnapshot:
-        """Read the hub; raise `SourceError` when it cannot be read at all."""
-        ...
-
-    def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
-        """Read each team's OKR tab, in the given order; a failure is a snapshot with `error`."""
-        ...
-
-    def write_team(self, changes: SheetChanges) -> None:
-        """Apply one team's changes atomically, or raise `WriteRefused` writing nothing."""
-        ...
-
-    def write_hub(self, tables: list[OutputTable]) -> int:
-        """Replace the given hub output tabs; return the number of cells that changed."""
-        ...
-
-
-class IncrementalBackend(Backend, Protocol):
-    """A backend that can tell which team spreadsheets changed since an earlier read."""
-
-    def unchanged(self, previous: list[TeamSnapshot]) -> list[TeamSnapshot]:
-        """Of `previous` (snapshots kept from an earlier run, each with its `version`), those whose
-        spreadsheet is still what was read; they stand for this run's reads, and writes to them
-        are checked as if they had been read now. Called once per run, before `read_teams`."""
-        ...
-
-    def versions(self, snapshots: list[TeamSnapshot], *, written: bool = False) -> None:
-        """Set `version` on snapshots just read (or, with `written`, just written to and patched
-        to match): None when the backend cannot vouch that a later equal version means equal
-        content."""
-        ...

@@ -5,42 +5,61 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .backends.base import Backend
 from .errors import SourceError
 from .google.keys import is_google_source, looks_like_key
-from .snapshot import Backend
 
-__all__ = ["maybe_a_folder", "open_backend", "taken_as_key"]
+if TYPE_CHECKING:  # gspread loads only when a Google hub is opened
+    from .google.api import SheetsApi
+
+__all__ = ["is_google_hub", "maybe_a_folder", "open_backend", "taken_as_key"]
 
 GOOGLE_KEY_LENGTH = 44  # the keys of spreadsheets Google makes today
 KEYISH_LENGTH = 12  # letters and digits mixed, this long, with no folder of that name: a key
 
 
-def open_backend(
-    source: str,
-    *,
-    credentials: str | None = None,
-    endpoint: str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> Backend:
-    """The backend for SOURCE; raises `SourceError` with the way out when there is none.
-
-    A folder that exists is a workspace; a Google Sheets URL, or text shaped like a spreadsheet
-    key that is no existing path, is a Google hub, opened with `credentials` (a service-account
-    JSON file or `anonymous`; else the environment, see `sync.google.credentials`) and sent to
-    `endpoint` (else `OKRTREE_SHEETS_ENDPOINT`) when given.
+def is_google_hub(source: str) -> bool:
+    """Whether SOURCE is a Google hub rather than a workspace folder: a web address, or text
+    shaped like a spreadsheet key that is no existing path. `SourceError` for a web address
+    that is not Google Sheets'. The one place that decides what a source is.
     """
-    path = Path(source)
     if source.strip().lower().startswith(("http://", "https://")) or taken_as_key(source):
         if not is_google_source(source):
             raise SourceError(
                 f"{source}: not a Google Sheets URL; use the hub's address "
                 "(https://docs.google.com/spreadsheets/d/KEY/edit) or its key"
             )
-        from .backends.gsheets import GoogleBackend
-        from .google.api import make_api
+        return True
+    return False
 
-        return GoogleBackend(source, make_api(credentials, endpoint=endpoint, env=env))
+
+def open_backend(
+    source: str,
+    *,
+    api: SheetsApi | None = None,
+    credentials: str | None = None,
+    endpoint: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Backend:
+    """The backend for SOURCE; raises `SourceError` with the way out when there is none.
+
+    A folder that exists is a workspace; a Google hub (`is_google_hub`) is read through `api`,
+    the caller's Sheets client (the service shares one among all its backends), else through a
+    new one made with `credentials` (a service-account JSON file or `anonymous`; else the
+    environment, see `sync.google.credentials`) and sent to `endpoint` (else
+    `OKRTREE_SHEETS_ENDPOINT`) when given.
+    """
+    path = Path(source)
+    if is_google_hub(source):
+        from .backends.gsheets import GoogleBackend
+
+        if api is None:
+            from .google.api import make_api
+
+            api = make_api(credentials, endpoint=endpoint, env=env)
+        return GoogleBackend(source, api)
     from .backends.xlsx import XlsxBackend
 
     if not path.exists():

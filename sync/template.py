@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import StrEnum, auto
 
-from sheets_templates import template
+from sheets_templates.definition import named_in_template, template
 
 from .model import ItemType
 
@@ -26,26 +26,29 @@ __all__ = [
 
 
 class Col(StrEnum):
-    ID = "ID"
-    TYPE = "Type"
-    TITLE = "Title"
-    OWNER = "Owner"
-    PARENT = "Parent"
-    DEPENDS_ON = "Depends on"
-    START = "Start"
-    TARGET = "Target"
-    CURRENT = "Current"
-    WEIGHT = "Weight"
-    UPDATED = "Updated"
-    CONFIDENCE = "Confidence"
-    NOTE = "Note"
-    WHY_NOW = "Why now"
-    SCORE = "Score"
-    STATUS = "Status"
-    WARNINGS = "Warnings"
+    """The team tab's columns (`team_columns` in template.json; see `named_in_template`)."""
+
+    _generate_next_value_ = named_in_template(c["name"] for c in template()["team_columns"])
+    ID = auto()
+    TYPE = auto()
+    TITLE = auto()
+    OWNER = auto()
+    PARENT = auto()
+    DEPENDS_ON = auto()
+    START = auto()
+    TARGET = auto()
+    CURRENT = auto()
+    WEIGHT = auto()
+    UPDATED = auto()
+    CONFIDENCE = auto()
+    NOTE = auto()
+    WHY_NOW = auto()
+    SCORE = auto()
+    STATUS = auto()
+    WARNINGS = auto()
 
 
-OUTPUT_COLUMNS = (Col.SCORE, Col.STATUS, Col.WARNINGS)
+OUTPUT_COLUMNS = tuple(Col(c["name"]) for c in template()["team_columns"] if c["on"] == "output")
 INPUT_COLUMNS = tuple(c for c in Col if c not in OUTPUT_COLUMNS)
 REQUIRED_COLUMNS = tuple(Col(c["name"]) for c in template()["team_columns"] if c["required"])
 

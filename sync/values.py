@@ -19,6 +19,7 @@ __all__ = [
     "parse_confidence",
     "parse_date",
     "parse_number",
+    "parse_per_minute",
     "parse_target",
     "parse_yes_no",
 ]
@@ -99,6 +100,23 @@ def parse_number(value: object) -> float | None:
     if word in NO_WORDS:
         return 0.0
     return _parse_numeric_text(text)
+
+
+def parse_per_minute(value: object) -> int:
+    """A limit of requests per minute, as typed in the hub's Settings or the environment: a
+    whole number >= 1 (plain digits; no separators or words).
+
+    >>> parse_per_minute(" 300 "), parse_per_minute(120.0)
+    (300, 120)
+    """
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not number.is_integer() or number < 1:
+        raise BadValue(f"{text!r} is not a whole number of requests >= 1")
+    return int(number)
 
 
 def _parse_numeric_text(text: str) -> float:

@@ -164,7 +164,7 @@ class MemoryBackend:
         return snapshots
 
     def write_team(self, changes: SheetChanges) -> None:
-        from sync.snapshot import WriteRefused
+        from sync.backends.base import WriteRefused
 
         if changes.team in self.refuse:
             raise WriteRefused(self.refuse[changes.team])
@@ -178,7 +178,8 @@ class MemoryBackend:
         self.team_writes.append(changes)
 
     def write_hub(self, tables: list[OutputTable]) -> int:
-        from sync.snapshot import Link, WriteRefused
+        from sync.backends.base import WriteRefused
+        from sync.snapshot import Link
 
         if "hub" in self.refuse:
             raise WriteRefused(self.refuse["hub"])

@@ -18,25 +18,26 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS, TEAM_TAB
+
 from ..errors import SourceError
 from ..google.api import GoogleApiError, SheetsApi
 from ..google.cells import quote_tab
 from ..google.keys import row_link_template, spreadsheet_key, spreadsheet_url
-from ..google.ratelimit import settings_quotas
-from ..hub import HubTab
-from ..model import Team
+from ..model import Settings, Team
 from ..snapshot import (
     Grid,
     HubSnapshot,
     OutputTable,
     SheetChanges,
     TeamSnapshot,
-    WriteRefused,
+    find_tab,
     sheet_identity,
     to_read,
 )
+from .base import WriteRefused
 from .gsheets_changes import modified_times
-from .gsheets_hub import INPUT_TABS, OUTPUT_TABS, changed_cells, hub_requests, read_digest
+from .gsheets_hub import changed_cells, hub_requests, read_digest
 from .gsheets_read import (
     HUB_FIELDS,
     HUB_INPUT_FIELDS,
@@ -44,7 +45,6 @@ from .gsheets_read import (
     TAB_TITLES_FIELDS,
     TEAM_FIELDS,
     Tab,
-    find_tab,
     parse_tabs,
 )
 from .gsheets_write import check_ranges, rows_moved, team_requests
@@ -68,7 +68,7 @@ class _TeamRead:
 
 
 class GoogleBackend:
-    """`sync.snapshot.Backend` over a Google hub spreadsheet and its teams' spreadsheets."""
+    """`sync.backends.base.Backend` over a Google hub spreadsheet and its teams' spreadsheets."""
 
     def __init__(
         self,
@@ -111,11 +111,13 @@ class GoogleBackend:
         for name in OUTPUT_TABS:
             tab = _by_title(self._hub_tabs, name)
             if tab is not None:
-                digests[name] = read_digest(tab)
-        settings = find_tab(list(tabs), HubTab.SETTINGS.value)
-        if settings is not None:
-            self.api.quotas.apply_settings(settings_quotas(tabs[settings]))
+                digests[name.value] = read_digest(tab)
         return HubSnapshot(source=self.hub_url, tabs=tabs, digests=digests)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Take the hub's `Reads/Writes per minute` for the client's limiters, unless an option
+        or the environment fixed them (`SettingsBackend`)."""
+        self.api.quotas.apply_settings(settings.reads_per_minute, settings.writes_per_minute)
 
     def _hub_problem(self, err: GoogleApiError) -> str:
         if err.status == 403:
@@ -228,7 +230,7 @@ class GoogleBackend:
     def _fetch_tab(self, key: str, source: str, wanted: str) -> Tab:
         """The tab's values and id in one request; a tab named in another case or with extra
         spaces costs one more (its exact title is looked up first)."""
-        title = wanted.strip() or "OKRs"
+        title = wanted.strip() or TEAM_TAB
         try:
             answer = self.api.get_spreadsheet(key, fields=TEAM_FIELDS, ranges=[quote_tab(title)])
         except GoogleApiError as err:
@@ -268,12 +270,12 @@ class GoogleBackend:
         read = self._teams.get((changes.source.strip(), changes.tab))
         if read is None:
             raise WriteRefused("it was not read in this run; run again")
-        header_row, ranges = check_ranges(read.title, read.grid, changes)
+        ranges = check_ranges(read.title, changes)
         try:
             header_now, ids_now = self.api.values_batch_get(read.key, ranges)
         except GoogleApiError as err:
             raise WriteRefused(self._write_problem(err)) from err
-        reason = rows_moved(read.grid, header_row, changes, header_now, ids_now)
+        reason = rows_moved(read.grid, changes, header_now, ids_now)
         if reason is not None:
             raise WriteRefused(reason)
         try:

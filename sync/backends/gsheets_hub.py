@@ -24,18 +24,22 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sheets_templates import template
-from sheets_templates.styles import HEADER_FILL, hub_columns
+from sheets_templates.definition import (
+    HEADER_COLOUR,
+    INPUT_TABS,
+    OUTPUT_TABS,
+    OutputCol,
+    hub_columns,
+    status_colours,
+)
 
 from ..google.cells import extended_value, hyperlink_formula, rgb, serial, width_requests
-from ..plan import outline_levels, table_digest
+from ..plan import outline_levels, table_digest, trim_blanks
 from ..snapshot import CellValue, Link, OutputTable
 from ..values import cell_text
 from .gsheets_read import Tab
 
 __all__ = [
-    "INPUT_TABS",
-    "OUTPUT_TABS",
     "as_table",
     "changed_cells",
     "hub_requests",
@@ -43,15 +47,14 @@ __all__ = [
     "row_groups",
 ]
 
-INPUT_TABS = ("Teams", "Settings")
-OUTPUT_TABS = ("Alignment Tree", "Findings", "History", "Check-ins")
-_HEADER_COLOUR = str(HEADER_FILL.fgColor.rgb)[-6:]
 _FORMATS = {
     "0.00": {"type": "NUMBER", "pattern": "0.00"},
     "yyyy-mm-dd": {"type": "DATE", "pattern": "yyyy-mm-dd"},
 }
 
+_SCORE, _STATUS = OutputCol.SCORE.value, OutputCol.STATUS.value  # plain str: compared per cell
 Cell = tuple[object, str | None]  # a cell as it reads back: comparable value, link target
+_BLANK: Cell = (None, None)
 
 
 def _comparable(value: object) -> object:
@@ -84,18 +87,6 @@ def _tab_cells(tab: Tab) -> list[list[Cell]]:
     ]
 
 
-def _trim(cells: list[list[Cell]]) -> list[list[Cell]]:
-    out = []
-    for row in cells:
-        row = list(row)
-        while row and row[-1] == (None, None):
-            row.pop()
-        out.append(row)
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
 def as_table(tab: Tab) -> OutputTable:
     """A read tab as the table it shows: first row the header, `HYPERLINK` cells as `Link`s."""
     rows: list[list[CellValue | Link]] = []
@@ -118,22 +109,16 @@ def read_digest(tab: Tab) -> str:
 def changed_cells(table: OutputTable, tab: Tab | None) -> int:
     """Cells whose value or link target differ between the tab as read and the table; a new
     tab counts at least one (it is a change even when empty)."""
-    after = _trim(_table_cells(table))
-    before = _trim(_tab_cells(tab)) if tab is not None else []
+    after = trim_blanks(_table_cells(table), _BLANK)
+    before = trim_blanks(_tab_cells(tab), _BLANK) if tab is not None else []
     count = 0
     for r in range(max(len(after), len(before))):
         new = after[r] if r < len(after) else []
         old = before[r] if r < len(before) else []
         for c in range(max(len(new), len(old))):
-            if (new[c] if c < len(new) else (None, None)) != (
-                old[c] if c < len(old) else (None, None)
-            ):
+            if (new[c] if c < len(new) else _BLANK) != (old[c] if c < len(old) else _BLANK):
                 count += 1
     return count if tab is not None else max(count, 1)
-
-
-def _status_colours() -> dict[str, str]:
-    return dict(template()["status_colours"])
 
 
 def _alignments(table: OutputTable) -> dict[str, dict[str, str]]:
@@ -169,11 +154,11 @@ def _cell(
         number = entered.get("numberValue") if entered else None
         if column in formats and (number is not None or isinstance(value, dt.date)):
             fmt["numberFormat"] = formats[column]
-        colours = _status_colours()
-        if column == "Score" and isinstance(number, int | float) and not isinstance(number, bool):
+        colours = status_colours()
+        if column == _SCORE and isinstance(number, int | float) and not isinstance(number, bool):
             if isinstance(status, str) and status in colours:  # the row's status colour
                 fmt["backgroundColor"] = rgb(colours[status])
-        if column == "Status" and isinstance(value, str) and value in colours:
+        if column == _STATUS and isinstance(value, str) and value in colours:
             fmt["backgroundColor"] = rgb(colours[value])
     if fmt:
         data["userEnteredFormat"] = fmt
@@ -187,9 +172,9 @@ def _rows(table: OutputTable) -> list[dict[str, Any]]:
         for name, col in spec.items()
         if col.get("number_format") in _FORMATS
     }
-    formats.setdefault("Score", _FORMATS["0.00"])
+    formats.setdefault(OutputCol.SCORE, _FORMATS["0.00"])
     alignments = _alignments(table)
-    header = {"textFormat": {"bold": True}, "backgroundColor": rgb(_HEADER_COLOUR)}
+    header = {"textFormat": {"bold": True}, "backgroundColor": rgb(HEADER_COLOUR)}
     rows = [
         {
             "values": [
@@ -199,7 +184,7 @@ def _rows(table: OutputTable) -> list[dict[str, Any]]:
         }
     ]
     names = list(table.header)
-    at_status = names.index("Status") if "Status" in names else -1
+    at_status = names.index(OutputCol.STATUS) if OutputCol.STATUS in names else -1
     for values in table.rows:
         status = values[at_status] if 0 <= at_status < len(values) else None
         cells = [

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..google.cells import cell_value
-from ..model import id_key
 from ..snapshot import CellValue, Grid
 
 __all__ = [
@@ -23,7 +22,6 @@ __all__ = [
     "TAB_TITLES_FIELDS",
     "TEAM_FIELDS",
     "Tab",
-    "find_tab",
     "parse_tabs",
 ]
 
@@ -106,12 +104,3 @@ def parse_tabs(answer: dict[str, Any]) -> list[Tab]:
             )
         )
     return sorted(tabs, key=lambda t: t.index)
-
-
-def find_tab(titles: list[str], wanted: str) -> str | None:
-    """The title matching `wanted`: exact, else the only one equal ignoring case and spaces."""
-    wanted = wanted.strip() or "OKRs"
-    if wanted in titles:
-        return wanted
-    matches = [t for t in titles if id_key(t) == id_key(wanted)]
-    return matches[0] if len(matches) == 1 else None

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sheets_templates.definition import HubTab
+
 from ..google.api import GoogleApiError
 from ..google.cells import extended_value
-from ..hub import HubTab
 from ..model import id_key
 from ..rollover import TabRollover, rolled_grid
-from ..snapshot import CellValue, Grid, SheetChanges, TeamSnapshot, WriteRefused
+from ..snapshot import CellValue, Grid, SheetChanges, TeamSnapshot
+from .base import WriteRefused
 from .gsheets import GoogleBackend
 from .gsheets_read import TAB_TITLES_FIELDS, TEAM_FIELDS, Tab, parse_tabs
 from .gsheets_write import check_ranges, rows_moved
@@ -70,13 +72,19 @@ class GoogleRoller:
         if read is None:
             raise WriteRefused("it was not read in this run; run again")
         check = SheetChanges(
-            roll.team, roll.source, roll.tab, roll.plan.id_column, [], roll.expected_ids
+            roll.team,
+            roll.source,
+            roll.tab,
+            roll.plan.id_column,
+            [],
+            roll.expected_ids,
+            roll.plan.header_row,
         )
-        header_row, ranges = check_ranges(read.title, read.grid, check)
+        ranges = check_ranges(read.title, check)
         api = self.backend.api
         try:
             header_now, ids_now = api.values_batch_get(read.key, ranges)
-            reason = rows_moved(read.grid, header_row, check, header_now, ids_now)
+            reason = rows_moved(read.grid, check, header_now, ids_now)
             if reason is not None:
                 raise WriteRefused(reason)
             titles = self._listed(read.key)

@@ -19,7 +19,6 @@ from typing import Any
 from ..google.cells import a1_range, column_letter, extended_value
 from ..model import id_key
 from ..snapshot import CellValue, Grid, SheetChanges
-from ..template import find_header
 from ..values import cell_text
 
 __all__ = ["ROWS_MOVED", "check_ranges", "rows_moved", "team_requests"]
@@ -37,27 +36,23 @@ def _texts(row: list[CellValue] | list[Any]) -> list[str]:
     return texts
 
 
-def check_ranges(title: str, grid: Grid, changes: SheetChanges) -> tuple[int, list[str]]:
-    """The header row found at read time and the two A1 ranges to read again before writing:
-    that row, and the ID column down to the last row to be written."""
-    header = find_header(grid)
-    header_row = header.row if header is not None else 1
+def check_ranges(title: str, changes: SheetChanges) -> list[str]:
+    """The two A1 ranges to read again before writing: the header row the plan was made from,
+    and the ID column down to the last row to be written."""
+    header_row = changes.header_row
     last = max([header_row, *changes.expected_ids])
     letter = column_letter(changes.id_column)
-    return header_row, [
+    return [
         a1_range(title, f"{header_row}:{header_row}"),
         a1_range(title, f"{letter}1:{letter}{last}"),
     ]
 
 
 def rows_moved(
-    grid: Grid,
-    header_row: int,
-    changes: SheetChanges,
-    header_now: list[list[Any]],
-    ids_now: list[list[Any]],
+    grid: Grid, changes: SheetChanges, header_now: list[list[Any]], ids_now: list[list[Any]]
 ) -> str | None:
     """Why writing now would be unsafe (the reason for `WriteRefused`), or None."""
+    header_row = changes.header_row
     read_header = grid[header_row - 1] if header_row <= len(grid) else []
     if _texts(read_header) != _texts(header_now[0] if header_now else []):
         return HEADER_CHANGED

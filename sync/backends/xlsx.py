@@ -20,11 +20,9 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from sheets_templates import HUB_FILE
+from sheets_templates.definition import HUB_FILE, HubTab
 
-from ..checkins import CHECKINS_TAB
 from ..errors import SourceError
-from ..hub import HubTab
 from ..model import Team, id_key
 from ..plan import table_digest
 from ..snapshot import (
@@ -35,10 +33,11 @@ from ..snapshot import (
     OutputTable,
     SheetChanges,
     TeamSnapshot,
-    WriteRefused,
+    find_tab,
     sheet_identity,
     to_read,
 )
+from .base import WriteRefused
 from .xlsx_bounds import MAX_HUB_ROWS
 from .xlsx_hub_changes import as_grid, count_changes
 from .xlsx_lock import workspace_lock
@@ -58,15 +57,15 @@ __all__ = ["HUB_FILE", "LAST_SYNC_FILE", "XlsxBackend"]
 
 LAST_SYNC_FILE = Path(".okrtree") / "last-sync.json.gz"  # `sync.lastsync`
 
-VOUCHABLE_TABS = ("Alignment Tree", "Findings")  # output tabs rewritten whole every time
-LOG_TABS = (HubTab.HISTORY.value.casefold(), CHECKINS_TAB.casefold())  # append-only
+VOUCHABLE_TABS = (HubTab.ALIGNMENT_TREE, HubTab.FINDINGS)  # output tabs rewritten whole every time
+LOG_TABS = (id_key(HubTab.HISTORY), id_key(HubTab.CHECK_INS))  # append-only
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8
 
 
 class XlsxBackend:
-    """`sync.snapshot.Backend` over a local workspace folder.
+    """`sync.backends.base.Backend` over a local workspace folder.
 
     The backend remembers, per team workbook, the file stamp seen at read time and whether it may
     be written, so `write_team` can refuse when someone saved the file in between.
@@ -403,7 +402,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
     try:
         stamp = FileStamp.of(path)
         with WorkbookReader(path, source) as book:
-            tab = _find_tab(book.titles, team.tab)
+            tab = find_tab(book.titles, team.tab)
             if tab is None:
                 snap.error = _missing_tab(source, team.tab, book.titles)
                 return snap, None
@@ -440,20 +439,11 @@ def _source_key(workspace: Path, source: str) -> str:
 
 def _is_log(title: str) -> bool:
     """A hub log tab, found by its title as the planner finds it."""
-    return title.strip().casefold() in LOG_TABS
+    return id_key(title) in LOG_TABS
 
 
 def _version(stamp: FileStamp) -> str:
     return f"{stamp.mtime_ns}:{stamp.size}:{stamp.inode}"
-
-
-def _find_tab(names: Sequence[str], tab: str) -> str | None:
-    """The tab named `tab`: exact, else the one equal ignoring case and surrounding spaces."""
-    wanted = tab.strip() or "OKRs"
-    if wanted in names:
-        return wanted
-    matches = [name for name in names if id_key(name) == id_key(wanted)]
-    return matches[0] if len(matches) == 1 else None
 
 
 def _missing_tab(source: str, tab: str, names: Sequence[str]) -> str:

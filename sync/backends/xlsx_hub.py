@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from sheets_templates.builder import SETTINGS_TAB, TEAMS_TAB
+from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS
 
 from ..snapshot import OutputTable
 from .xlsx_hub_sheet import sheet_xml
@@ -36,10 +36,7 @@ from .xlsx_package import (
 from .xlsx_patch import drop_calc_chain, full_calc_on_load
 from .xlsx_styles import STYLES_PART, StyleSheet
 
-__all__ = ["INPUT_TABS", "OUTPUT_TABS", "write_tables"]
-
-INPUT_TABS = (TEAMS_TAB, SETTINGS_TAB)
-OUTPUT_TABS = ("Alignment Tree", "Findings", "History", "Check-ins")
+__all__ = ["write_tables"]
 
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WORKSHEET_REL = f"{_OFFICE_REL}/worksheet"

@@ -15,7 +15,7 @@ import math
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import to_excel
 
-from sheets_templates.styles import hub_columns
+from sheets_templates.definition import hub_columns
 
 from ..snapshot import CellValue, Grid, Link, OutputTable
 

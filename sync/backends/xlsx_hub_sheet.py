@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from sheets_templates.styles import HEADER_FILL, hub_columns, status_fill
+from sheets_templates.definition import HEADER_COLOUR, OutputCol, hub_columns, status_colours
 
 from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
@@ -88,8 +88,7 @@ class _Styles:
 
     def __init__(self, book: StyleSheet, table: OutputTable) -> None:
         columns = hub_columns(table.name)
-        header_fill = str(HEADER_FILL.fgColor.rgb)[-6:]
-        self.header = book.cell_format(font=book.font(bold=True), fill=book.fill(header_fill))
+        self.header = book.cell_format(font=book.font(bold=True), fill=book.fill(HEADER_COLOUR))
         link_font = book.font(link=True)
         self.link = book.cell_format(
             font=link_font, style=book.named_style("Hyperlink", HYPERLINK_STYLE_ID, link_font)
@@ -98,14 +97,18 @@ class _Styles:
         self.by_column: dict[int, int] = {}
         for index, name in enumerate(table.header):
             spec = columns.get(name, {})
-            code = spec.get("number_format") or ("0.00" if name == "Score" else "")
+            code = spec.get("number_format") or ("0.00" if name == OutputCol.SCORE else "")
             number = book.number_format(code) if code else 0
             alignment = _alignment(spec)
             self.formats[index] = (number, alignment)
             if number or alignment:
                 self.by_column[index] = book.cell_format(number_format=number, alignment=alignment)
-        self.status_column = table.header.index("Status") if "Status" in table.header else -1
-        self.score_column = table.header.index("Score") if "Score" in table.header else -1
+        self.status_column = (
+            table.header.index(OutputCol.STATUS) if OutputCol.STATUS in table.header else -1
+        )
+        self.score_column = (
+            table.header.index(OutputCol.SCORE) if OutputCol.SCORE in table.header else -1
+        )
         self.coloured: dict[tuple[int, object], str] = {}
         self.book = book
 
@@ -114,14 +117,14 @@ class _Styles:
         itself, or the Score beside it), "" for a label without a colour."""
         key = (column, label)
         if key not in self.coloured:
-            fill = status_fill(label) if isinstance(label, str) else None
+            colour = status_colours().get(label) if isinstance(label, str) else None
             attribute = ""
-            if fill is not None:
+            if colour is not None:
                 number, alignment = self.formats.get(column, (0, None))
                 index = self.book.cell_format(
                     number_format=number,
                     alignment=alignment,
-                    fill=self.book.fill(str(fill.fgColor.rgb)[-6:]),
+                    fill=self.book.fill(colour),
                 )
                 attribute = f' s="{index}"'
             self.coloured[key] = attribute

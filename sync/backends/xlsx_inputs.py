@@ -10,15 +10,17 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from sheets_templates.definition import INPUT_TABS
+
 from ..errors import SourceError
 from ..snapshot import HubSnapshot
 from .xlsx_cells import UNREADABLE, read_sheet
 from .xlsx_read import why
 from .xlsx_safety import capture_loss_warnings
 
-__all__ = ["INPUT_TABS", "read_hub_inputs"]
+__all__ = ["read_hub_inputs"]
 
-INPUT_TABS = ("teams", "settings")  # compared trimmed and case-folded, as `sync.hub` does
+_INPUT_TITLES = {tab.casefold() for tab in INPUT_TABS}  # trimmed and case-folded, as `sync.hub`
 
 
 def read_hub_inputs(workspace: Path, hub_path: Path) -> HubSnapshot:
@@ -32,7 +34,7 @@ def read_hub_inputs(workspace: Path, hub_path: Path) -> HubSnapshot:
                 tabs = {
                     ws.title: read_sheet(wb, ws)
                     for ws in wb.worksheets
-                    if ws.title.strip().casefold() in INPUT_TABS
+                    if ws.title.strip().casefold() in _INPUT_TITLES
                 }
             finally:
                 wb.close()

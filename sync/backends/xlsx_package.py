@@ -17,8 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import id_key
-from ..snapshot import WriteRefused
+from ..snapshot import find_tab
+from .base import WriteRefused
 
 __all__ = [
     "CONTENT_TYPES",
@@ -136,12 +136,8 @@ def sheet_parts(archive: zipfile.ZipFile, workbook: str) -> list[SheetPart]:
 
 def find_sheet(sheets: list[SheetPart], tab: str) -> SheetPart | None:
     """The tab named `tab`: exact, else the one equal ignoring case and surrounding spaces."""
-    wanted = tab.strip() or "OKRs"
-    for sheet in sheets:
-        if sheet.name == wanted:
-            return sheet
-    matches = [sheet for sheet in sheets if id_key(sheet.name) == id_key(wanted)]
-    return matches[0] if len(matches) == 1 else None
+    name = find_tab([sheet.name for sheet in sheets], tab)
+    return next((sheet for sheet in sheets if sheet.name == name), None)
 
 
 def copy_package(

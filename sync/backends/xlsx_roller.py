@@ -12,10 +12,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
 
-from sheets_templates.builder import HUB_FILE, SETTINGS_TAB
+from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..rollover import TabRollover
-from ..snapshot import CellValue, Grid, TeamSnapshot, WriteRefused
+from ..snapshot import CellValue, Grid, TeamSnapshot
+from .base import WriteRefused
 from .xlsx import XlsxBackend
 from .xlsx_cells import UNREADABLE, read_sheet
 from .xlsx_package import PackageRefused, SheetPart, find_sheet
@@ -83,7 +84,7 @@ class XlsxRoller:
         values = {where: _stored(value) for where, value in cells.items()}
 
         def write(target: Path) -> None:
-            patch_cells(path, SETTINGS_TAB, values, target)
+            patch_cells(path, HubTab.SETTINGS, values, target)
 
         write_through(path, HUB_FILE, write, expected)
 

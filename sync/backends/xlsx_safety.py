@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..snapshot import WriteRefused
+from .base import WriteRefused
 from .xlsx_package import PackageRefused, RowsMoved
 
 __all__ = [

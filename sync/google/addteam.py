@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sheets_templates.builder import TEAMS_TAB
+from sheets_templates.definition import TEAM_TAB, HubTab, TeamsCol
 
-from ..addteam import Added
 from ..backends.gsheets import GoogleBackend
 from ..engine import read_and_compute
 from ..errors import SourceError
 from ..hub import parse_teams
 from ..model import Level, id_key
-from ..newteam import LEVEL_LABELS, SheetPlan, check_team, choose_prefix, plan_sheet
+from ..newteam import LEVEL_LABELS, Added, SheetPlan, check_team, choose_prefix, plan_sheet
+from ..snapshot import hub_tab
 from ..template import Col, find_header
 from .api import SheetsApi
 from .cells import extended_value
@@ -84,7 +84,7 @@ def _own_sheet(
 ) -> tuple[dict[str, Any], SheetPlan, list[dict[str, Any]]]:
     """The team's own spreadsheet: the tab with the header, its plan and the requests."""
     _, tabs = _tabs(api, key)
-    ordered = sorted(tabs, key=lambda t: id_key(str(t["title"])) != id_key("OKRs"))
+    ordered = sorted(tabs, key=lambda t: id_key(str(t["title"])) != id_key(TEAM_TAB))
     grids = api.values_batch_get(key, [_quoted(str(t["title"])) for t in ordered])
     for tab, grid in zip(ordered, grids, strict=True):
         header = find_header(grid)
@@ -126,21 +126,21 @@ def add_google_team(
         org_ids = [item.id for item in run.computed.result.items]
     taken = {id_key(i.split("-", 1)[0]) for i in org_ids if "-" in i}
     title, hub_tabs = _tabs(api, hub_key)
-    teams_tab = next((t for t in hub_tabs if id_key(str(t["title"])) == id_key(TEAMS_TAB)), None)
+    teams_tab = next((t for t in hub_tabs if id_key(str(t["title"])) == id_key(HubTab.TEAMS)), None)
     if teams_tab is None:
-        raise SourceError(f"{spreadsheet_url(hub_key)}: the hub has no '{TEAMS_TAB}' tab")
+        raise SourceError(f"{spreadsheet_url(hub_key)}: the hub has no '{HubTab.TEAMS}' tab")
 
     if source is None:
         made = api.create_spreadsheet(
             {
                 "properties": {"title": f"{title.removesuffix(' - OKR hub')} - {name}"},
-                "sheets": [{"properties": {"title": "OKRs"}}],
+                "sheets": [{"properties": {"title": TEAM_TAB}}],
             }
         )
         key = str(made["spreadsheetId"])
         sheet_id = int(made["sheets"][0]["properties"]["sheetId"])
         api.batch_update(key, team_tab_requests(sheet_id, [], choose_prefix(name, [], taken)))
-        added = Added(name, level, parent_name, spreadsheet_url(key), "OKRs", 0, created=True)
+        added = Added(name, level, parent_name, spreadsheet_url(key), TEAM_TAB, 0, created=True)
     else:
         key_found = spreadsheet_key(source)
         if key_found is None:
@@ -151,17 +151,15 @@ def add_google_team(
         added = Added(name, level, parent_name, spreadsheet_url(key_found), str(tab["title"]), 0)
         added.added_columns, added.new_ids = plan.missing_columns, plan.new_ids
 
-    header = next(
-        (grid for tab, grid in snapshot.tabs.items() if id_key(tab) == id_key(TEAMS_TAB)), []
-    )
+    header = hub_tab(snapshot.tabs, HubTab.TEAMS) or []
     columns = [id_key(str(c or "")) for c in (header[0] if header else [])]
     row = {
-        "team": name,
-        "level": LEVEL_LABELS[level],
-        "parent team": parent_name or "",
-        "spreadsheet": added.source,
-        "tab": added.tab,
-        "owner": owner,
+        id_key(TeamsCol.TEAM): name,
+        id_key(TeamsCol.LEVEL): LEVEL_LABELS[level],
+        id_key(TeamsCol.PARENT_TEAM): parent_name or "",
+        id_key(TeamsCol.SPREADSHEET): added.source,
+        id_key(TeamsCol.TAB): added.tab,
+        id_key(TeamsCol.OWNER): owner,
     }
     values = [row.get(column, "") for column in columns] if columns else list(row.values())
     api.batch_update(

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -218,7 +217,8 @@ def make_api(
 ) -> SheetsApi:
     """Build the gateway the CLI and the service use: credentials resolved (see
     `credentials.resolve_credentials`), traffic sent to `endpoint` / `OKRTREE_SHEETS_ENDPOINT`
-    when set, quotas from options or the environment."""
+    when set, quotas from options or the environment. Google counts requests per account, so
+    a process makes one and passes it to every backend it opens (`create_app` does)."""
     identity: Identity = resolve_credentials(credentials, env)
     http = gspread.http_client.HTTPClient(identity.credentials)
     http.set_timeout(REQUEST_TIMEOUT)
@@ -227,28 +227,5 @@ def make_api(
     base = endpoint_from(endpoint, env)
     if base is not None:
         redirect(http.session, base, pool_size)
-    quotas = _shared_quotas(
-        (identity.account or identity.origin, base or "google"),
-        lambda: Quotas.build(reads_per_minute, writes_per_minute, env),
-    )
+    quotas = Quotas.build(reads_per_minute, writes_per_minute, env)
     return SheetsApi(http, quotas, RetryPolicy(), identity.account)
-
-
-_QUOTAS: dict[tuple[str, str], Quotas] = {}
-_QUOTAS_LOCK = threading.Lock()
-
-
-def _shared_quotas(account: tuple[str, str], build: Callable[[], Quotas]) -> Quotas:
-    """One pair of limiters per account and endpoint in this process: Google counts per
-    account, so backends opened one after another (the service opens one per request) share
-    them. Limits given again (options, environment) replace the earlier ones."""
-    fresh = build()
-    with _QUOTAS_LOCK:
-        shared = _QUOTAS.get(account)
-        if shared is None:
-            _QUOTAS[account] = fresh
-            return fresh
-    shared.reads.set_limit(fresh.reads.limit)
-    shared.writes.set_limit(fresh.writes.limit)
-    shared.fixed_reads, shared.fixed_writes = fresh.fixed_reads, fresh.fixed_writes
-    return shared

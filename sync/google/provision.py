@@ -13,10 +13,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_templates import template
-from sheets_templates.builder import DATA_ROWS, SETTINGS_TAB, TEAMS_TAB, quarter, settings_rows
-from sheets_templates.styles import HEADER_FILL, OUTPUT_HEADER_FILL, OUTPUT_NOTE
+from sheets_templates.definition import (
+    DATA_ROWS,
+    HEADER_COLOUR,
+    OUTPUT_HEADER_COLOUR,
+    OUTPUT_NOTE,
+    TEAM_TAB,
+    HubTab,
+    TeamsCol,
+    blank_settings,
+    settings_rows,
+    template,
+)
 
+from ..template import Col
 from .api import SheetsApi
 from .cells import column_letter, extended_value, rgb, width_requests
 from .keys import spreadsheet_url
@@ -31,10 +41,6 @@ _NUMBER_FORMATS = {
 }
 
 
-def _colour(fill: Any) -> dict[str, float]:
-    return rgb(str(fill.fgColor.rgb)[-6:])
-
-
 @dataclass(frozen=True, slots=True)
 class TeamPlan:
     """A team to create: its `Teams` row (without the spreadsheet) and its OKR rows."""
@@ -42,11 +48,11 @@ class TeamPlan:
     hub_row: Mapping[str, Any]
     rows: Sequence[Mapping[str, Any]] = ()
     prefix: str = "TEAM"
-    tab: str = "OKRs"
+    tab: str = TEAM_TAB
 
     @property
     def name(self) -> str:
-        return str(self.hub_row["Team"])
+        return str(self.hub_row[TeamsCol.TEAM])
 
 
 @dataclass(slots=True)
@@ -87,10 +93,10 @@ def _header(
 ) -> dict[str, Any]:
     cells = []
     for name in names:
-        fill = OUTPUT_HEADER_FILL if name in output else HEADER_FILL
+        colour = OUTPUT_HEADER_COLOUR if name in output else HEADER_COLOUR
         cell: dict[str, Any] = {
             "userEnteredValue": {"stringValue": name},
-            "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": _colour(fill)},
+            "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": rgb(colour)},
         }
         note = OUTPUT_NOTE if name in output else notes.get(name)
         if note:
@@ -150,16 +156,16 @@ def _dropdown(sheet_id: int, index: int, choices: list[str], last_row: int) -> d
 def _colour_rules(sheet_id: int, names: list[str], last_row: int) -> list[dict[str, Any]]:
     """Status cells coloured by label, Score cells by their row's Status (blanks stay white)."""
     rules: list[dict[str, Any]] = []
-    if "Status" in names:
-        where = _column(sheet_id, names.index("Status"), last_row)
+    if Col.STATUS in names:
+        where = _column(sheet_id, names.index(Col.STATUS), last_row)
         for label, colour in template()["status_colours"].items():
             condition = {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]}
             rules.append({"ranges": [where], "booleanRule": _boolean(condition, colour)})
-    if "Score" in names and "Status" in names:  # the score wears its row's status colour
-        index = names.index("Score")
+    if Col.SCORE in names and Col.STATUS in names:  # the score wears its row's status colour
+        index = names.index(Col.SCORE)
         where = _column(sheet_id, index, last_row)
         first = f"{column_letter(index + 1)}2"
-        status = f"${column_letter(names.index('Status') + 1)}2"
+        status = f"${column_letter(names.index(Col.STATUS) + 1)}2"
         for label, colour in template()["status_colours"].items():
             formula = f'=AND(ISNUMBER({first}),{status}="{label}")'
             condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]}
@@ -182,11 +188,11 @@ def team_tab_requests(
     output = {col["name"] for col in columns if col["on"] == OUTPUT}
     notes = {col["name"]: col["note"] for col in columns if col.get("note")}
     if prefix:
-        notes["ID"] = (
+        notes[Col.ID] = (
             f"Unique across the organisation: number this team's rows {prefix}-1, {prefix}-2, ..."
         )
     last_row = max(DATA_ROWS, len(rows)) + 1
-    requests = [_size(sheet_id, template()["team_tab"], last_row, len(names))]
+    requests = [_size(sheet_id, TEAM_TAB, last_row, len(names))]
     requests += width_requests(sheet_id, [col.get("width") for col in columns])
     for index, col in enumerate(columns):
         number_format = _NUMBER_FORMATS.get(col.get("number_format", "General"))
@@ -214,7 +220,7 @@ def team_tab_requests(
             )
     requests.append(_header(sheet_id, names, output, notes))
     requests += _data(sheet_id, [_values(row, names) for row in rows])
-    first, last = names.index("Score"), names.index("Warnings")
+    first, last = names.index(Col.SCORE), names.index(Col.WARNINGS)
     requests.append(
         {
             "addProtectedRange": {
@@ -238,10 +244,10 @@ def hub_requests(
     teams_id: int, settings_id: int, teams: list[dict[str, Any]], settings: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Shape a new hub: `Teams` (header, rows, Level dropdown) and `Settings`."""
-    columns = template()["hub_tabs"][TEAMS_TAB]["columns"]
+    columns = template()["hub_tabs"][HubTab.TEAMS]["columns"]
     names = [col["name"] for col in columns]
     last_row = max(DATA_ROWS, len(teams)) + 1
-    requests = [_size(teams_id, TEAMS_TAB, last_row, len(names))]
+    requests = [_size(teams_id, HubTab.TEAMS, last_row, len(names))]
     requests += width_requests(teams_id, [col.get("width") for col in columns])
     for index, col in enumerate(columns):
         requests.append(
@@ -267,7 +273,7 @@ def hub_requests(
     requests.append(
         {
             "updateSheetProperties": {
-                "properties": {"sheetId": settings_id, "title": SETTINGS_TAB},
+                "properties": {"sheetId": settings_id, "title": HubTab.SETTINGS},
                 "fields": "title",
             }
         }
@@ -291,9 +297,8 @@ def _plans(example: bool) -> tuple[list[TeamPlan], dict[str, Any]]:
 
         plans = [TeamPlan(t.hub_row(), t.rows, t.prefix, t.tab) for t in TEAMS]
         return plans, dict(SETTINGS)
-    name, start, end = quarter(dt.date.today())
-    row = {"Team": "My team", "Level": "Team", "Tab": "OKRs"}
-    return [TeamPlan(row)], {"Cycle": name, "Cycle start": start, "Cycle end": end}
+    row: dict[str, Any] = {TeamsCol.TEAM: "My team", TeamsCol.LEVEL: "Team", TeamsCol.TAB: TEAM_TAB}
+    return [TeamPlan(row)], blank_settings(dt.date.today())
 
 
 def _create(api: SheetsApi, title: str, tabs: list[str]) -> tuple[str, list[int]]:
@@ -324,10 +329,10 @@ def create_organisation(
         api.batch_update(key, team_tab_requests(ids[0], plan.rows, plan.prefix))
         created.append(key)
     rows = [
-        dict(plan.hub_row) | {"Spreadsheet": spreadsheet_url(key), "Tab": plan.tab}
+        dict(plan.hub_row) | {TeamsCol.SPREADSHEET: spreadsheet_url(key), TeamsCol.TAB: plan.tab}
         for plan, key in zip(plans, created, strict=True)
     ]
-    hub_key, ids = _create(api, f"{title} - OKR hub", [TEAMS_TAB, SETTINGS_TAB])
+    hub_key, ids = _create(api, f"{title} - OKR hub", [HubTab.TEAMS, HubTab.SETTINGS])
     api.batch_update(hub_key, hub_requests(ids[0], ids[1], rows, {**defaults, **(settings or {})}))
     for key in [hub_key, *created]:
         for email in share:

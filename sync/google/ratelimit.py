@@ -19,26 +19,24 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import ConfigError
+from ..values import BadValue, parse_per_minute
 
 __all__ = [
     "DEFAULT_PER_MINUTE",
     "READS_ENV",
-    "SETTING_KEYS",
     "WRITES_ENV",
     "Quotas",
     "RateLimiter",
     "per_minute",
-    "settings_quotas",
 ]
 
 DEFAULT_PER_MINUTE = 60
 READS_ENV = "OKRTREE_READS_PER_MINUTE"
 WRITES_ENV = "OKRTREE_WRITES_PER_MINUTE"
-SETTING_KEYS = {"reads per minute": "reads", "writes per minute": "writes"}
 _SLACK = 1e-6  # seconds: rounding in clock arithmetic must not make a waiter wait again
 
 
@@ -92,26 +90,10 @@ class RateLimiter:
 
 
 def _whole(value: object, where: str) -> int:
-    text = str(value).strip()
     try:
-        number = float(text)
-    except ValueError:
-        number = -1.0
-    if not number.is_integer() or number < 1:
-        raise ConfigError(f"{where}: {text!r} is not a whole number of requests >= 1")
-    return int(number)
-
-
-def settings_quotas(grid: Sequence[Sequence[object]]) -> dict[str, int]:
-    """`Reads per minute` / `Writes per minute` from a hub Settings grid (key in A, value B)."""
-    found: dict[str, int] = {}
-    for number, row in enumerate(grid, start=1):
-        if len(row) < 2 or row[0] is None:
-            continue
-        key = " ".join(str(row[0]).split()).casefold()
-        if key in SETTING_KEYS and row[1] not in (None, ""):
-            found[SETTING_KEYS[key]] = _whole(row[1], f"hub Settings row {number} ({row[0]})")
-    return found
+        return parse_per_minute(value)
+    except BadValue as err:
+        raise ConfigError(f"{where}: {err}") from None
 
 
 def per_minute(
@@ -160,9 +142,10 @@ class Quotas:
             fixed_writes=writes is not None or bool(env.get(WRITES_ENV)),
         )
 
-    def apply_settings(self, settings: Mapping[str, int]) -> None:
-        """Take the hub's `Reads/Writes per minute` unless the caller fixed them."""
-        if "reads" in settings and not self.fixed_reads:
-            self.reads.set_limit(settings["reads"])
-        if "writes" in settings and not self.fixed_writes:
-            self.writes.set_limit(settings["writes"])
+    def apply_settings(self, reads: int | None, writes: int | None) -> None:
+        """Take the hub's `Reads/Writes per minute` (None: not set) unless the caller fixed
+        them (`Settings.reads_per_minute`, `writes_per_minute`)."""
+        if reads is not None and not self.fixed_reads:
+            self.reads.set_limit(reads)
+        if writes is not None and not self.fixed_writes:
+            self.writes.set_limit(writes)

@@ -3,10 +3,12 @@ spreadsheet registered in its `Teams` tab (Drive `permissions.create`, one per s
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..hub import parse_teams
+from ..errors import SourceError
+from ..hub import parse_settings, parse_teams
 from .keys import spreadsheet_key
 
 if TYPE_CHECKING:  # the CLI imports this module for ROLES; gspread loads only when sharing
@@ -32,7 +34,10 @@ def share_organisation(api: SheetsApi, hub: str, email: str, role: str = "writer
     from .api import GoogleApiError
 
     backend = GoogleBackend(hub, api)
-    teams = parse_teams(backend.read_hub()).teams
+    read = backend.read_hub()
+    teams = parse_teams(read).teams
+    with suppress(SourceError):  # other Settings problems are for a sync to report
+        backend.use_settings(parse_settings(read))  # the hub's Writes per minute paces the shares
     shared = Shared()
     targets: dict[str, str] = {backend.hub_key: "the hub"}
     for team in teams:

@@ -23,10 +23,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_templates.definition import INPUT_TABS, HubTab
+
 from ..compute import compute, sort_findings
-from ..engine import Run, attach_history
+from ..engine import Run, attach_history, gc_paused
 from ..errors import SourceError
-from ..hub import HubTab, parse_settings, parse_teams
+from ..hub import parse_settings, parse_teams
 from ..model import Code, Finding, Severity
 from ..snapshot import Grid, HubSnapshot, TeamSnapshot
 
@@ -34,7 +36,7 @@ __all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
 
 SCHEMA = 2  # bump when the shape below changes: older files are then ignored and rebuilt
 # The input tabs, and the logs that give each item its trend and check-ins.
-KEPT_HUB_TABS = (HubTab.TEAMS.value, HubTab.SETTINGS.value, HubTab.HISTORY.value, "Check-ins")
+KEPT_HUB_TABS = (*INPUT_TABS, HubTab.HISTORY, HubTab.CHECK_INS)
 # Findings a run adds after computing (refused writes); everything else is recomputed on load.
 _AFTER_COMPUTE = (Code.NOT_WRITTEN,)
 
@@ -55,6 +57,7 @@ class State:
     findings: list[Finding] = field(default_factory=list)  # added after computing
     _run: Run | None = field(default=None, repr=False, compare=False)
 
+    @gc_paused()  # an edge like the engine's: computing a large organisation allocates much
     def run(self) -> Run:
         """The run these inputs give (computed once per state)."""
         if self._run is None:

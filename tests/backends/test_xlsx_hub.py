@@ -13,11 +13,12 @@ from openpyxl.chart import BarChart, Reference
 
 from sheets_templates import template
 from sync.backends import xlsx_hub
+from sync.backends.base import WriteRefused
 from sync.backends.xlsx import XlsxBackend
 from sync.backends.xlsx_package import rels_part, sheet_parts
 from sync.engine import run
 from sync.model import Code
-from sync.snapshot import Link, OutputTable, WriteRefused
+from sync.snapshot import Link, OutputTable
 
 from .conftest import cached, rezip, sheet_xml
 

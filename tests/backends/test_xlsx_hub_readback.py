@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sheets_templates.builder import create_workspace
+from sheets_templates.definition import hub_column_names
 from sync.backends.xlsx_hub import write_tables
 from sync.backends.xlsx_hub_readback import as_read
 from sync.backends.xlsx_read import WorkbookReader
-from sync.logtab import log_columns
 from sync.snapshot import CellValue, Link, OutputTable
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
@@ -53,7 +53,7 @@ def test_a_written_log_tab_reads_back_as_as_read_says(
     extra: list[str],
     rows: list[list[CellValue | Link]],
 ) -> None:
-    table = OutputTable(name, [*log_columns(name), *extra], rows)
+    table = OutputTable(name, [*hub_column_names(name), *extra], rows)
     expected = as_read(table)
     target = tmp_path_factory.mktemp("written") / "hub.xlsx"
     write_tables(hub, [table], target)
@@ -65,16 +65,17 @@ def test_a_written_log_tab_reads_back_as_as_read_says(
 
 
 def test_a_time_of_day_in_a_date_column_is_not_vouched_for() -> None:
-    table = OutputTable("History", log_columns("History"), [[dt.datetime(2026, 11, 1, 9, 30)]])
+    columns = hub_column_names("History")
+    table = OutputTable("History", columns, [[dt.datetime(2026, 11, 1, 9, 30)]])
     assert as_read(table) is None
-    table = OutputTable("History", log_columns("History"), [[dt.date(2026, 11, 1), "A-1", 0.5]])
-    assert as_read(table) == [log_columns("History"), [dt.datetime(2026, 11, 1), "A-1", 0.5]]
+    table = OutputTable("History", columns, [[dt.date(2026, 11, 1), "A-1", 0.5]])
+    assert as_read(table) == [columns, [dt.datetime(2026, 11, 1), "A-1", 0.5]]
 
 
 def test_large_whole_numbers_read_back_as_the_reader_keeps_them(hub: Path, tmp_path: Path) -> None:
     numbers: list[CellValue | Link] = [10**15 - 1, 10**15, 10**16, 1.5e15, -(10**15)]
     table = OutputTable(
-        "Check-ins", [*log_columns("Check-ins"), "Mine"], [[None] * 9 + [n] for n in numbers]
+        "Check-ins", [*hub_column_names("Check-ins"), "Mine"], [[None] * 9 + [n] for n in numbers]
     )
     write_tables(hub, [table], tmp_path / "hub.xlsx")
     with WorkbookReader(tmp_path / "hub.xlsx", "hub.xlsx") as book:

@@ -11,8 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from sync.backends import xlsx_patch, xlsx_safety
+from sync.backends.base import WriteRefused
 from sync.backends.xlsx import XlsxBackend
-from sync.snapshot import CellChange, SheetChanges, WriteRefused
+from sync.snapshot import CellChange, SheetChanges
 
 from .conftest import SCORE, team
 

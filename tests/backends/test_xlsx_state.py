@@ -16,7 +16,7 @@ AS_OF = dt.date(2026, 11, 21)
 
 def test_untouched_hub_tabs_are_vouched_for_and_not_read(tmp_path: Path) -> None:
     create_workspace(tmp_path / "org", example=True)
-    first = run(XlsxBackend(tmp_path / "org"), AS_OF, write=True, snapshot=True).computed.result
+    first = run(XlsxBackend(tmp_path / "org"), AS_OF, write=True, history=True).computed.result
     assert first.writes_spreadsheets > 0
     hub = XlsxBackend(tmp_path / "org").read_hub()
     assert set(hub.digests) == {"Alignment Tree", "Findings"}

@@ -17,8 +17,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
 
 from sync.backends import xlsx_patch
+from sync.backends.base import WriteRefused
 from sync.backends.xlsx import XlsxBackend
-from sync.snapshot import CellChange, SheetChanges, WriteRefused
+from sync.snapshot import CellChange, SheetChanges
 
 from .conftest import SCORE, STATUS, WARNINGS, cached, rezip, sheet_xml, team
 

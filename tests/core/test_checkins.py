@@ -113,9 +113,9 @@ def test_objectives_never_have_a_confidence_gap() -> None:
 def test_json_items_carry_confidence_note_and_trend() -> None:
     org = Org({"Co": [obj("O"), kr("O.1", target=10, current=5, confidence="70%", note="ok")]})
     backend = MemoryBackend(org)
-    run(backend, AS_OF - dt.timedelta(days=7), write=True, snapshot=True)
+    run(backend, AS_OF - dt.timedelta(days=7), write=True, history=True)
     backend.grids["Co"][2][HEADER.index("Current")] = 8
-    items = result_json(run(backend, AS_OF, write=True, snapshot=True).computed.result)["items"]
+    items = result_json(run(backend, AS_OF, write=True, history=True).computed.result)["items"]
     kr_json = next(i for i in items if i["id"] == "O.1")
     assert (kr_json["confidence"], kr_json["note"]) == (7.0, "ok")
     assert kr_json["trend"] == [["2026-11-14", 0.5], ["2026-11-21", 0.8]]
@@ -131,10 +131,10 @@ def test_trend_is_the_cycles_history_and_the_tree_shows_it_as_a_sparkline() -> N
         [dt.date(2026, 9, 30), "O.1", 1.0, "Done"],  # the cycle before: not in the trend
         [dt.date(2026, 10, 8), "o.1", 0.25, "On track"],
     ]
-    run(backend, dt.date(2026, 11, 9), write=True, snapshot=True)
+    run(backend, dt.date(2026, 11, 9), write=True, history=True)
     for day, current in ((16, 4), (23, 8)):
         backend.grids["Co"][2][HEADER.index("Current")] = current
-        run(backend, dt.date(2026, 11, day), write=True, snapshot=True)
+        run(backend, dt.date(2026, 11, day), write=True, history=True)
     item = next(i for i in run(backend, AS_OF).computed.result.items if i.id == "O.1")
     assert [score for _, score in item.trend] == [0.25, 0.25, 0.5, 1.0]
     assert sparkline(item.trend) == "▃▃▅█"

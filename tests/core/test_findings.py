@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sync.model import Code, Severity
+from sync.model import Code, Finding, Severity
 from tests.orgs import Org, kr, obj
 
 DONE = {"target": 1, "current": 1}  # a key result that is done and raises nothing
@@ -314,6 +314,44 @@ def test_every_finding_message_names_its_team(org: Org, expected: object) -> Non
         assert finding.team and finding.team in finding.message
         if finding.row is not None:
             assert f"row {finding.row}" in finding.message
+
+
+# SPEC §4: the codes that mean the data cannot be trusted; every other code is a warning.
+SPEC_ERRORS = {
+    Code.TEMPLATE_MISSING_COLUMN,
+    Code.SPREADSHEET_UNREADABLE,
+    Code.DUPLICATE_TEAM,
+    Code.DUPLICATE_SHEET,
+    Code.UNKNOWN_PARENT_TEAM,
+    Code.INVALID_LEVEL,
+    Code.MISSING_ID,
+    Code.DUPLICATE_ID,
+    Code.INVALID_TYPE,
+    Code.UNKNOWN_PARENT,
+    Code.BAD_PARENT,
+    Code.KR_WITHOUT_OBJECTIVE,
+    Code.PARENT_CYCLE,
+    Code.UNKNOWN_DEPENDENCY,
+    Code.DEPENDENCY_CYCLE,
+    Code.INVALID_NUMBER,
+    Code.ZERO_RANGE,
+}
+
+
+@pytest.mark.parametrize("code", list(Code))
+def test_a_code_carries_its_severity_into_both_kinds_of_finding(code: Code) -> None:
+    expected = Severity.ERROR if code in SPEC_ERRORS else Severity.WARNING
+    assert code.severity is expected
+    row = Finding.on_row(code, "Co", 4, "O.1", "Team Co, row 4", ["B", "A"])
+    assert (row.severity, row.row, row.id, row.related) == (expected, 4, "O.1", ("B", "A"))
+    team = Finding.on_team(code, "Co", "Team Co")
+    assert (team.severity, team.row, team.id, team.related) == (expected, None, None, ())
+
+
+@pytest.mark.parametrize(("org", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_every_finding_has_its_codes_severity(org: Org, expected: object) -> None:
+    for finding in org.compute().result.findings:
+        assert finding.severity is finding.code.severity
 
 
 def test_every_code_is_shown_by_a_case() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from typing import Any
 
 import pytest
 
-from sync.engine import run, run_team
+from sync.engine import read_and_compute, run, run_team
 from sync.errors import SourceError
 from sync.model import Code
 from sync.plan import plan_hub, plan_teams, table_digest
@@ -118,12 +120,12 @@ def test_a_refused_spreadsheet_becomes_not_written_and_the_rest_goes_on() -> Non
 def test_history_records_change_and_replaces_the_same_date() -> None:
     backend = MemoryBackend(example())
     day = AS_OF + dt.timedelta(days=1)
-    run(backend, AS_OF, write=True, snapshot=True)
-    run(backend, day, write=True, snapshot=True)  # nothing moved: nothing recorded
+    run(backend, AS_OF, write=True, history=True)
+    run(backend, day, write=True, history=True)  # nothing moved: nothing recorded
     backend.grids["Co"][2][8] = 100  # O.1 is done, and so is O
-    run(backend, day, write=True, snapshot=True)
+    run(backend, day, write=True, history=True)
     backend.grids["Co"][2][8] = 80  # the same date again: its rows are replaced
-    run(backend, day, write=True, snapshot=True)
+    run(backend, day, write=True, history=True)
     history = backend.hub.tabs["History"]
     assert history[0] == ["Date", "ID", "Score", "Status"]
     first = [row[1] for row in history[1:] if row[0] == AS_OF]
@@ -175,7 +177,7 @@ def test_hub_tabs_vouched_by_digest_need_not_be_read_back() -> None:
     hub = first.hub
     hub.tabs = {k: v for k, v in hub.tabs.items() if k in ("Teams", "Settings")}
     hub.digests = {name: table_digest(table) for name, table in tables.items()}
-    assert plan_hub(first.computed, hub, first.snapshots, snapshot_history=False) == []
+    assert plan_hub(first.computed, hub, first.snapshots, history=False) == []
     hub.digests["Findings"] = "edited since"
     assert [t.name for t in plan_hub(first.computed, hub, first.snapshots, False)] == ["Findings"]
 
@@ -189,3 +191,53 @@ def test_a_refused_hub_becomes_not_written_after_the_teams_are_written() -> None
     assert [(f.team, f.id) for f in refused] == [(None, None)]
     assert "hub.xlsx was not written: it is open in an editor" in refused[0].message
     assert result.writes_spreadsheets == 2
+
+
+class _Watching(MemoryBackend):
+    """Notes whether the collector runs while the engine reads the teams."""
+
+    collecting: list[bool]
+
+    def read_teams(self, teams: list[Any]) -> list[Any]:
+        self.collecting.append(gc.isenabled())
+        return super().read_teams(teams)
+
+
+@pytest.mark.parametrize("entry", ["run", "sync", "run_team", "read_and_compute"])
+def test_the_engine_pauses_the_collector_while_it_works_and_then_gives_it_back(
+    entry: str,
+) -> None:
+    backend = _Watching(example())
+    backend.collecting = []
+    earlier = run(backend, AS_OF) if entry == "run_team" else None
+    backend.collecting.clear()
+    calls = {
+        "run": lambda: run(backend, AS_OF),
+        "sync": lambda: run(backend, AS_OF, write=True, history=True),
+        "run_team": lambda: run_team(backend, earlier, "Eng", AS_OF),
+        "read_and_compute": lambda: read_and_compute(backend, AS_OF),
+    }
+    assert gc.isenabled()
+    calls[entry]()
+    assert backend.collecting == [False] and gc.isenabled()
+
+
+def test_the_pure_core_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("the core must not pause the garbage collector")
+
+    monkeypatch.setattr(gc, "disable", refuse)
+    assert example().compute().result.items
+
+
+@pytest.mark.parametrize("above", [0, 1, 3])
+def test_team_writes_carry_the_header_row_they_were_planned_from(above: int) -> None:
+    rows = [obj("O"), kr("O.1", target=10, current=5)]
+    tab = [[f"Q4 goals, line {n}"] for n in range(above)] + grid(rows)
+    backend = MemoryBackend(Org({"Co": tab}))
+    run(backend, AS_OF, write=True)
+    (written,) = backend.team_writes
+    assert written.header_row == above + 1
+    assert {c.row for c in written.changes if isinstance(c.value, str) and c.value == "Score"} == {
+        above + 1
+    }

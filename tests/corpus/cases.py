@@ -1,7 +1,7 @@
 """The corpus workspace: one hub and a team workbook per way real programs leave a workbook.
 
 `build_corpus` makes it in a folder at test time: template-made team workbooks (real OKR rows,
-so a sync writes Score, Status and Warnings), each given one feature (`features.FEATURES`), two
+so a sync writes Score, Status and Warnings), each given one feature (`FEATURES`), two
 re-saved by LibreOffice, and the hub re-saved by LibreOffice too.
 """
 
@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_templates.builder import new_hub_workbook, new_team_workbook
 
-from .features import FEATURES, chart_and_image
+from .cell_metadata import dynamic_array, picture_in_cell
+from .features import (
+    chart_and_image,
+    comments,
+    defined_names_and_external_link,
+    macros,
+    pivot_table,
+    validation_and_formats,
+)
 from .soffice import resave
 
 __all__ = ["AS_OF", "CASES", "Corpus", "SETTINGS", "build_corpus", "okr_rows", "team_row"]
@@ -25,6 +34,18 @@ SETTINGS = {
     "Cycle start": dt.date(2026, 10, 1),
     "Cycle end": dt.date(2026, 12, 31),
 }
+# One feature per team workbook, each as the program named in its docstring leaves it.
+FEATURES: dict[str, Callable[[Path], None]] = {
+    "chart_image": chart_and_image,
+    "validation_formats": validation_and_formats,
+    "comments": comments,
+    "macros": macros,
+    "pivot": pivot_table,
+    "picture_in_cell": picture_in_cell,
+    "dynamic_array": dynamic_array,
+    "names_external_link": defined_names_and_external_link,
+}
+
 LIBREOFFICE_CASES = ("libreoffice", "libreoffice_chart")
 CASES = ("plain", *LIBREOFFICE_CASES, *FEATURES)
 TAB = "OKRs"

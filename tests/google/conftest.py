@@ -72,8 +72,8 @@ def backend(api: SheetsApi) -> Callable[[str], GoogleBackend]:
     return lambda hub: GoogleBackend(hub, api)
 
 
-def sync(backend: GoogleBackend, write: bool = True, snapshot: bool = False) -> Run:
-    return run(backend, AS_OF, write=write, snapshot=snapshot)
+def sync(backend: GoogleBackend, write: bool = True, history: bool = False) -> Run:
+    return run(backend, AS_OF, write=write, history=history)
 
 
 def kinds(emulator: Emulator) -> dict[str, int]:

@@ -152,13 +152,13 @@ def test_scores_statuses_tree_and_links(emulator: Emulator, synced: str) -> None
 def test_history_records_what_moved_once_per_date(
     emulator: Emulator, example_hub: str, backend: Callable[[str], GoogleBackend]
 ) -> None:
-    run(backend(example_hub), AS_OF, write=True, snapshot=True)
+    run(backend(example_hub), AS_OF, write=True, history=True)
     first = emulator.values(example_hub, "History")
-    run(backend(example_hub), AS_OF, write=True, snapshot=True)
+    run(backend(example_hub), AS_OF, write=True, history=True)
     assert emulator.values(example_hub, "History") == first
     day = AS_OF + dt.timedelta(days=1)
-    items = run(backend(example_hub), day, write=True, snapshot=True).computed.result.items
-    run(backend(example_hub), day, write=True, snapshot=True)
+    items = run(backend(example_hub), day, write=True, history=True).computed.result.items
+    run(backend(example_hub), day, write=True, history=True)
     later = emulator.values(example_hub, "History")
     assert later[: len(first)] == first
     before = {row[1]: (row[2], row[3]) for row in first[1:]}

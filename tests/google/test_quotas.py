@@ -12,11 +12,16 @@ from hypothesis import strategies as st
 
 from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator
-from sync.errors import ConfigError
-from sync.google.ratelimit import Quotas, RateLimiter, per_minute, settings_quotas
+from sync.engine import read_and_compute
+from sync.errors import ConfigError, SourceError
+from sync.google.ratelimit import Quotas, RateLimiter, per_minute
+from sync.hub import parse_settings
+from sync.snapshot import HubSnapshot
 from tests.clock import FakeClock
 
-from .conftest import fast_org, sync
+from .conftest import AS_OF, fast_org, sync
+
+CYCLE = [["Cycle start", "2026-10-01"], ["Cycle end", "2026-12-31"]]
 
 
 def most_in_any_window(stamps: list[float], window: float) -> int:
@@ -103,10 +108,12 @@ def test_hub_settings_set_the_limits_unless_the_environment_does(
 ) -> None:
     hub = fast_org(emulator, 2, {"Reads per minute": 300, "Writes per minute": "120"})
     one = backend(hub)
-    one.read_hub()
+    one.read_hub()  # a read alone changes nothing: the engine applies the parsed Settings
+    assert (one.api.quotas.reads.limit, one.api.quotas.writes.limit) == (60, 60)
+    read_and_compute(one, AS_OF)
     assert (one.api.quotas.reads.limit, one.api.quotas.writes.limit) == (300, 120)
     fixed = Quotas.build(env={"OKRTREE_READS_PER_MINUTE": "30"})
-    fixed.apply_settings({"reads": 300, "writes": 120})
+    fixed.apply_settings(300, 120)
     assert (fixed.reads.limit, fixed.writes.limit) == (30, 120)
 
 
@@ -128,33 +135,37 @@ def test_limit_precedence(
 @pytest.mark.parametrize(
     ("grid", "expected"),
     [
-        ([["Reads per minute", 300]], {"reads": 300}),
-        ([["  writes PER minute ", "90"], ["Cycle", "2026-Q4"]], {"writes": 90}),
-        ([["Reads per minute", None]], {}),
-        ([["Reads per minute", ""], ["Other", 1]], {}),
+        ([["Reads per minute", 300]], (300, None)),
+        ([["  writes PER minute ", "90"], ["Cycle", "2026-Q4"]], (None, 90)),
+        ([["Reads per minute", None]], (None, None)),
+        ([["Reads per minute", ""], ["Other", 1]], (None, None)),
     ],
 )
-def test_settings_keys(grid: list[list[object]], expected: dict[str, int]) -> None:
-    assert settings_quotas(grid) == expected
+def test_settings_keys(grid: list[list[object]], expected: tuple[int | None, int | None]) -> None:
+    settings = parse_settings(HubSnapshot("hub", {"Settings": [*CYCLE, *grid]}))
+    assert (settings.reads_per_minute, settings.writes_per_minute) == expected
 
 
 @pytest.mark.parametrize("bad", ["lots", 0, -5, 2.5])
 def test_a_bad_limit_stops_the_run(bad: object) -> None:
-    with pytest.raises(ConfigError, match="whole number"):
-        settings_quotas([["Reads per minute", bad]])
+    hub = HubSnapshot("hub", {"Settings": [*CYCLE, ["Reads per minute", bad]]})
+    with pytest.raises(SourceError, match=r"Settings row 3 \(Reads per minute\): .* whole number"):
+        parse_settings(hub)
     with pytest.raises(ConfigError, match="OKRTREE_WRITES_PER_MINUTE"):
         per_minute("writes", None, {"OKRTREE_WRITES_PER_MINUTE": str(bad)})
 
 
-def test_backends_opened_one_after_another_share_the_accounts_limiter() -> None:
+def test_a_client_keeps_its_own_limiters_and_its_backends_share_them() -> None:
     from sync.google.api import make_api
+    from sync.sources import open_backend
 
     env = {"OKRTREE_CREDENTIALS": "anonymous", "OKRTREE_SHEETS_ENDPOINT": "http://127.0.0.1:9"}
-    first, second = make_api(env=env), make_api(env=env)
-    assert first.quotas is second.quotas
-    first.quotas.reads.acquire()
-    assert len(second.quotas.reads.sent) == 1
-    elsewhere = make_api(env={**env, "OKRTREE_SHEETS_ENDPOINT": "http://127.0.0.1:10"})
-    assert elsewhere.quotas is not first.quotas
+    first = make_api(env=env)
     raised = make_api(env={**env, "OKRTREE_READS_PER_MINUTE": "500"})
-    assert raised.quotas is first.quotas and first.quotas.reads.limit == 500
+    assert raised.quotas is not first.quotas  # no state shared behind the callers' backs
+    assert (first.quotas.reads.limit, raised.quotas.reads.limit) == (60, 500)
+    key = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd"
+    one, two = open_backend(key, api=first), open_backend(key, api=first)
+    assert isinstance(one, GoogleBackend) and isinstance(two, GoogleBackend)
+    one.api.quotas.reads.acquire()
+    assert two.api is first and len(two.api.quotas.reads.sent) == 1

@@ -18,8 +18,9 @@ from service.org import find_team, spreadsheet_key
 from service.state import Services
 from sheets_templates.builder import new_hub_workbook, new_team_workbook
 from sheets_templates.example import EXPECTED_WARNINGS, SETTINGS, TEAMS
+from sync.backends.base import Backend
 from sync.model import Level, Team
-from sync.snapshot import Backend, HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
+from sync.snapshot import HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
 from sync.sources import open_backend
 
 from .conftest import LOCAL_TOKEN, AppFactory, bearer, script_client

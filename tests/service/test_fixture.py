@@ -12,7 +12,7 @@ import jsonschema_rs
 import pytest
 
 from service import create_app
-from service.openapi import SCHEMAS
+from service.openapi_schemas import SCHEMAS
 from service.org import find_team
 from sheets_templates.example import AS_OF
 from sync.hub import parse_teams

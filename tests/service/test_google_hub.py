@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from service.state import services_of
 from sync.backends.gsheets import GoogleBackend
 from sync.emulator import Emulator, make_client, seed_workspace
 from sync.google.api import SheetsApi
@@ -83,6 +84,19 @@ def test_a_click_costs_two_reads_and_one_write(
     emulator.reset_stats()
     assert client.post("/api/validate", json={"spreadsheet": key}).status_code == 200
     assert emulator.stats()["reads"] == 2
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_the_app_opens_every_backend_with_its_one_client(
+    make_app: AppFactory, api: SheetsApi, hub: str, given: bool
+) -> None:
+    extra = {"SHEETS_API": api} if given else {"CREDENTIALS": "anonymous"}
+    app = make_app(SOURCE=spreadsheet_url(hub), AUTH_MODE="none", **extra)
+    organisation = services_of(app).organisation
+    first, second = organisation.backend(), organisation.backend()
+    assert isinstance(first, GoogleBackend) and isinstance(second, GoogleBackend)
+    assert first is not second and first.api is second.api
+    assert (first.api is api) is given
 
 
 def test_the_tree_of_a_google_hub_links_to_rows(google_app: Flask) -> None:

@@ -35,9 +35,9 @@ def test_only_the_input_tabs_of_the_hub_are_kept(full_run: Run) -> None:
 
 
 def test_refused_writes_are_kept_with_the_run(full_run: Run) -> None:
-    from sync.model import CODE_SEVERITY, Code, Finding
+    from sync.model import Code, Finding
 
-    refused = Finding(CODE_SEVERITY[Code.NOT_WRITTEN], Code.NOT_WRITTEN, None, "Sales", "locked")
+    refused = Finding.on_team(Code.NOT_WRITTEN, "Sales", "locked")
     full_run.computed.result.findings.append(refused)
     loaded = decode(encode(state_of(full_run, SOURCE)), SOURCE)
     assert refused in loaded.run().computed.result.findings

@@ -22,12 +22,13 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sheets_templates.builder import create_workspace
+from sync.backends.base import Backend
 from sync.cli_run import sync_and_record
 from sync.engine import Run, run
 from sync.hub import parse_teams
 from sync.lastsync import json_text
 from sync.report import result_json
-from sync.snapshot import Backend, TeamSnapshot
+from sync.snapshot import TeamSnapshot
 from sync.sources import open_backend
 from sync.state import open_state_store, state_of
 
@@ -52,7 +53,7 @@ def sync(workspace: Path, as_of: dt.date, *, full: bool, history: bool = False) 
         open_backend(str(workspace)),
         as_of,
         write=True,
-        snapshot=history,
+        history=history,
         previous=previous.snapshots if previous is not None else [],
     )
     store.save(state_of(outcome, str(workspace)))

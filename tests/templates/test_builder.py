@@ -16,9 +16,9 @@ from sheets_templates.builder import (
     create_workspace,
     new_hub_workbook,
     new_team_workbook,
-    quarter,
     team_column_names,
 )
+from sheets_templates.definition import quarter
 from sheets_templates.styles import HEADER_FILL, OUTPUT_HEADER_FILL
 from sync.errors import SourceError
 
