@@ -17,6 +17,7 @@ from openpyxl.utils.datetime import to_excel
 
 from sheets_templates.definition import hub_columns
 
+from ..plan import trim_blanks
 from ..snapshot import CellValue, Grid, Link, OutputTable
 
 __all__ = ["as_read"]
@@ -77,9 +78,4 @@ def as_read(table: OutputTable) -> Grid | None:
             grid.append([_cell(v, c < len(dated) and dated[c]) for c, v in enumerate(values)])
     except _Unsure:
         return None
-    for row in grid:
-        while row and row[-1] is None:
-            row.pop()
-    while grid and not grid[-1]:
-        grid.pop()
-    return grid
+    return trim_blanks(grid, None)
