@@ -4,9 +4,11 @@ command; the ratio is the figure.
 
     python bench/history.py [--teams 50] [--rows 200] [--history-rows 90000] [--repeat 3]
 
-Each case starts from a copy of one synced workspace whose History already holds today's rows:
-`sync` (no input change: reads History for the trends, appends no check-in) and `sync
---history` (re-runs the same date: today's rows are replaced by the same, nothing is written).
+Each case starts from a copy of one synced workspace whose History already holds today's rows,
+synced once more in place (so its saved state is its own), then timed: `sync --history` again
+(nothing moved: the last sync's outcome stands), `sync` (reads no workbook but recomputes the
+trends from History, writes nothing), and `sync` after one team workbook was edited (reads it,
+appends its check-in).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.local import edit_one_workbook  # noqa: E402
 from bench.make_workspace import CYCLE_START, make_workspace  # noqa: E402
 from sync.backends.xlsx_hub import write_tables  # noqa: E402
 from sync.snapshot import OutputTable  # noqa: E402
@@ -89,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
             _timed(settled, "--history")
         rows = f"{args.teams} teams x {args.rows} rows"
         print(f"{rows}; History: today's rows vs {args.history_rows:,} more")
-        for label, extra in (("sync", ()), ("sync --history", ("--history",))):
+        cases = (
+            ("sync --history", ("--history",), False),
+            ("sync", (), False),
+            ("sync, one edited", (), True),
+        )
+        for label, extra, edit in cases:
             figures = {}
             for name, source in (("empty", base), ("long", long)):
                 times = []
@@ -97,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
                     copy = root / f"run-{name}"
                     shutil.rmtree(copy, ignore_errors=True)
                     shutil.copytree(source, copy)
+                    _timed(copy, "--history")  # its own state, as a workspace in use has
+                    if edit:
+                        edit_one_workbook(copy)
                     times.append(_timed(copy, *extra))
                 figures[name] = statistics.median(times)
             ratio = figures["long"] / figures["empty"]

@@ -8,28 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cli_dates import date_value
-from .engine import Run, gc_paused, run
-from .errors import OkrError, SourceError
+from .cli_run import EXIT_ERRORS, Shown, execute, show, sync_and_record
+from .errors import OkrError
 from .model import Status, id_key
 from .ports import check_port_free
 from .render import print_tree
-from .report import result_json
-from .sources import maybe_a_folder, open_backend
-from .state import open_state_store, state_of
 from .suggest import did_you_mean
-from .summary import print_summary
 from .tree_export import tree_csv, tree_html, tree_json
 from .treefilter import TreeFilter, parse_status, shown_rows
 
@@ -37,7 +30,6 @@ __all__ = ["EXIT_ERRORS", "cli", "credentials_option", "main"]
 
 FC = TypeVar("FC", bound=Callable[..., Any])  # a click command function
 
-EXIT_ERRORS = 1
 EXIT_CANNOT_RUN = 2
 
 
@@ -63,29 +55,6 @@ verbose_option = click.option(
 )
 
 
-@contextmanager
-def _progress(enabled: bool) -> Iterator[object]:
-    """A progress bar on stderr when it is a terminal; otherwise nothing."""
-    if not enabled:
-        yield None
-        return
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        tasks: dict[str, object] = {}
-
-        def update(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(f"{phase} teams", total=total)
-            bar.update(tasks[phase], completed=done)  # type: ignore[arg-type]
-
-        yield update
-
-
 credentials_option: Callable[[FC], FC] = click.option(
     "--credentials",
     metavar="FILE",
@@ -93,54 +62,6 @@ credentials_option: Callable[[FC], FC] = click.option(
     "(default: OKRTREE_CREDENTIALS, GOOGLE_APPLICATION_CREDENTIALS, then Application Default "
     "Credentials).",
 )
-
-
-def _execute(
-    source: str,
-    as_of: dt.date,
-    *,
-    write: bool = False,
-    history: bool = False,
-    credentials: str | None = None,
-    full: bool = True,
-) -> Run:
-    """One run; a sync (`write`) reads only what changed since the state unless `full`, and
-    saves its own state for the next sync and the service."""
-    try:
-        backend = open_backend(source, credentials=credentials)
-        store = open_state_store(source) if write else None
-        previous = store.load() if store is not None and not full else None
-        kept = previous.snapshots if previous is not None else ([] if write else None)
-        with _progress(sys.stderr.isatty()) as progress:
-            outcome = run(
-                backend,
-                as_of,
-                write=write,
-                history=history,
-                progress=progress,  # type: ignore[arg-type]
-                previous=kept,
-            )
-    except OkrError as err:
-        if maybe_a_folder(source):  # say which reading was taken, in case a folder was meant
-            note = f"{source} was read as a Google spreadsheet key: no folder of that name is here"
-            raise SourceError(f"{err} ({note})") from err
-        raise
-    if store is not None:
-        store.save(state_of(outcome, source))
-    return outcome
-
-
-def _finish(outcome: Run, as_json: bool, *, verbose: bool, wrote: bool) -> None:
-    result = outcome.computed.result
-    if as_json:
-        # Compact: only then does json use its C encoder (5x faster on a large organisation).
-        # Without collections: each would walk the run's millions of objects again.
-        with gc_paused():
-            text = json.dumps(result_json(result), ensure_ascii=False, allow_nan=False)
-        click.echo(text)
-    else:
-        print_summary(Console(), result, show_writes=wrote, verbose=verbose)
-    sys.exit(EXIT_ERRORS if result.has_errors else 0)
 
 
 class OkrGroup(click.Group):
@@ -208,7 +129,8 @@ def validate(
     Example:
       okrtree validate my-org --as-of 2026-11-21 --json
     """
-    _finish(_execute(source, as_of, credentials=credentials), as_json, verbose=verbose, wrote=False)
+    outcome = execute(source, as_of, credentials=credentials)
+    show(Shown.of(outcome, as_json), as_json, verbose=verbose, wrote=False)
 
 
 @cli.command()
@@ -248,10 +170,10 @@ def sync(
     Example:
       okrtree sync my-org --history
     """
-    outcome = _execute(
-        source, as_of, write=True, history=history, credentials=credentials, full=full
+    shown = sync_and_record(
+        source, as_of, history=history, full=full, credentials=credentials, as_json=as_json
     )
-    _finish(outcome, as_json, verbose=verbose, wrote=True)
+    show(shown, as_json, verbose=verbose, wrote=True)
 
 
 def _status(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Status | None:
@@ -314,7 +236,7 @@ def tree(
       okrtree tree my-org --team Sales --status at_risk
       okrtree tree my-org --format html > tree.html
     """
-    outcome = _execute(source, as_of, credentials=credentials)
+    outcome = execute(source, as_of, credentials=credentials)
     computed = outcome.computed
     if team:
         known = {state.team.name for state in computed.result.teams}

@@ -196,10 +196,16 @@ def read_and_compute(
     previous: list[TeamSnapshot] | None = None,
     *,
     record_history: bool = False,
+    previous_hub: HubSnapshot | None = None,
 ) -> Run:
     """Read the hub and every team (with `previous`, a backend that can tell reads only the teams
     whose sheets changed since), and compute; raises `SourceError` for an unusable hub. With
-    `record_history`, this run's History rows are planned and count in the trends."""
+    `record_history`, this run's History rows are planned and count in the trends. With
+    `previous_hub` (an earlier run's, with its `version`), a backend that can tell takes the
+    hub's log tabs from it while the hub is unchanged since."""
+    keep_logs = getattr(backend, "keep_logs", None)
+    if previous_hub is not None and callable(keep_logs):
+        keep_logs(previous_hub)
     hub = backend.read_hub()
     table = parse_teams(hub)
     settings = parse_settings(hub)
@@ -263,14 +269,16 @@ def run(
     history: bool = False,
     progress: Progress | None = None,
     previous: list[TeamSnapshot] | None = None,
+    previous_hub: HubSnapshot | None = None,
 ) -> Run:
     """Validate (and with `write`, sync) the organisation behind `backend`; with `history`
     (the `--history` flag), a sync also records today's History rows. With `previous`
     (the snapshots of an earlier run, e.g. `sync.state`; `[]` for none yet), sheets that did
-    not change since are not read again, and those read are versioned for the next run; the
-    result is the same as a full read's."""
+    not change since are not read again, and those read are versioned for the next run; with
+    `previous_hub` (that run's hub), neither are the hub's log tabs while the hub is unchanged.
+    The result is the same as a full read's; the run's hub shows its log tabs as it left them."""
     with _exclusive(backend, write):
-        return _run(backend, as_of, write, history, progress, previous)
+        return _run(backend, as_of, write, history, progress, previous, previous_hub)
 
 
 def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
@@ -287,8 +295,16 @@ def _run(
     history: bool,
     progress: Progress | None,
     previous: list[TeamSnapshot] | None,
+    previous_hub: HubSnapshot | None,
 ) -> Run:
-    current = read_and_compute(backend, as_of, progress, previous, record_history=write and history)
+    current = read_and_compute(
+        backend,
+        as_of,
+        progress,
+        previous,
+        record_history=write and history,
+        previous_hub=previous_hub,
+    )
     if not write:
         return current
     plans = plan_teams(current.computed, current.teams, current.snapshots)
@@ -308,4 +324,7 @@ def _run(
                 "run sync again.",
             )
             result.findings = sort_findings([*result.findings, refused])
+    as_left = getattr(backend, "hub_as_left", None)
+    if callable(as_left):
+        current.hub = as_left(current.hub)
     return current

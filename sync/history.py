@@ -9,6 +9,7 @@ Every item's `trend` is its rows dated within the current cycle, oldest first.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sheets_templates.definition import HubTab, OutputCol
@@ -62,6 +63,7 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
     start, end = result.cycle.start, result.cycle.end
     kept: list[list[CellValue]] = []
     dated: list[tuple[dt.date, str, float | None, str]] = []  # (date, id key, score, status)
+    keys: dict[tuple[type, CellValue], str] = {}  # by the ID cell: an item has many rows
     for row in log.rows:
         day = log.date(row)
         if record and day == as_of:
@@ -70,7 +72,14 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
         if day is None or (not record and not start <= day <= end):
             continue  # only a recording run needs rows outside the cycle (latest per item)
         status = cell_text(log.cell(row, OutputCol.STATUS)).casefold() if record else ""
-        dated.append((day, log.id_key(row), log.number(row, OutputCol.SCORE), status))
+        cell = log.cell(row, OutputCol.ID)
+        key = keys.get((type(cell), cell))
+        if key is None:
+            key = keys[(type(cell), cell)] = log.id_key(row)
+        score = log.cell(row, OutputCol.SCORE)
+        if type(score) is not float or not math.isfinite(score):  # as written: the common case
+            score = log.number(row, OutputCol.SCORE)
+        dated.append((day, key, score, status))
     appended: list[list[CellValue | Link]] = []
     if record:
         latest: dict[str, tuple[dt.date, float | None, str]] = {}

@@ -340,4 +340,4 @@ def plan_hub(
     if refused:
         result.findings = sort_findings([*result.findings, *refused])
     tables = [tree_table(computed, by_team), findings_table(computed, by_team), *logs]
-    return [t for t in tables if not _unchanged(t, hub)]
+    return [t for t in tables if t.grown or not _unchanged(t, hub)]

@@ -53,6 +53,9 @@ class HubSnapshot:
     # Digests (`sync.plan.table_digest`) of output tabs exactly as okrtree last wrote them, given
     # only when the backend knows a tab was not edited since; such a tab need not be read back.
     digests: dict[str, str] = field(default_factory=dict)
+    # The hub file's version (as `TeamSnapshot.version`) at which `tabs` holds its log tabs
+    # (`History`, `Check-ins`) exactly: a later run may take them from here while it is unchanged.
+    version: str | None = None
 
 
 @dataclass(slots=True)
@@ -177,3 +180,8 @@ class OutputTable:
     # The first `kept_rows` rows are the tab's own, as read: a backend that can append (Google)
     # writes only the rows after them, and never rewrites those (the `Check-ins` log).
     kept_rows: int = 0
+
+    @property
+    def grown(self) -> bool:
+        """Rows (each naming its item) follow the tab's own: it changed, no need to compare."""
+        return 0 < self.kept_rows < len(self.rows)

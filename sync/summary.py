@@ -4,9 +4,11 @@ pipe. Only the CLI calls this."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from collections import Counter
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.text import Text
@@ -15,7 +17,7 @@ from .model import STATUS_LABELS, Finding, Result, Severity, Status
 from .render import STATUS_STYLES
 from .wording import cycle_phrase, plural
 
-__all__ = ["DEFAULT_SHOWN", "finding_place", "print_summary"]
+__all__ = ["DEFAULT_SHOWN", "Overview", "finding_place", "print_summary"]
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 DEFAULT_SHOWN = 10  # findings listed without --verbose
@@ -40,47 +42,80 @@ def finding_place(finding: Finding) -> tuple[str, str]:
     return (finding.message[len("Team ") : match.end() - 2], finding.message[match.end() :])
 
 
-def _counts(result: Result, show_writes: bool) -> list[Text | str]:
-    statuses = Counter(item.status for item in result.items)
-    skipped = sum(not state.ok for state in result.teams)
+@dataclass(slots=True)
+class Overview:
+    """What the summary shows of a run, small enough to keep: counts, the cycle, the findings."""
+
+    as_of: dt.date
+    cycle: str  # its name, blank when the hub names none
+    phrase: str  # where the run stands in its cycle
+    teams: int
+    unread: int
+    items: int
+    statuses: dict[Status, int]
+    findings: list[Finding]
+    writes_spreadsheets: int = 0
+    writes_cells: int = 0
+
+    @classmethod
+    def of(cls, result: Result) -> Overview:
+        statuses = Counter(item.status for item in result.items)
+        return cls(
+            result.as_of,
+            result.cycle.name,
+            cycle_phrase(result),
+            len(result.teams),
+            sum(not state.ok for state in result.teams),
+            len(result.items),
+            {status: statuses[status] for status in Status if statuses[status]},
+            list(result.findings),
+            result.writes_spreadsheets,
+            result.writes_cells,
+        )
+
+
+def _counts(overview: Overview, show_writes: bool) -> list[Text | str]:
     counts = Text.assemble(
-        (plural(len(result.teams), "team"), "bold"),
-        f" ({skipped} not read)" if skipped else "",
+        (plural(overview.teams, "team"), "bold"),
+        f" ({overview.unread} not read)" if overview.unread else "",
         ", ",
-        (plural(len(result.items), "item"), "bold"),
+        (plural(overview.items, "item"), "bold"),
     )
     for status in Status:
-        if statuses[status]:
+        if overview.statuses.get(status):
             counts.append(", ")
             counts.append(
-                f"{statuses[status]} {STATUS_LABELS[status].lower()}", STATUS_STYLES[status]
+                f"{overview.statuses[status]} {STATUS_LABELS[status].lower()}",
+                STATUS_STYLES[status],
             )
-    name = result.cycle.name or "The cycle"
+    name = overview.cycle or "The cycle"
     lines: list[Text | str] = [
         counts,
-        f"{name} as of {result.as_of.isoformat()}: {cycle_phrase(result)}",
+        f"{name} as of {overview.as_of.isoformat()}: {overview.phrase}",
     ]
     if show_writes:
-        cells = plural(result.writes_cells, "cell")
-        sheets = plural(result.writes_spreadsheets, "spreadsheet")
+        cells = plural(overview.writes_cells, "cell")
+        sheets = plural(overview.writes_spreadsheets, "spreadsheet")
         lines.append(
-            f"Wrote {cells} in {sheets}" if result.writes_cells else "Nothing to write: up to date"
+            f"Wrote {cells} in {sheets}"
+            if overview.writes_cells
+            else "Nothing to write: up to date"
         )
     return lines
 
 
-def _finding_lines(result: Result) -> list[Text | str]:
-    if not result.findings:
+def _finding_lines(overview: Overview) -> list[Text | str]:
+    if not overview.findings:
         return ["No findings"]
-    severities = Counter(f.severity for f in result.findings)
-    kinds = Text(f"{plural(len(result.findings), 'finding')}: ")
+    severities = Counter(f.severity for f in overview.findings)
+    kinds = Text(f"{plural(len(overview.findings), 'finding')}: ")
     for severity in Severity:
         if severities[severity]:
             if not kinds.plain.endswith(": "):
                 kinds.append(", ")
             kinds.append(plural(severities[severity], severity.value), SEVERITY_STYLES[severity])
-    codes = Counter(f.code.value for f in result.findings)
-    teams = Counter(f.team for f in result.findings if f.team)
+    codes = Counter(f.code.value for f in overview.findings)
+    teams = Counter(f.team for f in overview.findings if f.team)
     lines: list[Text | str] = [kinds]
     lines.append("By code: " + ", ".join(f"{code} {n}" for code, n in codes.most_common()))
     if teams:
@@ -110,9 +145,15 @@ def _block(console: Console, finding: Finding) -> None:
 
 
 def print_summary(
-    console: Console, result: Result, *, show_writes: bool = False, verbose: bool = False
+    console: Console,
+    result: Result | Overview,
+    *,
+    show_writes: bool = False,
+    verbose: bool = False,
 ) -> None:
     """Counts, then the findings (the first `DEFAULT_SHOWN`, or all when `verbose`)."""
+    if isinstance(result, Result):
+        result = Overview.of(result)
     for line in [*_counts(result, show_writes), *_finding_lines(result)]:
         _print_wrapped(console, line)
     shown = result.findings if verbose else result.findings[:DEFAULT_SHOWN]

@@ -11,7 +11,6 @@ openpyxl, and importing it (with numpy) would cost every `validate` about 0.4 s.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import multiprocessing as mp
 import os
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..errors import SourceError
-from ..model import Team
+from ..model import Team, id_key
 from ..plan import table_digest
 from ..snapshot import (
     CellValue,
@@ -40,8 +39,10 @@ from ..snapshot import (
 )
 from .base import WriteRefused
 from .xlsx_bounds import MAX_HUB_ROWS
+from .xlsx_hub_changes import as_grid, count_changes
 from .xlsx_lock import workspace_lock
-from .xlsx_paths import PathRefused, workbook_path
+from .xlsx_paths import PathRefused, file_key, workbook_path
+from .xlsx_quiet import files_unmoved, seen_files
 from .xlsx_read import Unreadable, WorkbookReader, why
 from .xlsx_safety import (
     FileStamp,
@@ -52,9 +53,12 @@ from .xlsx_safety import (
 from .xlsx_state import load_digests, save_digests
 from .xlsx_versions import unchanged_workbooks, version_after
 
-__all__ = ["HUB_FILE", "XlsxBackend"]
+__all__ = ["HUB_FILE", "LAST_SYNC_FILE", "XlsxBackend"]
+
+LAST_SYNC_FILE = Path(".okrtree") / "last-sync.json.gz"  # `sync.lastsync`
 
 VOUCHABLE_TABS = (HubTab.ALIGNMENT_TREE, HubTab.FINDINGS)  # output tabs rewritten whole every time
+LOG_TABS = (id_key(HubTab.HISTORY), id_key(HubTab.CHECK_INS))  # append-only
 
 PARALLEL_FROM = 32  # teams per worker process below which one process is faster
 MAX_WORKERS = 8
@@ -70,11 +74,14 @@ class XlsxBackend:
     def __init__(self, workspace: Path | str) -> None:
         self.workspace = Path(workspace)
         self.hub_path = self.workspace / HUB_FILE
+        self.last_sync = self.workspace / LAST_SYNC_FILE
         self._stamps: dict[str, FileStamp] = {}
         self._unwritable: dict[str, str | None] = {}
         self._hub_seen: tuple[FileStamp, dict[str, Grid]] | None = None
         self._hub_digests: dict[str, str] = {}
         self._hub_written: dict[str, OutputTable] = {}
+        self._kept_logs: HubSnapshot | None = None
+        self._logs_written: dict[str, OutputTable] = {}  # by this run, since `read_hub`
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -98,15 +105,46 @@ class XlsxBackend:
                 for tab, digest in load_digests(self.workspace, stamp).items()
                 if tab in VOUCHABLE_TABS
             }
+            version = _version(stamp)
+            kept = self._kept_logs
+            logs = kept.tabs if kept is not None and kept.version == version else {}
             with WorkbookReader(self.hub_path, HUB_FILE, max_rows=MAX_HUB_ROWS) as book:
-                tabs = {title: book.grid(title) for title in book.titles if title not in digests}
+                tabs = {
+                    title: logs[title] if title in logs and _is_log(title) else book.grid(title)
+                    for title in book.titles
+                    if title not in digests
+                }
         except (Unreadable, OSError) as err:
             raise SourceError(
                 f"{self.hub_path} cannot be read as an Excel workbook: {err}"
             ) from err
         self._hub_seen = (stamp, tabs)
         self._hub_digests = digests
-        return HubSnapshot(source=str(self.workspace), tabs=tabs, digests=dict(digests))
+        self._logs_written = {}
+        return HubSnapshot(str(self.workspace), tabs, dict(digests), version)
+
+    def keep_logs(self, hub: HubSnapshot) -> None:
+        """The hub's log tabs as an earlier run left them (`HubSnapshot.version`): `read_hub`
+        takes them from there, not from the file, while the file is still that version.
+        They only grow by okrtree's writes; a person's edit makes a new version."""
+        self._kept_logs = hub
+
+    def hub_as_left(self, hub: HubSnapshot) -> HubSnapshot:
+        """The run's hub with its log tabs as this run left them, at the hub's version now;
+        no version when a tab written cannot be known without reading it back."""
+        if self._hub_seen is None:
+            return hub
+        from .xlsx_hub_readback import as_read  # openpyxl: loaded by the write already
+
+        tabs = dict(hub.tabs)
+        version: str | None = _version(self._hub_seen[0])
+        for name, table in self._logs_written.items():
+            grid = as_read(table)
+            if grid is None:
+                version = None
+            else:
+                tabs[name] = grid
+        return HubSnapshot(hub.source, tabs, hub.digests, version)
 
     def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
         """Each team's OKR tab, in the given order; problems become snapshots with `error`.
@@ -127,7 +165,7 @@ class XlsxBackend:
             snaps[index] = snap
             place = places[index]
             if stamp is not None and place is not None:
-                key = _file_key(place)
+                key = file_key(place)
                 self._stamps[key] = stamp
                 self._unwritable[key] = snap.unwritable
         for snap, identity in zip(snaps, identities, strict=True):
@@ -161,7 +199,7 @@ class XlsxBackend:
         kept = unchanged_workbooks(self.workspace, previous)
         for snap, stamp in kept:
             place = workbook_path(self.workspace, snap.source)
-            self._stamps[_file_key(place)] = stamp
+            self._stamps[file_key(place)] = stamp
             # A write replaces the file, and with it the inode the identity was taken from.
             snap.identity = sheet_identity(_file_identity(place), snap.tab)
         return [snap for snap, _ in kept]
@@ -173,6 +211,16 @@ class XlsxBackend:
             snap.version = version_after(
                 path, self._stamps.get(_source_key(self.workspace, snap.source))
             )
+
+    def seen_files(self, snapshots: list[TeamSnapshot]) -> list[object] | None:
+        """`sync.lastsync`: the hub and every team workbook with the stamp this backend took
+        (None when one was not stamped)."""
+        hub = (self.hub_path, self._hub_seen[0]) if self._hub_seen else None
+        return seen_files(self.workspace, hub, self._stamps, snapshots)
+
+    def files_unmoved(self, files: list[object]) -> bool:
+        """`sync.lastsync`: whether every file `seen_files` gave is still as it was."""
+        return files_unmoved(self.workspace, self.hub_path, files)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -190,6 +238,8 @@ class XlsxBackend:
         Workbooks are patched by forked worker processes, as they are read; the tabs of one
         workbook are written one after the other by the same worker.
         """
+        if not batch:
+            return []  # nothing to write: not even the writer (openpyxl) is loaded
         from . import xlsx_patch  # noqa: F401  # once, before forking: the workers inherit it
 
         groups: dict[str, list[int]] = {}
@@ -238,7 +288,7 @@ class XlsxBackend:
             path = workbook_path(self.workspace, source)
         except PathRefused as refused:
             raise WriteRefused(str(refused)) from refused
-        key = _file_key(path)
+        key = file_key(path)
         reason = self._unwritable.get(key)
         if reason:
             raise WriteRefused(reason)
@@ -285,6 +335,7 @@ class XlsxBackend:
         before = {t.name: self._before(t.name, known) for t in tables}
         self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
         self._hub_written.update({t.name: t for t in tables})
+        self._logs_written.update({t.name: t for t in tables if _is_log(t.name)})
         # This run's record: digests of the tabs it vouches for now, the others' when asked.
         for table in tables:
             self._hub_digests.pop(table.name, None)
@@ -292,14 +343,14 @@ class XlsxBackend:
                 self._hub_digests[table.name] = table_digest(table)
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_digests(self.workspace, stamp, vouched)
-        return sum(_count_changes(before[t.name], t) for t in tables)
+        return sum(count_changes(before[t.name], t) for t in tables)
 
     def _before(self, name: str, known: dict[str, Grid]) -> Grid | None:
         """A tab's cells before this write: as read, or as this backend last wrote them."""
         if name in known:
             return known[name]
         written = self._hub_written.get(name)
-        return _as_grid(written) if written is not None else None
+        return as_grid(written) if written is not None else None
 
     def _unchanged(self, table: OutputTable, known: dict[str, Grid]) -> bool:
         """The tab already shows `table`: as okrtree last wrote it, or as read (no links).
@@ -309,7 +360,7 @@ class XlsxBackend:
         if recorded is None and written is not None:
             recorded = table_digest(written)
         grid = known.get(table.name)
-        if recorded is None and not grid:
+        if table.grown or (recorded is None and not grid):
             return False
         digest = table_digest(table)
         if recorded == digest:
@@ -411,17 +462,21 @@ def _file_identity(path: Path) -> str:
     return f"{stat.st_dev}:{stat.st_ino}"
 
 
-def _file_key(path: Path) -> str:
-    """One key per file, however its path was spelled in the Teams tab (`./a.xlsx`, `a.xlsx`)."""
-    return os.path.normcase(os.path.abspath(path))
-
-
 def _source_key(workspace: Path, source: str) -> str:
-    """`_file_key` of the workbook a Spreadsheet value leads to (through links, as read)."""
+    """`file_key` of the workbook a Spreadsheet value leads to (through links, as read)."""
     try:
-        return _file_key(workbook_path(workspace, source))
+        return file_key(workbook_path(workspace, source))
     except PathRefused:
-        return _file_key(workspace / source.strip())
+        return file_key(workspace / source.strip())
+
+
+def _is_log(title: str) -> bool:
+    """A hub log tab, found by its title as the planner finds it."""
+    return id_key(title) in LOG_TABS
+
+
+def _version(stamp: FileStamp) -> str:
+    return f"{stamp.mtime_ns}:{stamp.size}:{stamp.inode}"
 
 
 def _missing_tab(source: str, tab: str, names: Sequence[str]) -> str:
@@ -440,42 +495,6 @@ def _link_template(source: str, tab: str) -> str:
 
 
 # -- writing helpers ---------------------------------------------------------------------------
-
-
-def _as_grid(table: OutputTable) -> Grid:
-    """A table's cells as reading the written tab gives them back (links as their text)."""
-    return [
-        list(table.header),
-        *([v.text if isinstance(v, Link) else v for v in row] for row in table.rows),
-    ]
-
-
-def _count_changes(old: Grid | None, table: OutputTable) -> int:
-    """Cells whose shown value differs between the tab as read and the table (at least one:
-    a table is only written when something in it, a link target perhaps, changed)."""
-    if not old:
-        filled = sum(1 for row in table.rows for value in row if value is not None and value != "")
-        return max(len(table.header) + filled, 1)
-    new = _as_grid(table)
-    old = old or []
-    changed = 0
-    for r in range(max(len(old), len(new))):
-        before = old[r] if r < len(old) else []
-        after = new[r] if r < len(new) else []
-        for c in range(max(len(before), len(after))):
-            a = before[c] if c < len(before) else None
-            b = after[c] if c < len(after) else None
-            if _shown(a) != _shown(b):
-                changed += 1
-    return max(changed, 1)
-
-
-def _shown(value: object) -> object:
-    if value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value
-    return value
 
 
 def _changed_since_read(source: str) -> str:

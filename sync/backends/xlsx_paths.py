@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-__all__ = ["WORKBOOK_SUFFIXES", "PathRefused", "workbook_path"]
+__all__ = ["WORKBOOK_SUFFIXES", "PathRefused", "file_key", "workbook_path"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _FIX = "fix the path in the Spreadsheet column of the hub's Teams tab"
@@ -19,6 +19,11 @@ _FIX = "fix the path in the Spreadsheet column of the hub's Teams tab"
 
 class PathRefused(Exception):  # noqa: N818 - reads as "the path was refused"
     """A `Spreadsheet` value that does not name a workbook inside the workspace; says why."""
+
+
+def file_key(path: Path) -> str:
+    """One key per file, however its path was spelled in the Teams tab (`./a.xlsx`, `a.xlsx`)."""
+    return os.path.normcase(os.path.abspath(path))
 
 
 def workbook_path(workspace: Path, source: str) -> Path:

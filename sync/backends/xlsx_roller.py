@@ -17,10 +17,11 @@ from sheets_templates.definition import HUB_FILE, HubTab
 from ..rollover import TabRollover
 from ..snapshot import CellValue, Grid, TeamSnapshot
 from .base import WriteRefused
-from .xlsx import XlsxBackend, _file_key
+from .xlsx import XlsxBackend
 from .xlsx_cells import UNREADABLE, read_sheet
 from .xlsx_package import PackageRefused, SheetPart, find_sheet
 from .xlsx_patch import patch_cells
+from .xlsx_paths import file_key
 from .xlsx_rollover import roll_workbook, tab_names
 from .xlsx_safety import FileStamp, capture_loss_warnings, unwritable_reason, write_through
 
@@ -57,7 +58,7 @@ class XlsxRoller:
     def roll_team(self, roll: TabRollover) -> None:
         source = roll.source.strip()
         path = self._path(source)
-        key = _file_key(path)
+        key = file_key(path)
         if not path.is_file():
             raise WriteRefused(f"{source} no longer exists; run again")
         reason = self.backend._unwritable.get(key) or unwritable_reason(path, source)

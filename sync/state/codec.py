@@ -1,14 +1,17 @@
 """The last full run as data: what a sync read, in a versioned, compact form (gzip JSON).
 
 The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs (and
-`History` and `Check-ins`, for trends and check-in logs) and
-every team's snapshot (grid as read, or why it could not be read), plus what the backend needs to
-know later whether a sheet changed (`TeamSnapshot.version`) or to write it without reading it
+`History` and `Check-ins`, for trends and check-in logs, as the run left them: with the rows it
+appended) and every team's snapshot (grid as read, or why it could not be read), plus what the
+backend needs to know later whether a sheet changed (`TeamSnapshot.version`, and the hub's
+`HubSnapshot.version`, at which its log tabs are as kept here) or to write it without reading it
 again (`TeamSnapshot.handle`). Loading recomputes the run from them, so a state can never disagree
 with the code that judges it. Never pickle: a state file is data, whoever wrote it.
 
-Cells are JSON values; dates and times, which JSON lacks, are `{"d": "2026-11-20"}` and
-`{"t": "2026-11-20T09:30:00"}`.
+Cells are JSON values; dates and times, which JSON lacks, are `{"d": "2026-11-20"}`,
+`{"t": "2026-11-20T09:30:00"}`, `{"h": "09:30:00"}` (a time of day alone, as a reader gives a
+date cell holding a number under 1) and `{"s": [0, 5400, 0]}` (a duration: days, seconds and
+microseconds).
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ def state_of(run: Run, source: str, taken: float | None = None) -> State:
         for title, grid in run.hub.tabs.items()
         if title.strip().casefold() in {t.casefold() for t in KEPT_HUB_TABS}
     }
-    hub = HubSnapshot(run.hub.source, tabs)
+    hub = HubSnapshot(run.hub.source, tabs, version=run.hub.version)
     extra = [f for f in run.computed.result.findings if f.code in _AFTER_COMPUTE]
     state = State(
         source,
@@ -98,6 +101,10 @@ def _cell(value: object) -> Any:
         return {"t": value.isoformat()}
     if isinstance(value, dt.date):
         return {"d": value.isoformat()}
+    if isinstance(value, dt.time):  # a serial number under 1 in a date or time format
+        return {"h": value.isoformat()}
+    if isinstance(value, dt.timedelta):  # a duration format
+        return {"s": [value.days, value.seconds, value.microseconds]}
     raise TypeError(f"a cell cannot hold {type(value).__name__}")
 
 
@@ -133,7 +140,7 @@ def encode(state: State) -> bytes:
         "source": state.source,
         "as_of": state.as_of.isoformat(),
         "taken": state.taken,
-        "hub": {"source": state.hub.source, "tabs": state.hub.tabs},
+        "hub": {"source": state.hub.source, "tabs": state.hub.tabs, "version": state.hub.version},
         "teams": [_snapshot(s) for s in state.snapshots],
         "findings": [_finding(f) for f in state.findings],
     }
@@ -150,6 +157,10 @@ def _revive(obj: dict[str, Any]) -> Any:
             return dt.date.fromisoformat(obj["d"])
         if "t" in obj:
             return dt.datetime.fromisoformat(obj["t"])
+        if "h" in obj:
+            return dt.time.fromisoformat(obj["h"])
+        if "s" in obj:
+            return dt.timedelta(*obj["s"])
     return obj
 
 
@@ -216,7 +227,7 @@ def decode(data: bytes, source: str) -> State:
             source,
             dt.date.fromisoformat(document["as_of"]),
             float(document["taken"]),
-            HubSnapshot(str(hub["source"]), tabs),
+            HubSnapshot(str(hub["source"]), tabs, version=_text(hub.get("version"))),
             [_team(raw) for raw in document["teams"]],
             [_read_finding(raw) for raw in document.get("findings", [])],
         )

@@ -51,6 +51,8 @@ cells = st.one_of(
     st.text(max_size=20),
     st.dates(),
     st.datetimes(),
+    st.times(),  # a date cell holding 0 reads as midnight
+    st.timedeltas(),
 )
 
 

@@ -1,0 +1,157 @@
+"""The record of the last sync, so that a re-sync with nothing to do does nothing.
+
+A sync whose every write went through leaves each file holding what it computed. Its record keeps
+what it saw of those files (`files`: the stamps the backend took before its reads and after its
+writes, so a save by someone else in between never counts as seen), the date and options it ran
+with, a stamp of okrtree's own code, and what it showed: the summary (`Overview`) and, when it
+printed one, the `--json` text. A later sync with the same date, options and code that finds
+every file as recorded would read, compute and write the same again, so it shows that outcome,
+with no writes, instead. A new date recomputes (statuses move with it), as does any save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sheets_templates
+
+from .model import Code, Finding, Result, Severity, Status
+from .report import result_json
+from .summary import Overview
+
+__all__ = ["LastSync", "code_stamp", "forget", "json_body", "json_text", "load", "save"]
+
+SCHEMA = 1
+_CODE_SUFFIXES = (".py", ".json")
+
+
+@dataclass(slots=True)
+class LastSync:
+    """One sync's record; `files` are the backend's stamps (plain JSON values)."""
+
+    as_of: dt.date
+    history: bool  # the run recorded History rows
+    code: str  # `code_stamp()`
+    files: list[Any]
+    overview: Overview
+    body: bytes | None = None  # `json_body` of the run, when it printed --json
+
+    def stands_for(self, as_of: dt.date, history: bool) -> bool:
+        """Whether this record answers a sync on `as_of` with these options, by this code."""
+        return self.as_of == as_of and self.history == history and self.code == code_stamp()
+
+
+def code_stamp() -> str:
+    """okrtree's own code as installed (its files' names, sizes and times), hashed: a record
+    made by other code does not stand for this code's run."""
+    stamp = hashlib.sha256()
+    for root in (Path(__file__).parent, Path(sheets_templates.__file__).parent):
+        for folder, _, names in sorted(os.walk(root)):
+            for name in sorted(names):
+                if name.endswith(_CODE_SUFFIXES):
+                    info = os.stat(os.path.join(folder, name))
+                    stamp.update(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    return stamp.hexdigest()
+
+
+def json_body(result: Result) -> bytes:
+    """The `--json` text of a run but its `writes`, which `json_text` adds, as UTF-8."""
+    document = result_json(result)
+    del document["writes"]  # the last key: the text ends where it would begin
+    # Compact: only then does json use its C encoder (5x faster on a large organisation).
+    return json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def json_text(body: bytes, spreadsheets: int, cells: int) -> list[bytes | memoryview]:
+    """`json.dumps(result_json(result))` as UTF-8 from its body and the run's writes, in parts
+    (a copy of a large organisation's text costs time and memory)."""
+    writes = json.dumps({"writes": {"spreadsheets": spreadsheets, "cells": cells}})
+    return [memoryview(body)[:-1], b", ", writes[1:].encode()]
+
+
+def _overview(overview: Overview) -> dict[str, Any]:
+    return {
+        "as_of": overview.as_of.isoformat(),
+        "cycle": overview.cycle,
+        "phrase": overview.phrase,
+        "teams": overview.teams,
+        "unread": overview.unread,
+        "items": overview.items,
+        "statuses": {status.value: count for status, count in overview.statuses.items()},
+        "findings": [
+            [f.severity.value, f.code.value, f.id, f.team, f.message, list(f.related), f.row]
+            for f in overview.findings
+        ],
+    }
+
+
+def _read_overview(raw: dict[str, Any]) -> Overview:
+    return Overview(
+        dt.date.fromisoformat(raw["as_of"]),
+        str(raw["cycle"]),
+        str(raw["phrase"]),
+        int(raw["teams"]),
+        int(raw["unread"]),
+        int(raw["items"]),
+        {Status(status): int(count) for status, count in raw["statuses"].items()},
+        [
+            Finding(Severity(s), Code(c), i, t, str(m), tuple(r), row)
+            for s, c, i, t, m, r, row in raw["findings"]
+        ],
+    )
+
+
+def save(path: Path, record: LastSync) -> None:
+    """Keep `record` at `path` (replaced atomically); a failure only costs speed later."""
+    head = {
+        "schema": SCHEMA,
+        "as_of": record.as_of.isoformat(),
+        "history": record.history,
+        "code": record.code,
+        "files": record.files,
+        "overview": _overview(record.overview),
+        "json": record.body is not None,
+    }
+    text = (json.dumps(head, ensure_ascii=False) + "\n").encode("utf-8") + (record.body or b"")
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(gzip.compress(text, compresslevel=1, mtime=0))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def forget(path: Path) -> None:
+    """No record: the next sync runs in full."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def load(path: Path) -> LastSync | None:
+    """The record at `path`; None when there is none or it is not one this version wrote."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+        end = data.index(b"\n")
+        head = json.loads(data[:end])
+        if head.get("schema") != SCHEMA:
+            return None
+        return LastSync(
+            dt.date.fromisoformat(head["as_of"]),
+            bool(head["history"]),
+            str(head["code"]),
+            list(head["files"]),
+            _read_overview(head["overview"]),
+            data[end + 1 :] if head["json"] else None,
+        )
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+        return None
