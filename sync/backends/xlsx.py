@@ -11,13 +11,8 @@ openpyxl, and importing it (with numpy) would cost every `validate` about 0.4 s.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
-import os
-import sys
-import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from functools import partial
 from pathlib import Path
 
 from sheets_templates.definition import HUB_FILE, HubTab
@@ -52,6 +47,7 @@ from .xlsx_safety import (
 )
 from .xlsx_state import load_digests, save_digests
 from .xlsx_versions import unchanged_workbooks, version_after
+from .xlsx_workers import in_workers
 
 __all__ = ["HUB_FILE", "LAST_SYNC_FILE", "XlsxBackend"]
 
@@ -59,9 +55,6 @@ LAST_SYNC_FILE = Path(".okrtree") / "last-sync.json.gz"  # `sync.lastsync`
 
 VOUCHABLE_TABS = (HubTab.ALIGNMENT_TREE, HubTab.FINDINGS)  # output tabs rewritten whole every time
 LOG_TABS = (id_key(HubTab.HISTORY), id_key(HubTab.CHECK_INS))  # append-only
-
-PARALLEL_FROM = 32  # teams per worker process below which one process is faster
-MAX_WORKERS = 8
 
 
 class XlsxBackend:
@@ -149,9 +142,7 @@ class XlsxBackend:
     def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
         """Each team's OKR tab, in the given order; problems become snapshots with `error`.
 
-        Many workbooks are read by a few forked worker processes (parsing is CPU-bound, so
-        threads would not help). Forking is only safe without other threads and needs no
-        `__main__` guard in the caller, unlike spawning; elsewhere the read is sequential.
+        Many workbooks are read by a few forked worker processes (`xlsx_workers`).
         """
         places = [self._place(team) for team in teams]
         identities = [
@@ -181,12 +172,7 @@ class XlsxBackend:
             return None
 
     def _read_all(self, teams: list[Team]) -> list[tuple[TeamSnapshot, FileStamp | None]]:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(teams) // PARALLEL_FROM)
-        if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-                chunk = max(1, len(teams) // (workers * 8))
-                return list(pool.map(read_team, repeat(self.workspace), teams, chunksize=chunk))
-        return [read_team(self.workspace, team) for team in teams]
+        return in_workers(partial(read_team, self.workspace), teams)
 
     def read_hub_inputs(self) -> HubSnapshot:
         """Only the hub's `Teams` and `Settings` tabs: what a validate click needs."""
@@ -250,21 +236,9 @@ class XlsxBackend:
         jobs = [[batch[i] for i in groups[key]] for key in keys]
         stamps = [self._stamps.get(key) for key in keys]
         refusals = [self._unwritable.get(key) for key in keys]
-        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(jobs) // PARALLEL_FROM)
-        args = (self.workspace, stamps, refusals, jobs)
-        if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
-            # The workers are forked with the jobs: pickling 200,000 cell changes to send
-            # them would cost more than a second.
-            with ProcessPoolExecutor(
-                workers,
-                mp_context=mp.get_context("fork"),
-                initializer=_take_jobs,
-                initargs=args,
-            ) as pool:
-                chunk = max(1, len(jobs) // (workers * 8))
-                done = list(pool.map(_write_job, range(len(jobs)), chunksize=chunk))
-        else:
-            done = list(map(_write_workbook, repeat(self.workspace), stamps, refusals, jobs))
+        done = in_workers(
+            partial(_write_workbook, self.workspace), list(zip(stamps, refusals, jobs, strict=True))
+        )
         reasons: list[str | None] = [None] * len(batch)
         for key, (group_reasons, stamp) in zip(keys, done, strict=True):
             for index, reason in zip(groups[key], group_reasons, strict=True):
@@ -372,33 +346,11 @@ class XlsxBackend:
         return table_digest(OutputTable(table.name, header, rows)) == digest
 
 
-_JOBS: tuple[Path, list[FileStamp | None], list[str | None], list[list[SheetChanges]]] | None
-_JOBS = None  # a write worker's jobs, handed over when it is forked
-
-
-def _take_jobs(
-    workspace: Path,
-    stamps: list[FileStamp | None],
-    refusals: list[str | None],
-    jobs: list[list[SheetChanges]],
-) -> None:
-    global _JOBS
-    _JOBS = (workspace, stamps, refusals, jobs)
-
-
-def _write_job(index: int) -> tuple[list[str | None], FileStamp | None]:
-    assert _JOBS is not None
-    workspace, stamps, refusals, jobs = _JOBS
-    return _write_workbook(workspace, stamps[index], refusals[index], jobs[index])
-
-
 def _write_workbook(
-    workspace: Path,
-    stamp: FileStamp | None,
-    unwritable: str | None,
-    batch: list[SheetChanges],
+    workspace: Path, job: tuple[FileStamp | None, str | None, list[SheetChanges]]
 ) -> tuple[list[str | None], FileStamp | None]:
     """Write the tabs of one workbook in order: why each was not written, and the new stamp."""
+    stamp, unwritable, batch = job
     backend = XlsxBackend(workspace)
     key = _source_key(workspace, batch[0].source)
     if stamp is not None:

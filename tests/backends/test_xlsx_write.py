@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
 
-from sync.backends import xlsx, xlsx_patch
+from sync.backends import xlsx_patch, xlsx_workers
 from sync.backends.base import WriteRefused
 from sync.backends.xlsx import XlsxBackend
 from sync.snapshot import CellChange, SheetChanges
@@ -369,7 +369,7 @@ def test_a_batch_is_written_by_workers_each_workbook_on_its_own(
     sources = [f"t{i}.xlsx" for i in range(4)]
     for source in sources:
         (workspace / source).write_bytes((workspace / "team.xlsx").read_bytes())
-    monkeypatch.setattr(xlsx, "PARALLEL_FROM", 1 if forked else 100)
+    monkeypatch.setattr(xlsx_workers, "PARALLEL_FROM", 1 if forked else 100)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     backend = XlsxBackend(workspace)
     backend.read_teams([team(source, name=source) for source in sources])
