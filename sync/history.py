@@ -21,6 +21,11 @@ from .values import cell_text
 
 __all__ = ["SPARK_BARS", "HistoryPlan", "plan_history", "sparkline"]
 
+# Plain strings, looked up per row of a long History.
+_DATE, _ID, _SCORE, _STATUS = (
+    c.value for c in (OutputCol.DATE, OutputCol.ID, OutputCol.SCORE, OutputCol.STATUS)
+)
+
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 SPARK_BLANK = "·"  # a History row without a score
 SPARK_LENGTH = 12
@@ -64,21 +69,26 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
     kept: list[list[CellValue]] = []
     dated: list[tuple[dt.date, str, float | None, str]] = []  # (date, id key, score, status)
     keys: dict[tuple[type, CellValue], str] = {}  # by the ID cell: an item has many rows
+    assert log.columns is not None
+    # Column places looked up once: this loop walks every row of a long History.
+    at_date, at_id, at_score = (log.columns[c] for c in (_DATE, _ID, _SCORE))
     for row in log.rows:
-        day = log.date(row)
+        width = len(row)
+        value = row[at_date] if at_date < width else None
+        day = value.date() if type(value) is dt.datetime else log.date(row)
         if record and day == as_of:
             continue  # this date's record is replaced
         kept.append(row)
         if day is None or (not record and not start <= day <= end):
             continue  # only a recording run needs rows outside the cycle (latest per item)
-        status = cell_text(log.cell(row, OutputCol.STATUS)).casefold() if record else ""
-        cell = log.cell(row, OutputCol.ID)
+        status = cell_text(log.cell(row, _STATUS)).casefold() if record else ""
+        cell = row[at_id] if at_id < width else None
         key = keys.get((type(cell), cell))
         if key is None:
             key = keys[(type(cell), cell)] = log.id_key(row)
-        score = log.cell(row, OutputCol.SCORE)
+        score = row[at_score] if at_score < width else None
         if type(score) is not float or not math.isfinite(score):  # as written: the common case
-            score = log.number(row, OutputCol.SCORE)
+            score = log.number(row, _SCORE)
         dated.append((day, key, score, status))
     appended: list[list[CellValue | Link]] = []
     if record:
