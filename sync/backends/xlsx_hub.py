@@ -36,6 +36,7 @@ from .xlsx_package import (
 )
 from .xlsx_patch import drop_calc_chain, full_calc_on_load
 from .xlsx_styles import STYLES_PART, StyleSheet
+from .xlsx_workbook_tabs import free_rel_id, insert_tab, workbook_sheets
 
 __all__ = ["write_tables"]
 
@@ -108,11 +109,7 @@ class _HubPackage:
 
     def _add_tabs(self, workbook: bytes, new: list[tuple[OutputTable, str]]) -> bytes:
         """Register new tabs in workbook.xml, its relationships and the content types."""
-        root = parse_part(workbook, self.workbook)
-        ns = etree.QName(root).namespace or ""
-        sheets = root.find(f"{{{ns}}}sheets")
-        if sheets is None:
-            raise PackageRefused("its workbook part lists no tabs")
+        root, ns, sheets = workbook_sheets(workbook, self.workbook)
         rels_name = rels_part(self.workbook)
         rels = parse_part(self.archive.read(rels_name), rels_name)
         rel_ids = {rel.get("Id") for rel in relationships(self.archive, self.workbook)}
@@ -123,7 +120,7 @@ class _HubPackage:
         sheet_ids = [int(s.get("sheetId", "0")) for s in sheets]
         names = [sheet.name for sheet in self.sheets]
         for table, part in new:
-            rel_id = next(f"rId{n}" for n in range(1, len(rel_ids) + 2) if f"rId{n}" not in rel_ids)
+            rel_id = free_rel_id(rel_ids)
             rel_ids.add(rel_id)
             etree.SubElement(
                 rels,
@@ -145,30 +142,10 @@ class _HubPackage:
             element.set(f"{{{_OFFICE_REL}}}id", rel_id)
             index = _new_tab_index(names, table.name)
             names.insert(index, table.name)
-            _insert_tab(root, ns, sheets, element, index)
+            insert_tab(root, ns, sheets, element, index)
         self.replaced[rels_name] = serialize(rels)
         self.replaced[CONTENT_TYPES] = serialize(types)
         return serialize(root)
-
-
-def _insert_tab(
-    root: etree._Element, ns: str, sheets: etree._Element, element: etree._Element, index: int
-) -> None:
-    """Put `element` at `index` among the tabs; indexes of the tabs after it move up by one."""
-    existing = list(sheets)
-    if index < len(existing):
-        existing[index].addprevious(element)
-    else:
-        sheets.append(element)
-    for name in root.iter(f"{{{ns}}}definedName"):
-        local = name.get("localSheetId")
-        if local is not None and local.isdigit() and int(local) >= index:
-            name.set("localSheetId", str(int(local) + 1))
-    for view in root.iter(f"{{{ns}}}workbookView"):
-        for attribute in ("activeTab", "firstSheet"):
-            value = view.get(attribute)
-            if value is not None and value.isdigit() and int(value) >= index:
-                view.set(attribute, str(int(value) + 1))
 
 
 _PRINT_TITLES = "_xlnm.Print_Titles"

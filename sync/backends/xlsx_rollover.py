@@ -24,7 +24,6 @@ from openpyxl.utils.datetime import to_excel
 
 from ..rollover import TabRollover
 from ..snapshot import CellValue
-from .xlsx_hub import _insert_tab
 from .xlsx_package import (
     CONTENT_TYPES,
     REL_NS,
@@ -39,6 +38,7 @@ from .xlsx_package import (
     workbook_part,
 )
 from .xlsx_patch import drop_calc_chain, full_calc_on_load
+from .xlsx_workbook_tabs import free_rel_id, insert_tab, workbook_sheets
 
 __all__ = ["roll_workbook", "tab_names"]
 
@@ -189,15 +189,11 @@ class _Roll:
 
     def _register(self, part: str, index: int, live_name: str) -> bytes:
         """Add the archive tab to workbook.xml at `index`, with the live tab's print settings."""
-        root = parse_part(self.archive.read(self.workbook), self.workbook)
-        ns = etree.QName(root).namespace or ""
-        sheets = root.find(f"{{{ns}}}sheets")
-        if sheets is None:
-            raise PackageRefused("its workbook part lists no tabs")
+        root, ns, sheets = workbook_sheets(self.archive.read(self.workbook), self.workbook)
         rels_name = rels_part(self.workbook)
         rels = parse_part(self.archive.read(rels_name), rels_name)
         taken = {rel.get("Id") for rel in rels}
-        rel_id = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+        rel_id = free_rel_id(taken)
         etree.SubElement(
             rels, f"{{{REL_NS}}}Relationship", Id=rel_id, Type=_WORKSHEET_REL, Target="/" + part
         )
@@ -206,7 +202,7 @@ class _Roll:
         element.set("name", self.roll.archive_tab)
         element.set("sheetId", str(max(int(s.get("sheetId", "0")) for s in sheets) + 1))
         element.set(f"{{{_OFFICE_REL}}}id", rel_id)
-        _insert_tab(root, ns, sheets, element, index)
+        insert_tab(root, ns, sheets, element, index)
         live_index = str(index - 1)
         quoted_live = "'" + live_name.replace("'", "''") + "'!"
         quoted_archive = "'" + self.roll.archive_tab.replace("'", "''") + "'!"
