@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import to_excel
 
 from sheets_templates.definition import hub_columns
 
 from ..plan import trim_blanks
 from ..snapshot import CellValue, Grid, Link, OutputTable
+from .xlsx_read import WHOLE_NUMBER_LIMIT
+from .xlsx_writes import ILLEGAL_CHARACTERS
 
 __all__ = ["as_read"]
 
 _DATE_FORMATS = ("yyyy-mm-dd",)
-_WHOLE = 1e15  # the reader keeps larger whole numbers as floats, as spreadsheets show them
 
 
 class _Unsure(Exception):
@@ -33,7 +33,7 @@ class _Unsure(Exception):
 def _number(value: float) -> CellValue:
     if not math.isfinite(value):
         return None  # not written
-    if float(value).is_integer() and -_WHOLE < value < _WHOLE:
+    if float(value).is_integer() and -WHOLE_NUMBER_LIMIT < value < WHOLE_NUMBER_LIMIT:
         return int(value)
     return float(value)
 
@@ -41,7 +41,7 @@ def _number(value: float) -> CellValue:
 def _text(value: str) -> str | None:
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = ILLEGAL_CHARACTERS.sub("", value)
     return value or None
 
 

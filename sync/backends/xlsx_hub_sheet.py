@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
@@ -28,6 +27,7 @@ from sheets_templates.definition import HEADER_COLOUR, OutputCol, hub_columns, s
 from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
+from .xlsx_writes import ILLEGAL_CHARACTERS
 
 __all__ = ["HYPERLINK_TYPE", "SheetXml", "prepare_styles", "sheet_xml"]
 
@@ -55,7 +55,7 @@ def _text(value: str) -> str:
     """A string item: `<t>` with the text escaped, keeping its spaces and line ends."""
     if _NEEDS_WORK.search(value):
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-        value = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+        value = escape(ILLEGAL_CHARACTERS.sub("", value))
     if value[:1] in _SPACES or value[-1:] in _SPACES or "\n" in value:
         return f'<t xml:space="preserve">{value}</t>'
     return f"<t>{value}</t>"

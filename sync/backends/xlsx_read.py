@@ -19,9 +19,11 @@ from python_calamine import CalamineWorkbook
 from ..snapshot import Grid
 from .xlsx_bounds import MAX_ROWS, Package, Unreadable, scan_sheet
 
-__all__ = ["Unreadable", "WorkbookReader", "unreadable_reason", "why"]
+__all__ = ["WHOLE_NUMBER_LIMIT", "Unreadable", "WorkbookReader", "unreadable_reason", "why"]
 
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
+# Whole numbers below this read as `int`; larger ones stay floats, as spreadsheets show them.
+WHOLE_NUMBER_LIMIT = 1e15
 
 
 class WorkbookReader:
@@ -154,7 +156,7 @@ def _grid(
                     row[i] = None
             elif kind is float:
                 # As spreadsheet programs write them: whole numbers plainly, huge ones not.
-                if value.is_integer() and -1e15 < value < 1e15:
+                if value.is_integer() and -WHOLE_NUMBER_LIMIT < value < WHOLE_NUMBER_LIMIT:
                     row[i] = int(value)
             elif kind is dt.date:
                 row[i] = dt.datetime(value.year, value.month, value.day)
