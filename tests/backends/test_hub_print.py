@@ -3,9 +3,6 @@ tree's rows grouped by depth, long text wrapped, each score in its row's status 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from sheets_templates.builder import create_workspace
 from sheets_templates.styles import status_fill
 from sync.cli import cli
 from sync.plan import MAX_OUTLINE_LEVEL
+from tests.corpus.soffice import to_pdf
 
 AS_OF = "2026-11-21"
 
@@ -116,10 +114,6 @@ def test_each_score_wears_its_rows_status_colour_and_depth_stands_apart(synced: 
     assert widths["Owner"] >= longest  # an e-mail address fits on one line
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None and not os.environ.get("OKRTREE_REQUIRE_SOFFICE"),
-    reason="needs LibreOffice (soffice) to print the hub",
-)
 def test_libreoffice_prints_the_alignment_tree_one_page_wide(synced: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
@@ -129,7 +123,7 @@ def test_libreoffice_prints_the_alignment_tree_one_page_wide(synced: Path, tmp_p
         if name != "Alignment Tree":
             del book[name]
     book.save(only_tree)
-    pdf = _pdf(only_tree, tmp_path)
+    pdf = to_pdf(only_tree, tmp_path)
     pages = PdfReader(pdf).pages
     rows = load_workbook(only_tree)["Alignment Tree"].max_row
     assert 1 <= len(pages) < rows / 10, len(pages)  # not one page per few rows or columns
@@ -141,18 +135,6 @@ def test_libreoffice_prints_the_alignment_tree_one_page_wide(synced: Path, tmp_p
         for name in ("Tree", "Depth", "Owner", "First warning", "Link"):
             assert name in text, (name, text[:200])
         assert "Open row" in text
-
-
-def _pdf(workbook: Path, out: Path) -> Path:
-    profile = (out / "profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(out), str(workbook)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out / f"{workbook.stem}.pdf"
 
 
 def test_rows_whose_text_wraps_are_tall_enough_to_show_it(synced: Path) -> None:

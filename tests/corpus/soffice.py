@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["require_soffice", "resave", "shown_values"]
+__all__ = ["require_soffice", "resave", "shown_values", "to_pdf"]
 
 REQUIRE = "OKRTREE_REQUIRE_SOFFICE"  # set by CI: a missing LibreOffice fails instead of skipping
 CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
@@ -62,6 +62,14 @@ def resave(files: Sequence[Path], outdir: Path) -> list[Path]:
     missing = [str(p) for p in out if not p.is_file()]
     assert not missing, f"LibreOffice did not save {missing}"
     return out
+
+
+def to_pdf(workbook: Path, outdir: Path) -> Path:
+    """`workbook` printed by LibreOffice to a PDF in `outdir`, with the print setup it holds."""
+    _convert([workbook], "pdf", outdir)
+    pdf = outdir / f"{workbook.stem}.pdf"
+    assert pdf.is_file(), f"LibreOffice did not print {workbook}"
+    return pdf
 
 
 def shown_values(files: Sequence[Path], outdir: Path) -> dict[tuple[str, str], list[list[str]]]:
