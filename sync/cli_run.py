@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import lastsync
 from .backends.base import Backend
-from .engine import Run, gc_paused, run
+from .engine import Run, gc_paused, run, whole_trends
 from .errors import OkrError, SourceError
 from .model import Code, Severity
 from .sources import maybe_a_folder, open_backend
@@ -115,6 +115,7 @@ class Shown:
         if not as_json:
             return cls(Overview.of(result))
         with gc_paused():  # without collections: each would walk the run's millions of objects
+            whole_trends(outcome)
             return cls(Overview.of(result), lastsync.json_body(result))
 
 

@@ -23,11 +23,20 @@ from .compute import Computed, compute, sort_findings
 from .errors import OkrError, SourceError
 from .history import plan_history
 from .hub import parse_settings, parse_teams
+from .logtab import CondensedLog
 from .model import Code, Finding, Team, id_key
 from .plan import plan_hub, plan_teams
 from .snapshot import HubSnapshot, SheetChanges, TeamSnapshot, hub_tab, to_read
 
-__all__ = ["Run", "attach_history", "gc_paused", "read_and_compute", "run", "run_team"]
+__all__ = [
+    "Run",
+    "attach_history",
+    "gc_paused",
+    "read_and_compute",
+    "run",
+    "run_team",
+    "whole_trends",
+]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 READ_CHUNK = 25
@@ -115,6 +124,14 @@ def attach_history(computed: Computed, hub: HubSnapshot, record: bool) -> Comput
     grid = hub_tab(hub.tabs, HubTab.HISTORY)
     computed.history = plan_history(computed.result, grid, record)
     return computed
+
+
+def whole_trends(current: Run) -> None:
+    """Every item's whole trend, where the run gave it only its last points (from a condensed
+    History, `sync.logcondense`): as `--json` shows it."""
+    grid = hub_tab(current.hub.tabs, HubTab.HISTORY)
+    if isinstance(grid, CondensedLog):
+        plan_history(current.computed.result, grid.whole(), False)
 
 
 def _patch(snapshot: TeamSnapshot, changes: SheetChanges) -> None:

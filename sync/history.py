@@ -3,7 +3,8 @@
 A run with `--history` records a row for each item whose score or status differs from that
 item's latest earlier row (the first run records every item), so the tab grows with change, not
 with days x items. Rows dated `as_of` are this date's record and are replaced when it re-runs.
-Every item's `trend` is its rows dated within the current cycle, oldest first.
+Every item's `trend` is its rows dated within the current cycle, oldest first, and its `spark` the
+sparkline of that trend's last rows; from a condensed History (`sync.logcondense`), only the spark.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from sheets_templates.definition import HubTab, OutputCol
 
-from .logtab import read_log
+from .logtab import CondensedLog, read_log, whole_log
 from .model import STATUS_LABELS, Finding, Item, Result
 from .snapshot import CellValue, Grid, Link, OutputTable
 from .values import cell_text
@@ -61,6 +62,11 @@ def _score(value: float | None) -> float | None:
 def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan:
     """Set every item's trend from the History tab (with this run's rows when `record`), and
     return the tab to write when recording."""
+    if record:  # the tab is written whole: every row of it, not the condensed ones
+        grid = whole_log(grid)
+    elif isinstance(grid, CondensedLog) and grid.sparks is not None:
+        _set_sparks(result, grid.sparks)
+        return HistoryPlan(None)
     log = read_log(HubTab.HISTORY.value, grid)
     if not log.usable:
         return HistoryPlan(None, log.unusable_finding() if record else None)
@@ -136,3 +142,12 @@ def _set_trends(result: Result, dated: list[tuple[dt.date, str, float | None, st
         found = by_key.get(key)
         if found is not None and start <= day <= end:
             found.trend.append((day, score))
+    for item in result.items:
+        item.spark = sparkline(item.trend)
+
+
+def _set_sparks(result: Result, sparks: dict[str, str]) -> None:
+    """Each item's sparkline alone, as a condensed History keeps it (its trend stays unknown)."""
+    for item in result.items:
+        item.trend = []
+        item.spark = sparks.get(item.key, "")

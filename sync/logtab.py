@@ -9,6 +9,7 @@ columns cannot be appended to safely; the run says so and leaves it alone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sheets_templates.definition import OutputCol, hub_column_names
@@ -17,13 +18,44 @@ from .model import Code, Finding, id_key
 from .snapshot import CellValue, Grid, Link, OutputTable
 from .values import BadValue, cell_text, parse_date, parse_number
 
-__all__ = ["LogTab", "read_log"]
+__all__ = ["CondensedLog", "LogTab", "read_log", "whole_log"]
 
 _DATE, _ID = OutputCol.DATE.value, OutputCol.ID.value  # plain str: looked up per row
 
 
 def _normal(text: object) -> str:
     return " ".join(cell_text(text).split()).casefold()
+
+
+class CondensedLog(list[list[CellValue]]):
+    """A log tab's condensed rows (`logcondense.condense`) that knows the whole tab: `whole()`
+    loads it once, from the bytes `blob` it was stored as. A condensed History holds no rows
+    but each item's sparkline, by ID key (`sparks`)."""
+
+    __slots__ = ("_load", "_whole", "blob", "sparks")
+
+    def __init__(
+        self,
+        rows: Grid,
+        blob: bytes,
+        load: Callable[[bytes], Grid],
+        sparks: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(rows)
+        self.blob = blob
+        self._load = load
+        self._whole: Grid | None = None
+        self.sparks = sparks
+
+    def whole(self) -> Grid:
+        if self._whole is None:
+            self._whole = self._load(self.blob)
+        return self._whole
+
+
+def whole_log(grid: Grid | None) -> Grid | None:
+    """The whole tab behind `grid`: itself, unless it is condensed."""
+    return grid.whole() if isinstance(grid, CondensedLog) else grid
 
 
 @dataclass(slots=True)
@@ -37,6 +69,8 @@ class LogTab:
     rows: list[list[CellValue]]
     columns: dict[str, int] | None
     problem: str = ""
+    # When `rows` are condensed (`CondensedLog`): the whole tab's rows, which `table` keeps.
+    whole: Callable[[], list[list[CellValue]]] | None = None
 
     @property
     def usable(self) -> bool:
@@ -76,7 +110,8 @@ class LogTab:
     def table(self, appended: list[list[CellValue | Link]]) -> OutputTable:
         """The whole tab with `appended` after its last row; `kept_rows` marks what was there."""
         header = [cell_text(v) for v in self.header] if self.header else hub_column_names(self.name)
-        kept: list[list[CellValue | Link]] = [list(row) for row in self.rows]
+        rows = self.rows if self.whole is None else self.whole()
+        kept: list[list[CellValue | Link]] = [list(row) for row in rows]
         return OutputTable(self.name, header, [*kept, *appended], kept_rows=len(kept))
 
     def unusable_finding(self) -> Finding:
@@ -109,4 +144,11 @@ def read_log(name: str, grid: Grid | None) -> LogTab:
         names = ", ".join(f"'{c}'" for c in missing)
         problem = f"row 1 has no {names} column"
         return LogTab(name, header, body, None, problem)
-    return LogTab(name, header, body, found)
+    if not isinstance(grid, CondensedLog):
+        return LogTab(name, header, body, found)
+    condensed = grid
+
+    def whole() -> list[list[CellValue]]:
+        return read_log(name, condensed.whole()).rows
+
+    return LogTab(name, header, body, found, whole=whole)

@@ -225,6 +225,7 @@ class Item:
     progress: float | None = None
     status: Status = Status.NO_DATA
     trend: list[tuple[dt.date, float | None]] = field(default_factory=list)  # History, oldest first
+    spark: str = ""  # the trend's last points as a sparkline (`history.sparkline`)
     key: str = field(init=False)  # id_key(id), computed once: IDs are compared everywhere
 
     def __post_init__(self) -> None:

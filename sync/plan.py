@@ -18,7 +18,7 @@ from sheets_templates.definition import HubTab, OutputCol, hub_column_names
 
 from .checkins import plan_checkins
 from .compute import Computed, sort_findings
-from .history import sparkline
+from .logtab import whole_log
 from .model import STATUS_LABELS, Finding, Item, ItemType, Team
 from .owners import finding_owners
 from .rows import SheetRead
@@ -240,7 +240,7 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
                 len(findings),
                 warnings_text(findings[:1]),
                 _link(snapshots.get(item.team), item.row),
-                sparkline(item.trend) or None,
+                item.spark or None,
             ]
         )
     return OutputTable(HubTab.ALIGNMENT_TREE.value, columns, rows)
@@ -313,7 +313,7 @@ def _unchanged(table: OutputTable, hub: HubSnapshot) -> bool:
     digest = hub.digests.get(table.name)
     if digest is not None:
         return digest == table_digest(table)
-    existing = hub.tabs.get(table.name)
+    existing = whole_log(hub.tabs.get(table.name))
     return existing is not None and _trimmed(existing) == _trimmed([table.header, *table.rows])
 
 

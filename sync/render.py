@@ -12,7 +12,6 @@ from rich.text import Text
 from rich.tree import Tree
 
 from .compute import Computed
-from .history import sparkline
 from .model import STATUS_LABELS, Item, Result, Status
 from .tree import UNREACHABLE_LABEL
 from .treefilter import ShownRow, TreeFilter, shown_rows
@@ -62,7 +61,7 @@ def _label(item: Item, marks: int, shown: ShownRow, width: int) -> Text:
         (f"  ⚠ {marks}" if marks else "", "yellow"),
         (f"  (+{shown.hidden} below)" if shown.hidden else "", "dim"),
     ]
-    trend = (f" {sparkline(item.trend)}", style) if item.trend else ("", "")
+    trend = (f" {item.spark}", style) if item.spark else ("", "")
     parts = [("  ", ""), (score_bar(item.score), style), (score, style), trend, *extras]
     team = (f"  {item.team}", "dim")
     head = f"{item.id} "
@@ -71,7 +70,7 @@ def _label(item: Item, marks: int, shown: ShownRow, width: int) -> Text:
     def room(pieces: list[tuple[str, str]]) -> int:
         return width - cell_len(head) - sum(cell_len(text) for text, _ in pieces)
 
-    wanted = TITLE_WITH_TREND if item.trend else MIN_TITLE
+    wanted = TITLE_WITH_TREND if item.spark else MIN_TITLE
     if room([team, *parts]) < wanted:
         parts = [("  ", ""), (score.strip(), style), trend, *extras]
     if room([team, *parts]) < wanted:  # then the trend, before the team's name

@@ -18,6 +18,7 @@ from pathlib import Path
 from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..errors import SourceError
+from ..logtab import whole_log
 from ..model import Team, id_key
 from ..plan import table_digest
 from ..snapshot import (
@@ -322,7 +323,7 @@ class XlsxBackend:
     def _before(self, name: str, known: dict[str, Grid]) -> Grid | None:
         """A tab's cells before this write: as read, or as this backend last wrote them."""
         if name in known:
-            return known[name]
+            return whole_log(known[name])
         written = self._hub_written.get(name)
         return as_grid(written) if written is not None else None
 
@@ -333,7 +334,7 @@ class XlsxBackend:
         written = self._hub_written.get(table.name)
         if recorded is None and written is not None:
             recorded = table_digest(written)
-        grid = known.get(table.name)
+        grid = whole_log(known.get(table.name))
         if table.grown or (recorded is None and not grid):
             return False
         digest = table_digest(table)

@@ -2,7 +2,9 @@
 
 The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs (and
 `History` and `Check-ins`, for trends and check-in logs, as the run left them: with the rows it
-appended) and every team's snapshot (grid as read, or why it could not be read), plus what the
+appended; each as its condensed rows (`logcondense`) beside the whole tab, packed apart as
+gzip JSON in base64 and unpacked only when asked for, so a long log costs a run little) and every
+team's snapshot (grid as read, or why it could not be read), plus what the
 backend needs to know later whether a sheet changed (`TeamSnapshot.version`, and the hub's
 `HubSnapshot.version`, at which its log tabs are as kept here) or to write it without reading it
 again (`TeamSnapshot.handle`). Loading recomputes the run from them, so a state can never disagree
@@ -16,6 +18,7 @@ microseconds).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import json
@@ -29,14 +32,17 @@ from ..compute import compute, sort_findings
 from ..engine import Run, attach_history, gc_paused
 from ..errors import SourceError
 from ..hub import parse_settings, parse_teams
+from ..logcondense import condense
+from ..logtab import CondensedLog, whole_log
 from ..model import Code, Finding, Severity
 from ..snapshot import Grid, HubSnapshot, TeamSnapshot
 
 __all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
 
-SCHEMA = 2  # bump when the shape below changes: older files are then ignored and rebuilt
+SCHEMA = 3  # bump when the shape below changes: older files are then ignored and rebuilt
 # The input tabs, and the logs that give each item its trend and check-ins.
-KEPT_HUB_TABS = (*INPUT_TABS, HubTab.HISTORY, HubTab.CHECK_INS)
+LOG_TABS = (HubTab.HISTORY, HubTab.CHECK_INS)
+KEPT_HUB_TABS = (*INPUT_TABS, *LOG_TABS)
 # Findings a run adds after computing (refused writes); everything else is recomputed on load.
 _AFTER_COMPUTE = (Code.NOT_WRITTEN,)
 
@@ -64,11 +70,13 @@ class State:
             table = parse_teams(self.hub)
             settings = parse_settings(self.hub)
             computed = compute(table.teams, settings, self.snapshots, self.as_of, table.findings)
-            computed = attach_history(computed, self.hub, False)
+            tabs = {title: whole_log(grid) or [] for title, grid in self.hub.tabs.items()}
+            hub = HubSnapshot(self.hub.source, tabs, version=self.hub.version)
+            computed = attach_history(computed, hub, False)
             if self.findings:
                 result = computed.result
                 result.findings = sort_findings([*result.findings, *self.findings])
-            self._run = Run(computed, self.hub, table.teams, self.snapshots)
+            self._run = Run(computed, hub, table.teams, self.snapshots)
         return self._run
 
 
@@ -133,6 +141,37 @@ def _finding(finding: Finding) -> list[Any]:
     ]
 
 
+def _dumps(value: object) -> str:
+    return json.dumps(value, default=_cell, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hub(hub: HubSnapshot) -> dict[str, Any]:
+    """The hub's tabs, a log tab as its condensed rows and its whole grid packed apart."""
+    settings = parse_settings(hub)
+    cycle = (settings.cycle_start, settings.cycle_end)
+    tabs: dict[str, Grid] = {}
+    logs: dict[str, dict[str, Any]] = {}
+    for title, grid in hub.tabs.items():
+        if isinstance(grid, CondensedLog):  # as loaded: its whole tab is packed already
+            rows, sparks, packed = list(grid), grid.sparks, grid.blob
+        elif (condensed := _condensed(title, grid, cycle)) is not None:
+            (rows, sparks), packed = condensed, gzip.compress(_dumps(grid).encode(), 6, mtime=0)
+        else:
+            tabs[title] = grid
+            continue
+        logs[title] = {"rows": rows, "whole": base64.b64encode(packed).decode("ascii")}
+        if sparks is not None:
+            logs[title]["sparks"] = sparks
+    return {"source": hub.source, "tabs": tabs, "logs": logs, "version": hub.version}
+
+
+def _condensed(
+    title: str, grid: Grid, cycle: tuple[dt.date, dt.date]
+) -> tuple[Grid, dict[str, str] | None] | None:
+    is_log = title.strip().casefold() in {t.casefold() for t in LOG_TABS}
+    return condense(title, grid, cycle) if is_log else None
+
+
 def encode(state: State) -> bytes:
     """The state as gzip-compressed JSON."""
     document = {
@@ -140,12 +179,11 @@ def encode(state: State) -> bytes:
         "source": state.source,
         "as_of": state.as_of.isoformat(),
         "taken": state.taken,
-        "hub": {"source": state.hub.source, "tabs": state.hub.tabs, "version": state.hub.version},
+        "hub": _hub(state.hub),
         "teams": [_snapshot(s) for s in state.snapshots],
         "findings": [_finding(f) for f in state.findings],
     }
-    text = json.dumps(document, default=_cell, ensure_ascii=False, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    return gzip.compress(_dumps(document).encode("utf-8"), compresslevel=6, mtime=0)
 
 
 # -- decoding ----------------------------------------------------------------------------------
@@ -208,6 +246,11 @@ def _read_finding(raw: Any) -> Finding:
     return Finding(Severity(severity), Code(code), item, team, str(message), tuple(related), row)
 
 
+def _unpack(packed: bytes) -> Grid:
+    """A whole log tab as `_hub` packed it (checked with the state that held it)."""
+    return _grid(json.loads(gzip.decompress(packed), object_hook=_revive))
+
+
 def decode(data: bytes, source: str) -> State:
     """The state in `data`, written for `source`; `BadState` for anything else."""
     try:
@@ -223,6 +266,12 @@ def decode(data: bytes, source: str) -> State:
     try:
         hub = document["hub"]
         tabs = {str(title): _grid(grid) for title, grid in hub["tabs"].items()}
+        for title, log in hub.get("logs", {}).items():
+            packed = base64.b64decode(log["whole"], validate=True)
+            sparks = log.get("sparks")
+            if sparks is not None and not all(isinstance(v, str) for v in sparks.values()):
+                raise BadState("a sparkline is not text")
+            tabs[str(title)] = CondensedLog(_grid(log["rows"]), packed, _unpack, sparks)
         state = State(
             source,
             dt.date.fromisoformat(document["as_of"]),
