@@ -7,8 +7,9 @@ command; the ratio is the figure.
 Each case starts from a copy of one synced workspace whose History already holds today's rows,
 synced once more in place (so its saved state is its own), then timed: `sync --history` again
 (nothing moved: the last sync's outcome stands), `sync` (reads no workbook but recomputes the
-trends from History, writes nothing), and `sync` after one team workbook was edited (reads it,
-appends its check-in).
+trends from History, writes nothing), `sync` after one team workbook was edited (reads it,
+appends its check-in), and the next night's `sync --history` after that edit (appends the rows of
+the items that moved).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sync.backends.xlsx_hub import write_tables  # noqa: E402
 from sync.snapshot import OutputTable  # noqa: E402
 
 AS_OF = "2026-11-21"
+NEXT_DAY = "2026-11-22"  # the nightly rollup: a History row for each item that moved
 
 
 def _ids(workspace: Path) -> list[str]:
@@ -62,10 +64,10 @@ def _with_history(workspace: Path, rows: int) -> None:
     os.replace(temporary, hub)
 
 
-def _timed(workspace: Path, *extra: str) -> float:
+def _timed(workspace: Path, *extra: str, as_of: str = AS_OF) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "sync", "sync", str(workspace), "--as-of", AS_OF, *extra],
+        [sys.executable, "-m", "sync", "sync", str(workspace), "--as-of", as_of, *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
@@ -93,11 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         rows = f"{args.teams} teams x {args.rows} rows"
         print(f"{rows}; History: today's rows vs {args.history_rows:,} more")
         cases = (
-            ("sync --history", ("--history",), False),
-            ("sync", (), False),
-            ("sync, one edited", (), True),
+            ("sync --history", ("--history",), False, AS_OF),
+            ("sync", (), False, AS_OF),
+            ("sync, one edited", (), True, AS_OF),
+            ("next day --history", ("--history",), True, NEXT_DAY),
         )
-        for label, extra, edit in cases:
+        for label, extra, edit, as_of in cases:
             figures = {}
             for name, source in (("empty", base), ("long", long)):
                 times = []
@@ -108,11 +111,11 @@ def main(argv: list[str] | None = None) -> int:
                     _timed(copy, "--history")  # its own state, as a workspace in use has
                     if edit:
                         edit_one_workbook(copy)
-                    times.append(_timed(copy, *extra))
+                    times.append(_timed(copy, *extra, as_of=as_of))
                 figures[name] = statistics.median(times)
             ratio = figures["long"] / figures["empty"]
             print(
-                f"{label:16} empty {figures['empty']:.2f} s   "
+                f"{label:20} empty {figures['empty']:.2f} s   "
                 f"full {figures['long']:.2f} s   ratio {ratio:.2f}"
             )
     finally:

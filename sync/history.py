@@ -62,11 +62,15 @@ def _score(value: float | None) -> float | None:
 def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan:
     """Set every item's trend from the History tab (with this run's rows when `record`), and
     return the tab to write when recording."""
-    if record:  # the tab is written whole: every row of it, not the condensed ones
-        grid = whole_log(grid)
-    elif isinstance(grid, CondensedLog) and grid.sparks is not None:
-        _set_sparks(result, grid.sparks)
+    brief = grid if isinstance(grid, CondensedLog) and grid.sparks is not None else None
+    if brief is not None and not record:
+        _set_sparks(result, brief.sparks or {}, [])
         return HistoryPlan(None)
+    # Of a History in brief (each item's latest row), rows are appended after every row there,
+    # unless some are dated this date or later: then the tab is written whole, every row of it.
+    appends = brief is not None and (brief.last_day is None or brief.last_day < result.as_of)
+    if record and not appends:
+        grid = whole_log(grid)
     log = read_log(HubTab.HISTORY.value, grid)
     if not log.usable:
         return HistoryPlan(None, log.unusable_finding() if record else None)
@@ -118,6 +122,9 @@ def plan_history(result: Result, grid: Grid | None, record: bool) -> HistoryPlan
                 )
             )
             dated.append((as_of, item.key, score, label.casefold()))
+    if appends and brief is not None:
+        _set_sparks(result, brief.sparks or {}, dated[len(dated) - len(appended) :])
+        return HistoryPlan(log.table(appended) if appended else None)
     _set_trends(result, dated)
     if not record:
         return HistoryPlan(None)
@@ -146,8 +153,13 @@ def _set_trends(result: Result, dated: list[tuple[dt.date, str, float | None, st
         item.spark = sparkline(item.trend)
 
 
-def _set_sparks(result: Result, sparks: dict[str, str]) -> None:
-    """Each item's sparkline alone, as a condensed History keeps it (its trend stays unknown)."""
+def _set_sparks(
+    result: Result, sparks: dict[str, str], added: list[tuple[dt.date, str, float | None, str]]
+) -> None:
+    """Each item's sparkline alone, as a condensed History keeps it, with the `added` rows
+    (dated after every row there) at its end; its trend stays unknown."""
+    start, end = result.cycle.start, result.cycle.end
+    new = {key: sparkline([(day, score)]) for day, key, score, _ in added if start <= day <= end}
     for item in result.items:
         item.trend = []
-        item.spark = sparks.get(item.key, "")
+        item.spark = (sparks.get(item.key, "") + new.get(item.key, ""))[-SPARK_LENGTH:]

@@ -1,11 +1,12 @@
 """The hub's log tabs in brief: the few rows of each that a sync without writing them needs (pure).
 
-A `History` or `Check-ins` tab grows with every sync, but a sync that does not append to it
-needs little of it: of History, each item's sparkline (the `Trend` column); of Check-ins, each
-key result's latest row, which a new check-in is found against. `condense` keeps just those (the
-rows with the header, in their order), so a run over a long log costs what a short one does.
-The whole tab stays at hand in a `logtab.CondensedLog`, loaded only when a run appends to the
-tab or shows whole trends (`--json`, the service).
+A `History` or `Check-ins` tab grows with every sync, but a sync needs little of it: each ID's
+latest row, which a new row is found against, and of History each item's sparkline (the `Trend`
+column). `condense` keeps just those, and `after_append` keeps them up to date as rows are
+appended, so a run over a long log costs what a short one does. The whole tab stays at hand in
+a `logtab.CondensedLog`, loaded only when a run must write the tab whole (a History row of the
+same date replaced, a tab a backend cannot append to) or shows whole trends (`--json`, the
+service).
 """
 
 from __future__ import annotations
@@ -14,33 +15,64 @@ import datetime as dt
 
 from sheets_templates.definition import HubTab, OutputCol
 
-from .history import sparkline
-from .logtab import LogTab, read_log
+from .history import SPARK_LENGTH, sparkline
+from .logtab import CondensedLog, LogTab, read_log
 from .model import id_key
 from .snapshot import Grid
 
-__all__ = ["condense"]
+__all__ = ["after_append", "condense"]
 
 _HISTORY, _CHECK_INS = id_key(HubTab.HISTORY), id_key(HubTab.CHECK_INS)
 _SCORE = OutputCol.SCORE.value
 
 
-def condense(
-    title: str, grid: Grid, cycle: tuple[dt.date, dt.date]
-) -> tuple[Grid, dict[str, str] | None] | None:
-    """The rows of log tab `title` a run needs when it does not append to it, and for History
-    (whose rows it then needs none of) each ID's sparkline (see the module docstring); None
-    when every row may matter (an unusable header, another tab)."""
+def condense(title: str, grid: Grid, cycle: tuple[dt.date, dt.date]) -> CondensedLog | None:
+    """Log tab `title` in brief, keeping `grid` (without its trailing blank rows) as its whole
+    (see the module docstring); None when every row may matter (an unusable header, another
+    tab)."""
+    log = _log(title, grid)
+    if log is None or not log.usable:
+        return None
+    if not log.header:
+        return CondensedLog([], [], 0)
+    whole: Grid = [list(log.header), *log.rows]
+    made = CondensedLog(_latest(log), [whole], len(log.rows))
+    if id_key(title) == _HISTORY:
+        made.sparks, made.cycle, made.last_day = _sparks(log, cycle), cycle, _last_day(log)
+    return made
+
+
+def after_append(title: str, log: CondensedLog, appended: Grid) -> CondensedLog:
+    """`log` once `appended` (rows as read back) follow its rows. A History's rows are
+    appended after every row it holds (dated later), so they end each item's trend."""
+    brief = _log(title, [*log, *appended])
+    assert brief is not None and brief.usable and log, "a log appended to has its header"
+    made = CondensedLog(
+        _latest(brief), [*log.chunks, appended], log.body_rows + len(appended), unpack=log.unpack
+    )
+    if log.sparks is not None and log.cycle is not None:
+        cycle = log.cycle
+        sparks = dict(log.sparks)
+        days = [log.last_day] if log.last_day is not None else []
+        added = brief.rows[len(log) - 1 :]
+        for row in added:
+            day = brief.date(row)
+            if day is not None:
+                days.append(day)
+                if cycle[0] <= day <= cycle[1]:
+                    spark = sparks.get(key := brief.id_key(row), "")
+                    sparks[key] = (spark + sparkline([(day, brief.number(row, _SCORE))]))[
+                        -SPARK_LENGTH:
+                    ]
+        made.sparks, made.cycle, made.last_day = sparks, cycle, max(days, default=None)
+    return made
+
+
+def _log(title: str, grid: Grid) -> LogTab | None:
     kind = id_key(title)
     if kind not in (_HISTORY, _CHECK_INS):
         return None
-    log = read_log(HubTab.HISTORY.value if kind == _HISTORY else HubTab.CHECK_INS.value, grid)
-    if not log.usable:
-        return None
-    header: Grid = [list(log.header)] if log.header else []
-    if kind == _HISTORY:
-        return header, _sparks(log, cycle)
-    return [*header, *(log.rows[index] for index in sorted(_latest_rows(log)))], None
+    return read_log(HubTab.HISTORY.value if kind == _HISTORY else HubTab.CHECK_INS.value, grid)
 
 
 def _sparks(log: LogTab, cycle: tuple[dt.date, dt.date]) -> dict[str, str]:
@@ -60,15 +92,21 @@ def _sparks(log: LogTab, cycle: tuple[dt.date, dt.date]) -> dict[str, str]:
     return sparks
 
 
-def _latest_rows(log: LogTab) -> set[int]:
-    """Each ID's latest row: by date (a row without one counts as oldest), a later row winning
-    a tie, as `checkins.plan_checkins` compares."""
+def _last_day(log: LogTab) -> dt.date | None:
+    return max((day for row in log.rows if (day := log.date(row)) is not None), default=None)
+
+
+def _latest(log: LogTab) -> Grid:
+    """The header and each ID's latest row, in their order: by date, a later row winning a
+    tie, as `checkins.plan_checkins` and a recording `history.plan_history` compare. An undated
+    row counts as oldest in Check-ins and not at all in History."""
+    undated = dt.date.min if id_key(log.name) == _CHECK_INS else None
     latest: dict[str, tuple[dt.date, int]] = {}
     for index, row in enumerate(log.rows):
         key = log.id_key(row)
-        if not key:
+        day = log.date(row) or undated
+        if not key or day is None:
             continue
-        day = log.date(row) or dt.date.min
         if key not in latest or day >= latest[key][0]:
             latest[key] = (day, index)
-    return {index for _, index in latest.values()}
+    return [list(log.header), *(log.rows[index] for index in sorted(i for _, i in latest.values()))]

@@ -28,28 +28,44 @@ def _normal(text: object) -> str:
 
 
 class CondensedLog(list[list[CellValue]]):
-    """A log tab's condensed rows (`logcondense.condense`) that knows the whole tab: `whole()`
-    loads it once, from the bytes `blob` it was stored as. A condensed History holds no rows
-    but each item's sparkline, by ID key (`sparks`)."""
+    """A log tab in brief (`logcondense.condense`): its header and each ID's latest row, plus
+    what it takes to have the whole tab again. `whole()` is the header and every row: `chunks`
+    in order, each a grid or the bytes `unpack` turns into one (the first holds the header,
+    each later one rows appended since); `body_rows` is how many rows follow the header. A History
+    also keeps each item's sparkline by ID key (`sparks`) over the `cycle` (start, end) it was
+    condensed for, and the latest date of its rows (`last_day`)."""
 
-    __slots__ = ("_load", "_whole", "blob", "sparks")
+    __slots__ = ("_whole", "body_rows", "chunks", "cycle", "last_day", "sparks", "unpack")
 
     def __init__(
         self,
         rows: Grid,
-        blob: bytes,
-        load: Callable[[bytes], Grid],
+        chunks: list[bytes | Grid],
+        body_rows: int,
+        *,
+        unpack: Callable[[bytes], Grid] | None = None,
         sparks: dict[str, str] | None = None,
+        cycle: tuple[dt.date, dt.date] | None = None,
+        last_day: dt.date | None = None,
     ) -> None:
         super().__init__(rows)
-        self.blob = blob
-        self._load = load
-        self._whole: Grid | None = None
+        self.chunks = chunks
+        self.body_rows = body_rows
+        self.unpack = unpack
         self.sparks = sparks
+        self.cycle = cycle
+        self.last_day = last_day
+        self._whole: Grid | None = None
 
     def whole(self) -> Grid:
         if self._whole is None:
-            self._whole = self._load(self.blob)
+            whole: Grid = []
+            for chunk in self.chunks:
+                if isinstance(chunk, bytes):
+                    assert self.unpack is not None, "packed rows come with their unpacker"
+                    chunk = self.unpack(chunk)
+                whole.extend(chunk)
+            self._whole = whole
         return self._whole
 
 
@@ -69,8 +85,9 @@ class LogTab:
     rows: list[list[CellValue]]
     columns: dict[str, int] | None
     problem: str = ""
-    # When `rows` are condensed (`CondensedLog`): the whole tab's rows, which `table` keeps.
+    # When `rows` are condensed (`CondensedLog`): the whole tab's rows, and how many there are.
     whole: Callable[[], list[list[CellValue]]] | None = None
+    body_rows: int | None = None
 
     @property
     def usable(self) -> bool:
@@ -108,10 +125,19 @@ class LogTab:
         return row
 
     def table(self, appended: list[list[CellValue | Link]]) -> OutputTable:
-        """The whole tab with `appended` after its last row; `kept_rows` marks what was there."""
+        """The whole tab with `appended` after its last row; `kept_rows` marks what was there.
+        Of a condensed tab, the rows to append after its own, which are read only if need be."""
         header = [cell_text(v) for v in self.header] if self.header else hub_column_names(self.name)
-        rows = self.rows if self.whole is None else self.whole()
-        kept: list[list[CellValue | Link]] = [list(row) for row in rows]
+        if self.whole is not None and self.body_rows is not None:
+            whole = self.whole
+
+            def earlier() -> list[list[CellValue | Link]]:
+                return [list(row) for row in whole()]
+
+            return OutputTable(
+                self.name, header, appended, kept_rows=self.body_rows, earlier=earlier
+            )
+        kept: list[list[CellValue | Link]] = [list(row) for row in self.rows]
         return OutputTable(self.name, header, [*kept, *appended], kept_rows=len(kept))
 
     def unusable_finding(self) -> Finding:
@@ -151,4 +177,4 @@ def read_log(name: str, grid: Grid | None) -> LogTab:
     def whole() -> list[list[CellValue]]:
         return read_log(name, condensed.whole()).rows
 
-    return LogTab(name, header, body, found, whole=whole)
+    return LogTab(name, header, body, found, whole=whole, body_rows=condensed.body_rows)

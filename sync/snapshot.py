@@ -8,6 +8,7 @@ backend applies them. Rows and columns are 1-based, as people count them in a sp
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sheets_templates.definition import TEAM_TAB
@@ -27,6 +28,7 @@ __all__ = [
     "hub_tab",
     "sheet_identity",
     "to_read",
+    "whole_table",
 ]
 
 # What a cell holds once read: formulas arrive as their cached (computed) values.
@@ -180,8 +182,24 @@ class OutputTable:
     # The first `kept_rows` rows are the tab's own, as read: a backend that can append (Google)
     # writes only the rows after them, and never rewrites those (the `Check-ins` log).
     kept_rows: int = 0
+    # Set for a long log known only in brief (`sync.logcondense`): then `rows` are only the rows
+    # to append after the tab's `kept_rows` own ones, which `earlier()` reads when a backend
+    # writes the tab whole (`whole_table`).
+    earlier: Callable[[], list[list[CellValue | Link]]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def grown(self) -> bool:
         """Rows (each naming its item) follow the tab's own: it changed, no need to compare."""
+        if self.earlier is not None:
+            return bool(self.rows)
         return 0 < self.kept_rows < len(self.rows)
+
+
+def whole_table(table: OutputTable) -> OutputTable:
+    """`table` with every row of it, its own ones read when it holds only rows to append."""
+    if table.earlier is None:
+        return table
+    kept = table.earlier()
+    return OutputTable(table.name, table.header, [*kept, *table.rows], kept_rows=len(kept))

@@ -34,6 +34,7 @@ from ..snapshot import (
     find_tab,
     sheet_identity,
     to_read,
+    whole_table,
 )
 from .base import WriteRefused
 from .gsheets_changes import modified_times
@@ -298,6 +299,7 @@ class GoogleBackend:
         `WriteRefused` (the run's `NOT_WRITTEN`) when Google will not take it."""
         if not tables:
             return 0
+        tables = [whole_table(t) for t in tables]  # the appends are planned from whole tabs
         tabs = self._hub_tabs
         count = sum(changed_cells(t, _by_title(tabs, t.name)) for t in tables)
         requests, adds = hub_requests(tables, tabs, self.rng)

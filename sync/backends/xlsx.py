@@ -18,7 +18,8 @@ from pathlib import Path
 from sheets_templates.definition import HUB_FILE, HubTab
 
 from ..errors import SourceError
-from ..logtab import whole_log
+from ..logcondense import after_append
+from ..logtab import CondensedLog, whole_log
 from ..model import Team, id_key
 from ..plan import table_digest
 from ..snapshot import (
@@ -133,11 +134,17 @@ class XlsxBackend:
         tabs = dict(hub.tabs)
         version: str | None = _version(self._hub_seen[0])
         for name, table in self._logs_written.items():
-            grid = as_read(table)
+            kept = tabs.get(name)
+            if table.earlier is not None and isinstance(kept, CondensedLog):
+                grid = as_read(OutputTable(name, table.header, table.rows))
+                if grid is not None:
+                    tabs[name] = after_append(name, kept, grid[1:])
+            else:
+                grid = as_read(table)
+                if grid is not None:
+                    tabs[name] = grid
             if grid is None:
                 version = None
-            else:
-                tabs[name] = grid
         return HubSnapshot(hub.source, tabs, hub.digests, version)
 
     def read_teams(self, teams: list[Team]) -> list[TeamSnapshot]:
@@ -307,7 +314,9 @@ class XlsxBackend:
 
         write_through(self.hub_path, HUB_FILE, replace, read_stamp)
         stamp = FileStamp.of(self.hub_path)
-        before = {t.name: self._before(t.name, known) for t in tables}
+        before = {
+            t.name: self._before(t.name, known) if t.earlier is None else None for t in tables
+        }
         self._hub_seen = (stamp, {k: v for k, v in known.items() if k not in before})
         self._hub_written.update({t.name: t for t in tables})
         self._logs_written.update({t.name: t for t in tables if _is_log(t.name)})

@@ -1,7 +1,8 @@
 """Replacing the hub's output tabs (`Alignment Tree`, `Findings`, `History`, `Check-ins`).
 
-Each output tab is written as a whole new sheet part (see `xlsx_hub_sheet`); a tab that is not
-there yet is added after the input tabs, in the order above. `Teams`, `Settings`, every other tab
+Each output tab is written as a whole new sheet part (see `xlsx_hub_sheet`), but for rows only
+appended to a log tab as okrtree wrote it (`xlsx_hub_append`); a tab that is not there yet is
+added after the input tabs, in the order above. `Teams`, `Settings`, every other tab
 and every other part of hub.xlsx (charts, pictures, a person's own tabs) keep their bytes. What
 else changes: `xl/styles.xml` (the formats the tabs use, added once), `xl/workbook.xml` (a new
 tab's entry, each output tab's print titles so its header row repeats on every printed page,
@@ -20,7 +21,8 @@ from lxml import etree
 
 from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS
 
-from ..snapshot import OutputTable
+from ..snapshot import OutputTable, whole_table
+from .xlsx_hub_append import appended_sheet
 from .xlsx_hub_fork import sheets_xml
 from .xlsx_package import (
     CONTENT_TYPES,
@@ -73,9 +75,20 @@ class _HubPackage:
     def write(self, tables: list[OutputTable], target: Path, digested: Collection[str]) -> None:
         styles = StyleSheet(self.archive.read(STYLES_PART))
         by_name = {sheet.name: sheet for sheet in self.sheets}
+        whole: list[OutputTable] = []
+        for table in tables:
+            existing = by_name.get(table.name)
+            if table.earlier is not None:  # rows to append: in place, if the part allows
+                if existing is not None:
+                    grown = appended_sheet(self.archive.read(existing.part), table, styles)
+                    if grown is not None:
+                        self.replaced[existing.part] = grown
+                        continue
+                table = whole_table(table)
+            whole.append(table)
         formulas_dropped = False
         new: list[tuple[OutputTable, str]] = []
-        for table, generated in zip(tables, sheets_xml(tables, styles, digested), strict=True):
+        for table, generated in zip(whole, sheets_xml(whole, styles, digested), strict=True):
             existing = by_name.get(table.name)
             if existing is None:
                 part = self._free_part_name()

@@ -152,8 +152,9 @@ def prepare_styles(table: OutputTable, book: StyleSheet) -> None:
             styles.status_attribute(styles.score_column, label)
 
 
-def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
-    """The worksheet XML for `table`, adding the formats it needs to `book`."""
+def sheet_xml(table: OutputTable, book: StyleSheet, first: int = 2) -> SheetXml:
+    """The worksheet XML for `table`, adding the formats it needs to `book`; its rows are
+    numbered from `first` (after the header's row 1) as rows to append there are."""
     styles = _Styles(book, table)
     width = max([len(table.header), *(len(row) for row in table.rows)], default=0)
     letters = [get_column_letter(i + 1) for i in range(max(width, 1))]
@@ -179,7 +180,7 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
     text = _text
     texts: dict[str, str] = {}  # labels repeat (statuses, types, teams): escaped once each
     coloured = styles.coloured
-    for r, values in enumerate(table.rows, start=2):
+    for r, values in enumerate(table.rows, start=first):
         number = str(r)
         status = values[status_column] if 0 <= status_column < len(values) else None
         cells: list[str] = []
@@ -220,7 +221,7 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
                 add(f'<c r="{letters[c]}{number}"{link_style} t="inlineStr"><is>{shown}</is></c>')
             else:
                 add(_cell(f"{letters[c]}{number}", value, column_style[c]))
-        level = levels[r - 2]
+        level = levels[r - first]
         attributes = ""
         if level:
             deepest = max(deepest, level)
@@ -229,7 +230,7 @@ def sheet_xml(table: OutputTable, book: StyleSheet) -> SheetXml:
         if lines > 1:
             attributes += f' ht="{lines * LINE_HEIGHT}" customHeight="1"'
         rows.append(f'<row r="{number}"{attributes}>{"".join(cells)}</row>')
-    last = f"{letters[max(width, 1) - 1]}{len(table.rows) + 1}"
+    last = f"{letters[max(width, 1) - 1]}{first + len(table.rows) - 1 if table.rows else 1}"
     hyperlinks, rels, targets = _hyperlinks(links)
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name):g}" customWidth="1"/>'

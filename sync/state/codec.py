@@ -2,9 +2,9 @@
 
 The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs (and
 `History` and `Check-ins`, for trends and check-in logs, as the run left them: with the rows it
-appended; each as its condensed rows (`logcondense`) beside the whole tab, packed apart as
-gzip JSON in base64 and unpacked only when asked for, so a long log costs a run little) and every
-team's snapshot (grid as read, or why it could not be read), plus what the
+appended; each in brief (`logcondense`) beside its whole rows, packed apart as gzip JSON in
+base64, a piece per append, and unpacked only when asked for, so a long log costs a run little)
+and every team's snapshot (grid as read, or why it could not be read), plus what the
 backend needs to know later whether a sheet changed (`TeamSnapshot.version`, and the hub's
 `HubSnapshot.version`, at which its log tabs are as kept here) or to write it without reading it
 again (`TeamSnapshot.handle`). Loading recomputes the run from them, so a state can never disagree
@@ -41,8 +41,8 @@ __all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
 
 SCHEMA = 3  # bump when the shape below changes: older files are then ignored and rebuilt
 # The input tabs, and the logs that give each item its trend and check-ins.
-LOG_TABS = (HubTab.HISTORY, HubTab.CHECK_INS)
-KEPT_HUB_TABS = (*INPUT_TABS, *LOG_TABS)
+KEPT_HUB_TABS = (*INPUT_TABS, HubTab.HISTORY, HubTab.CHECK_INS)
+MAX_CHUNKS = 30  # a log's packed pieces, one per append, merged into one past this
 # Findings a run adds after computing (refused writes); everything else is recomputed on load.
 _AFTER_COMPUTE = (Code.NOT_WRITTEN,)
 
@@ -145,31 +145,42 @@ def _dumps(value: object) -> str:
     return json.dumps(value, default=_cell, ensure_ascii=False, separators=(",", ":"))
 
 
+def _pack(grid: Grid) -> bytes:
+    return gzip.compress(_dumps(grid).encode("utf-8"), compresslevel=6, mtime=0)
+
+
 def _hub(hub: HubSnapshot) -> dict[str, Any]:
-    """The hub's tabs, a log tab as its condensed rows and its whole grid packed apart."""
+    """The hub's tabs, a log tab in brief with its whole rows packed apart (`_log`)."""
     settings = parse_settings(hub)
     cycle = (settings.cycle_start, settings.cycle_end)
     tabs: dict[str, Grid] = {}
     logs: dict[str, dict[str, Any]] = {}
     for title, grid in hub.tabs.items():
-        if isinstance(grid, CondensedLog):  # as loaded: its whole tab is packed already
-            rows, sparks, packed = list(grid), grid.sparks, grid.blob
-        elif (condensed := _condensed(title, grid, cycle)) is not None:
-            (rows, sparks), packed = condensed, gzip.compress(_dumps(grid).encode(), 6, mtime=0)
-        else:
+        brief = grid if isinstance(grid, CondensedLog) else condense(title, grid, cycle)
+        if brief is None:
             tabs[title] = grid
-            continue
-        logs[title] = {"rows": rows, "whole": base64.b64encode(packed).decode("ascii")}
-        if sparks is not None:
-            logs[title]["sparks"] = sparks
+        else:
+            logs[title] = _log(brief)
     return {"source": hub.source, "tabs": tabs, "logs": logs, "version": hub.version}
 
 
-def _condensed(
-    title: str, grid: Grid, cycle: tuple[dt.date, dt.date]
-) -> tuple[Grid, dict[str, str] | None] | None:
-    is_log = title.strip().casefold() in {t.casefold() for t in LOG_TABS}
-    return condense(title, grid, cycle) if is_log else None
+def _log(log: CondensedLog) -> dict[str, Any]:
+    """A log in brief; its chunks packed once each (gzip JSON, in base64), merged into one when
+    they grow many."""
+    chunks = log.chunks if len(log.chunks) <= MAX_CHUNKS else [log.whole()]
+    packed = [chunk if isinstance(chunk, bytes) else _pack(chunk) for chunk in chunks]
+    out: dict[str, Any] = {
+        "rows": list(log),
+        "body_rows": log.body_rows,
+        "chunks": [base64.b64encode(chunk).decode("ascii") for chunk in packed],
+    }
+    if log.sparks is not None:
+        out["sparks"] = log.sparks
+    if log.cycle is not None:
+        out["cycle"] = [day.isoformat() for day in log.cycle]
+    if log.last_day is not None:
+        out["last_day"] = log.last_day.isoformat()
+    return out
 
 
 def encode(state: State) -> bytes:
@@ -246,6 +257,25 @@ def _read_finding(raw: Any) -> Finding:
     return Finding(Severity(severity), Code(code), item, team, str(message), tuple(related), row)
 
 
+def _read_log(raw: dict[str, Any]) -> CondensedLog:
+    sparks = raw.get("sparks")
+    if sparks is not None and not all(isinstance(v, str) for v in sparks.values()):
+        raise BadState("a sparkline is not text")
+    last_day, cycle = raw.get("last_day"), raw.get("cycle")
+    start, end = (
+        (dt.date.fromisoformat(day) for day in cycle) if cycle is not None else (None, None)
+    )
+    return CondensedLog(
+        _grid(raw["rows"]),
+        [base64.b64decode(chunk, validate=True) for chunk in raw["chunks"]],
+        int(raw["body_rows"]),
+        unpack=_unpack,
+        sparks=sparks,
+        cycle=None if start is None or end is None else (start, end),
+        last_day=None if last_day is None else dt.date.fromisoformat(last_day),
+    )
+
+
 def _unpack(packed: bytes) -> Grid:
     """A whole log tab as `_hub` packed it (checked with the state that held it)."""
     return _grid(json.loads(gzip.decompress(packed), object_hook=_revive))
@@ -267,11 +297,7 @@ def decode(data: bytes, source: str) -> State:
         hub = document["hub"]
         tabs = {str(title): _grid(grid) for title, grid in hub["tabs"].items()}
         for title, log in hub.get("logs", {}).items():
-            packed = base64.b64decode(log["whole"], validate=True)
-            sparks = log.get("sparks")
-            if sparks is not None and not all(isinstance(v, str) for v in sparks.values()):
-                raise BadState("a sparkline is not text")
-            tabs[str(title)] = CondensedLog(_grid(log["rows"]), packed, _unpack, sparks)
+            tabs[str(title)] = _read_log(log)
         state = State(
             source,
             dt.date.fromisoformat(document["as_of"]),

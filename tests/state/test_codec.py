@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sheets_templates.definition import hub_column_names
 from sync.engine import Run
+from sync.logtab import CondensedLog, read_log
 from sync.report import result_json
 from sync.snapshot import HubSnapshot, TeamSnapshot
 from sync.state import SCHEMA, BadState, State, decode, encode, state_of
@@ -115,3 +117,20 @@ def test_the_state_is_compact(full_run: Run, workspace: Path) -> None:
     data = encode(state_of(full_run, SOURCE))
     workbooks = sum(p.stat().st_size for p in workspace.rglob("*.xlsx"))
     assert len(data) < workbooks / 5
+
+
+@given(st.lists(st.lists(cells, max_size=5), max_size=8), st.sampled_from(["History", "Check-ins"]))
+def test_a_log_tab_comes_back_whole_however_often_it_is_saved(
+    body: list[list[object]], title: str
+) -> None:
+    log = [hub_column_names(title), *body]
+    snap = TeamSnapshot("A", "a.xlsx", "OKRs", grid=[])
+    teams = [["Team", "Spreadsheet"], ["A", "a.xlsx"]]
+    hub = HubSnapshot(SOURCE, {"Teams": teams, "Settings": SETTINGS, title: log})
+    loaded = decode(encode(State(SOURCE, dt.date(2026, 11, 2), 5.0, hub, [snap])), SOURCE)
+    kept = loaded.hub.tabs[title]
+    whole = [log[0], *read_log(title, log).rows]  # the blank rows that end it dropped
+    assert isinstance(kept, CondensedLog) and len(kept) <= len(log)
+    assert kept.whole() == whole
+    again = decode(encode(loaded), SOURCE).hub.tabs[title]  # saved again as loaded
+    assert isinstance(again, CondensedLog) and again.whole() == whole and again == kept
