@@ -343,8 +343,10 @@ class XlsxBackend:
         written = self._hub_written.get(table.name)
         if recorded is None and written is not None:
             recorded = table_digest(written)
+        if table.grown:
+            return False
         grid = whole_log(known.get(table.name))
-        if table.grown or (recorded is None and not grid):
+        if recorded is None and not grid:
             return False
         digest = table_digest(table)
         if recorded == digest:
