@@ -3,11 +3,13 @@ arithmetic both patchers share (`xlsx_patch` on a parsed tree, `xlsx_splice` on 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
 
 from ..model import id_key
+from ..values import SERIAL_EPOCH
 from .xlsx_package import PackageRefused
 
 __all__ = [
@@ -164,10 +166,38 @@ def widened_spans(spans: str, columns: list[int]) -> str | None:
 
 
 def id_matches(found: str, expected: str) -> bool:
-    """Whether a cell's text still is the ID read: trimmed and ignoring case, or the same number."""
+    """Whether a cell's text still is the ID read: trimmed and ignoring case, or the same number.
+
+    The ID read is `sync.values.cell_text` of the value shown, the text found is what the sheet
+    XML holds: a date (Excel turns an ID typed `1-2` into one) is a serial number there, and a
+    yes/no is 1 or 0.
+
+    >>> id_matches("46024.5625", "2026-01-02 13:30:00"), id_matches("1", "TRUE")
+    (True, True)
+    """
     if id_key(found) == id_key(expected):
         return True
     try:
-        return float(found) == float(expected)
+        number = float(found)
     except ValueError:
         return False
+    wanted = _as_number(expected.strip())
+    return wanted is not None and abs(number - wanted) < _HALF_SECOND
+
+
+_HALF_SECOND = 0.5 / 86_400  # in days: dates are read to the millisecond
+
+
+def _as_number(text: str) -> float | None:
+    """The number a cell holds for the text `cell_text` made of its value."""
+    if text.upper() in ("TRUE", "FALSE"):
+        return 1.0 if text.upper() == "TRUE" else 0.0
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from sheets_templates.builder import new_hub_workbook
 from sync.backends.xlsx import XlsxBackend
@@ -95,3 +95,25 @@ def test_a_number_that_is_not_finite_is_invalid_and_json_stays_json(
 
 def _refuse(name: str) -> None:
     raise AssertionError(f"--json printed {name}, which is not JSON")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 13, 30), True, 7, 2.5],
+    ids=["a date (1-2 typed)", "a date and time", "a yes/no", "a whole number", "a fraction"],
+)
+def test_an_id_the_spreadsheet_turned_into_a_value_is_still_written_beside(
+    tmp_path: Path, typed: object
+) -> None:
+    header = [*REQUIRED, "Why now", "Score", "Status", "Warnings"]
+    root = _workspace(tmp_path, header, [[typed, "Objective", "Grow", "", "because"]])
+    outcome = run(XlsxBackend(root), AS_OF, write=True)
+    codes = [f.code for f in outcome.computed.result.findings]
+    assert Code.NOT_WRITTEN not in codes
+    wb = load_workbook(root / "team.xlsx", read_only=True)
+    try:
+        written = [c.value for c in next(wb["OKRs"].iter_rows(min_row=2, max_row=2))]
+    finally:
+        wb.close()
+    assert written[5:7] == [None, "No data"]
+    assert str(written[7]).startswith(f"{Code.NO_KEY_RESULTS}: ")
