@@ -241,3 +241,29 @@ def test_team_writes_carry_the_header_row_they_were_planned_from(above: int) -> 
     assert {c.row for c in written.changes if isinstance(c.value, str) and c.value == "Score"} == {
         above + 1
     }
+
+
+LONGEST = "T" * 32_767  # the longest text an Excel cell holds
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [obj("O"), kr("O.1", target=1, depends=", ".join(f"NOPE-{i}" for i in range(400)))],
+        [obj("O"), kr("O.1", target=1), {"Type": "Key Result", "Title": LONGEST}],
+        [obj("O"), obj("O.2", parent="O", title=LONGEST, why="x", depends="NOPE")],
+    ],
+    ids=["400 findings on a row", "a title as long as a cell holds", "deep long title"],
+)
+def test_no_text_planned_for_a_cell_is_longer_than_a_spreadsheet_cell_holds(
+    rows: list[dict[str, Any]],
+) -> None:
+    backend = MemoryBackend(Org({"Co": rows}))
+    run(backend, AS_OF, write=True)
+    written = [c.value for w in backend.team_writes for c in w.changes]
+    written += [v for tables in backend.hub_writes for t in tables for row in t.rows for v in row]
+    texts = [v if isinstance(v, str) else getattr(v, "text", "") for v in written]
+    assert max(len(text) for text in texts) <= 32_767
+    assert any(text.endswith("…") or "see the hub's Findings tab" in text for text in texts)
+    again = run(backend, AS_OF, write=True).computed.result
+    assert (again.writes_spreadsheets, again.writes_cells) == (0, 0)
