@@ -25,7 +25,6 @@ from .rows import SheetRead
 from .snapshot import (
     CellChange,
     CellValue,
-    Grid,
     HubSnapshot,
     Link,
     OutputTable,
@@ -146,9 +145,14 @@ def _last_used(row: list[CellValue]) -> int:
     return 0
 
 
-def _free_columns(grid: Grid, after: int, count: int) -> list[int]:
-    """`count` 1-based columns past `after` holding nothing in any row: nothing is overwritten."""
-    first = max(after, max((_last_used(row) for row in grid), default=0)) + 1
+def _free_columns(snapshot: TeamSnapshot, header_row: int, after: int, count: int) -> list[int]:
+    """`count` 1-based columns past `after` holding nothing in any row, nor under a merged cell
+    that reaches the header row or below: nothing is overwritten, and every cell is writable."""
+    used = max((_last_used(row) for row in snapshot.grid or []), default=0)
+    merged = max(
+        (right for _, _, bottom, right in snapshot.merged if bottom >= header_row), default=0
+    )
+    first = max(after, used, merged) + 1
     return list(range(first, first + count))
 
 
@@ -167,7 +171,9 @@ def plan_team(
     columns = {c: header.columns[c] + 1 for c in OUTPUT_COLUMNS if c in header.columns}
     missing = [c for c in OUTPUT_COLUMNS if c not in columns]
     for column, position in zip(
-        missing, _free_columns(grid, header.last_column, len(missing)), strict=True
+        missing,
+        _free_columns(snapshot, header.row, header.last_column, len(missing)),
+        strict=True,
     ):
         columns[column] = position
         changes.append(CellChange(header.row, position, column.value))

@@ -65,6 +65,8 @@ class TeamSnapshot:
     `link_template` turns a row number into a link to that row: `template.format(row=12)`.
     `unwritable` is set when the backend already knows it must not write this spreadsheet
     (open in an editor, content the writer would lose); the reason is said to the user.
+    `merged` holds the tab's merged cells as (top row, left column, bottom row, right column):
+    okrtree never places a column of its own under one.
     `identity` (`sheet_identity`) is the same for two teams registered on the same sheet: the
     later one is then skipped, unread. None when the spreadsheet could not be located.
 
@@ -81,6 +83,7 @@ class TeamSnapshot:
     error: str | None = None
     link_template: str = ""
     unwritable: str | None = None
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     identity: str | None = None
     version: str | None = None
     volatile: bool = False

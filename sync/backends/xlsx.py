@@ -399,6 +399,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
         snap.error = f"{source} cannot be opened ({why(err)}); check the file and run again"
         return snap, None
     snap.grid = grid
+    snap.merged = book.merged.get(tab, [])
     snap.link_template = _link_template(source, tab)
     snap.unwritable = unwritable_reason(path, source)
     return snap, stamp

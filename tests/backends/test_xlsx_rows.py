@@ -117,3 +117,35 @@ def test_an_id_the_spreadsheet_turned_into_a_value_is_still_written_beside(
         wb.close()
     assert written[5:7] == [None, "No data"]
     assert str(written[7]).startswith(f"{Code.NO_KEY_RESULTS}: ")
+
+
+@pytest.mark.parametrize(
+    ("merge", "score_column"),
+    [("L2:O3", 16), ("K1:N1", 15), ("L3:L4", 13), ("A1:R1", 10)],
+    ids=["a note box beside the rows", "a header cell", "down the rows", "a banner above"],
+)
+def test_missing_output_columns_go_right_of_a_merged_cell_beside_the_data(
+    tmp_path: Path, merge: str, score_column: int
+) -> None:
+    header = ["ID", "Type", "Title", "Owner", "Parent", "Why now", "Start", "Target", "Current"]
+    rows = [["CO-1", "Objective", "Grow", "a", None, "x"], ["CO-2", "Key Result", "R", "b"]]
+    if merge == "A1:R1":
+        rows = [header, *rows]
+        header = ["Our OKRs"]
+    root = _workspace(tmp_path, header, rows)
+    wb = load_workbook(root / "team.xlsx")
+    wb["OKRs"][merge.split(":")[0]] = wb["OKRs"][merge.split(":")[0]].value or "see the wiki"
+    wb["OKRs"].merge_cells(merge)
+    wb.save(root / "team.xlsx")
+    outcome = run(XlsxBackend(root), AS_OF, write=True)
+    assert Code.NOT_WRITTEN not in [f.code for f in outcome.computed.result.findings]
+    wb = load_workbook(root / "team.xlsx", read_only=True)
+    try:
+        cells = {c.value: c.column for row in wb["OKRs"].iter_rows() for c in row if c.value}
+    finally:
+        wb.close()
+    assert [cells["Score"], cells["Status"], cells["Warnings"]] == [
+        score_column + i for i in range(3)
+    ]
+    again = run(XlsxBackend(root), AS_OF, write=True).computed.result
+    assert (again.writes_spreadsheets, again.writes_cells) == (0, 0)
