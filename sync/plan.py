@@ -34,7 +34,7 @@ from .snapshot import (
 )
 from .template import OUTPUT_COLUMNS, Col
 from .tree import UNREACHABLE_LABEL
-from .values import SERIAL_EPOCH, cell_text
+from .values import SERIAL_EPOCH, cell_text, column_letters
 from .wording import plural
 
 __all__ = [
@@ -167,6 +167,23 @@ def plan_team(
     header = read.header
     assert header is not None and snapshot.grid is not None
     grid = snapshot.grid
+    repeated = [(c, header.repeated[c]) for c in OUTPUT_COLUMNS if c in header.repeated]
+    if repeated:
+        column, places = repeated[0]
+        *others, last = [column_letters(p + 1) for p in places]
+        return SheetChanges(
+            team.name,
+            snapshot.source,
+            snapshot.tab,
+            header.columns[Col.ID] + 1,
+            [],
+            header_row=header.row,
+            refused=(
+                f"tab {snapshot.tab!r} has more than one column headed {column.value} "
+                f"({', '.join(others)} and {last}), so okrtree cannot tell which one is its "
+                f"own; rename the column that is not (or delete it)"
+            ),
+        )
     changes: list[CellChange] = []
     columns = {c: header.columns[c] + 1 for c in OUTPUT_COLUMNS if c in header.columns}
     missing = [c for c in OUTPUT_COLUMNS if c not in columns]

@@ -151,6 +151,7 @@ class SheetChanges:
     `expected_ids` maps each row the changes touch to the ID text read there (`id_column`), so a
     backend can refuse to write when rows moved since the read (row safety); `header_row` is
     where the tab's header was read, for a backend that checks it did not change either.
+    `refused` says why the tab must not be written at all, when the plan already knows it.
     """
 
     team: str
@@ -160,6 +161,7 @@ class SheetChanges:
     changes: list[CellChange]
     expected_ids: dict[int, str] = field(default_factory=dict)
     header_row: int = 1
+    refused: str | None = None
 
     @property
     def cell_count(self) -> int:

@@ -7,7 +7,7 @@ also builds the blank workbooks and the add-on's set-up.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum, auto
 
 from sheets_templates.definition import named_in_template, template
@@ -74,12 +74,14 @@ HEADER_SEARCH_ROWS: int = template()["header_search_rows"]
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """Where a tab's header is: its 1-based row, each known column's 0-based index, and the
-    1-based index of the last non-blank header cell (missing output columns go after it)."""
+    """Where a tab's header is: its 1-based row, each known column's 0-based index, the
+    1-based index of the last non-blank header cell (missing output columns go after it), and
+    every 0-based index of a column headed more than once."""
 
     row: int
     columns: dict[Col, int]
     last_column: int
+    repeated: dict[Col, tuple[int, ...]] = field(default_factory=dict)
 
     def missing(self, wanted: Sequence[Col]) -> list[Col]:
         return [c for c in wanted if c not in self.columns]
@@ -93,6 +95,7 @@ def find_header(grid: Sequence[Sequence[object]]) -> Header | None:
     """
     for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
         found: dict[Col, tuple[int, int]] = {}
+        places: dict[Col, list[int]] = {}
         last = 0
         for position, cell in enumerate(cells):
             name = _normal(cell)
@@ -103,11 +106,13 @@ def find_header(grid: Sequence[Sequence[object]]) -> Header | None:
             if known is None:
                 continue
             column, rank = known
+            places.setdefault(column, []).append(position)
             if column not in found or rank < found[column][1]:
                 found[column] = (position, rank)
         if Col.ID in found and Col.TYPE in found:
             columns = {c: position for c, (position, _) in found.items()}
-            return Header(row=index + 1, columns=columns, last_column=last)
+            repeated = {c: tuple(p) for c, p in places.items() if len(p) > 1}
+            return Header(index + 1, columns, last, repeated)
     return None
 
 

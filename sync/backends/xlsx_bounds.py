@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..values import column_letters
+
 __all__ = [
     "MAX_CELLS",
     "MAX_COLUMNS",
@@ -58,15 +60,6 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 class Unreadable(Exception):  # noqa: N818 - reads as "the workbook is unreadable"
     """A workbook okrtree will not parse; the message names the file, the reason and the fix."""
-
-
-def column_letters(number: int) -> str:
-    """`1 -> A`, `1000 -> ALL`, `16384 -> XFD`."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _column_number(letters: bytes) -> int:

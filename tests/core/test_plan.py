@@ -267,3 +267,35 @@ def test_no_text_planned_for_a_cell_is_longer_than_a_spreadsheet_cell_holds(
     assert any(text.endswith("…") or "see the hub's Findings tab" in text for text in texts)
     again = run(backend, AS_OF, write=True).computed.result
     assert (again.writes_spreadsheets, again.writes_cells) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("header", "name", "letters"),
+    [
+        (["ID", "Type", "Title", "Status", "Parent", "Score", "Status"], "Status", "D and G"),
+        (
+            ["ID", "Type", "Title", "Parent", "Score", "Status", "Warnings", " score "],
+            "Score",
+            "E and H",
+        ),
+        (
+            ["ID", "Type", "Title", "Parent", "Warnings", "Warnings", "Warnings"],
+            "Warnings",
+            "E, F and G",
+        ),
+    ],
+    ids=["a Status of the team's own", "a second Score at the right", "three Warnings"],
+)
+def test_an_output_column_headed_twice_is_written_in_neither_place(
+    header: list[str], name: str, letters: str
+) -> None:
+    eng = grid([obj("E", why="x"), kr("E.1", target=10, current=5)], header)
+    for row in eng[1:]:
+        row[3] = row[3] if header[3] != "Status" else "In progress"  # the team's own column
+    org = Org({"Co": [obj("O"), kr("O.1", target=10, current=5)], "Eng": eng})
+    backend = MemoryBackend(org)
+    result = run(backend, AS_OF, write=True).computed.result
+    assert [c.team for c in backend.team_writes] == ["Co"]
+    [refused] = [f for f in result.findings if f.code is Code.NOT_WRITTEN]
+    assert refused.team == "Eng"
+    assert f"more than one column headed {name} ({letters})" in refused.message
