@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from openpyxl.chart import BarChart, Reference
 from sheets_templates.builder import new_team_workbook
 from sync.backends.xlsx import XlsxBackend
 from sync.errors import SourceError
+from sync.snapshot import CellChange, SheetChanges
 
 from .conftest import ROWS, cached, rezip, sheet_xml, team
 
@@ -290,3 +292,36 @@ def test_a_date_cell_beyond_any_date_makes_only_its_workbook_unreadable(
     assert re.search(r"team.xlsx: cell K3 of tab 'OKRs' holds -[0-9.eE+]+ in a date", bad.error)
     assert "give it a number format" in bad.error
     assert good.error is None and good.grid
+
+
+_STRICT = {
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+    ),
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+}
+
+
+def _as_strict(data: bytes) -> bytes:
+    """A part in Strict Open XML's namespaces, as Excel's "Strict Open XML Spreadsheet" saves."""
+    for transitional, strict in _STRICT.items():
+        data = data.replace(transitional, strict)
+    return data
+
+
+def test_a_strict_open_xml_workbook_is_read_and_written(workspace: Path) -> None:
+    path = workspace / "team.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.endswith((".xml", ".rels"))]
+    rezip(path, {name: _as_strict for name in names})
+    backend = XlsxBackend(workspace)
+    [snap] = backend.read_teams([team()])
+    assert snap.error is None and snap.grid is not None
+    assert [row[0] for row in snap.grid] == ["ID", "CO-1", "CO-2", "CO-3"]
+    backend.write_team(
+        SheetChanges("Core", "team.xlsx", "OKRs", 1, [CellChange(2, 13, 0.5)], {2: "CO-1"})
+    )
+    [again] = XlsxBackend(workspace).read_teams([team()])
+    assert again.grid is not None and again.grid[1][12] == 0.5
