@@ -244,7 +244,7 @@ class XlsxBackend:
             for index, reason in zip(groups[key], group_reasons, strict=True):
                 reasons[index] = reason
             if stamp is not None:
-                self._stamps[key] = stamp
+                self._saved(key, self._stamps.get(key), stamp)
         return reasons
 
     def write_team(self, changes: SheetChanges) -> None:
@@ -281,7 +281,16 @@ class XlsxBackend:
             patch_cells(path, changes.tab, cells, target, expected=ids)
 
         write_through(path, source, patch, expected)
-        self._stamps[key] = FileStamp.of(path)
+        self._saved(key, expected, FileStamp.of(path))
+
+    def _saved(self, key: str, before: FileStamp | None, after: FileStamp) -> None:
+        """Record okrtree's own save of a team workbook. A team tab kept in the hub itself
+        leaves the hub as read but for that tab's output cells, so the hub may still be written
+        after it (the hub writer starts from the file as saved)."""
+        self._stamps[key] = after
+        seen = self._hub_seen
+        if seen is not None and before == seen[0] and key == file_key(self.hub_path.resolve()):
+            self._hub_seen = (after, seen[1])
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given output tabs of hub.xlsx; return how many cells changed.
