@@ -450,9 +450,11 @@ def _missing_tab(source: str, tab: str, names: Sequence[str]) -> str:
 
 
 def _link_template(source: str, tab: str) -> str:
-    """`path#'Tab'!A{row}` relative to the hub, with braces escaped for `str.format`."""
+    """`path#'Tab'!A{row}` relative to the hub, with braces escaped for `str.format`. A link
+    is a URI, split at its first `#`: a `#` or `%` in the path is percent-encoded."""
     quoted = "'" + tab.replace("'", "''") + "'"
-    target = f"{Path(source).as_posix()}#{quoted}!A"
+    path = Path(source.strip()).as_posix().replace("%", "%25").replace("#", "%23")
+    target = f"{path}#{quoted}!A"
     return target.replace("{", "{{").replace("}", "}}") + "{row}"
 
 

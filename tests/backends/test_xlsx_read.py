@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -79,6 +80,16 @@ def test_link_template_escapes_braces_and_quotes(workspace: Path) -> None:
     wb.save(path)
     [snap] = XlsxBackend(workspace).read_teams([team("odd {name}.xlsx", "Q4's {plan}")])
     assert snap.link(3) == "odd {name}.xlsx#'Q4''s {plan}'!A3"
+
+
+@pytest.mark.parametrize(
+    "name", ["Customer Success #2.xlsx", "R&D 100%.xlsx", "odd {name}.xlsx", "%23.xlsx"]
+)
+def test_a_row_link_leads_to_its_workbook_whatever_its_name(workspace: Path, name: str) -> None:
+    new_team_workbook(workspace / name)
+    [snap] = XlsxBackend(workspace).read_teams([team(name)])
+    file, _, location = snap.link(3).partition("#")  # as Excel splits a link
+    assert (unquote(file), location) == (name, "'OKRs'!A3")
 
 
 def test_tab_name_is_matched_ignoring_case_and_spaces(backend: XlsxBackend) -> None:
