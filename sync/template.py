@@ -15,11 +15,13 @@ from sheets_templates.definition import named_in_template, template
 from .model import ItemType
 
 __all__ = [
+    "HEADER_SEARCH_ROWS",
     "INPUT_COLUMNS",
     "OUTPUT_COLUMNS",
     "REQUIRED_COLUMNS",
     "Col",
     "Header",
+    "closest_header",
     "find_header",
     "parse_type",
 ]
@@ -94,26 +96,49 @@ def find_header(grid: Sequence[Sequence[object]]) -> Header | None:
     {<Col.ID: 'ID'>: 0, <Col.TYPE: 'Type'>: 1, <Col.OWNER: 'Owner'>: 2}
     """
     for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        found: dict[Col, tuple[int, int]] = {}
-        places: dict[Col, list[int]] = {}
-        last = 0
-        for position, cell in enumerate(cells):
-            name = _normal(cell)
-            if not name:
-                continue
-            last = position + 1
-            known = _HEADER_NAMES.get(name)
-            if known is None:
-                continue
-            column, rank = known
-            places.setdefault(column, []).append(position)
-            if column not in found or rank < found[column][1]:
-                found[column] = (position, rank)
-        if Col.ID in found and Col.TYPE in found:
-            columns = {c: position for c, (position, _) in found.items()}
-            repeated = {c: tuple(p) for c, p in places.items() if len(p) > 1}
-            return Header(index + 1, columns, last, repeated)
+        header = _row_header(index + 1, cells)
+        if Col.ID in header.columns and Col.TYPE in header.columns:
+            return header
     return None
+
+
+def closest_header(grid: Sequence[Sequence[object]]) -> Header | None:
+    """For a tab without a header: the row among the first ten with the most required columns
+    (the first of equals), where a person most likely meant it; None when no row has one.
+
+    >>> closest_header([["Q4 OKRs"], ["ID", "Kind", "Title"]]).row
+    2
+    """
+    best: Header | None = None
+    most = 0
+    for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        header = _row_header(index + 1, cells)
+        count = len(REQUIRED_COLUMNS) - len(header.missing(REQUIRED_COLUMNS))
+        if count > most:
+            best, most = header, count
+    return best
+
+
+def _row_header(row: int, cells: Sequence[object]) -> Header:
+    """The known columns of one row, read as a header."""
+    found: dict[Col, tuple[int, int]] = {}
+    places: dict[Col, list[int]] = {}
+    last = 0
+    for position, cell in enumerate(cells):
+        name = _normal(cell)
+        if not name:
+            continue
+        last = position + 1
+        known = _HEADER_NAMES.get(name)
+        if known is None:
+            continue
+        column, rank = known
+        places.setdefault(column, []).append(position)
+        if column not in found or rank < found[column][1]:
+            found[column] = (position, rank)
+    columns = {c: position for c, (position, _) in found.items()}
+    repeated = {c: tuple(p) for c, p in places.items() if len(p) > 1}
+    return Header(row, columns, last, repeated)
 
 
 def parse_type(value: object) -> ItemType | None:
