@@ -169,8 +169,8 @@ def id_matches(found: str, expected: str) -> bool:
     """Whether a cell's text still is the ID read: trimmed and ignoring case, or the same number.
 
     The ID read is `sync.values.cell_text` of the value shown, the text found is what the sheet
-    XML holds: a date (Excel turns an ID typed `1-2` into one) is a serial number there, and a
-    yes/no is 1 or 0.
+    XML holds: a date (Excel turns an ID typed `1-2` into one) is a serial number there, counted
+    from 1900 or, in a workbook saved with the 1904 date system, from 1904; a yes/no is 1 or 0.
 
     >>> id_matches("46024.5625", "2026-01-02 13:30:00"), id_matches("1", "TRUE")
     (True, True)
@@ -181,23 +181,24 @@ def id_matches(found: str, expected: str) -> bool:
         number = float(found)
     except ValueError:
         return False
-    wanted = _as_number(expected.strip())
-    return wanted is not None and abs(number - wanted) < _HALF_SECOND
+    return any(abs(number - wanted) < _HALF_SECOND for wanted in _as_numbers(expected.strip()))
 
 
 _HALF_SECOND = 0.5 / 86_400  # in days: dates are read to the millisecond
+_DAYS_1900_TO_1904 = 1_462  # a date's serial in the 1904 date system is this much smaller
 
 
-def _as_number(text: str) -> float | None:
-    """The number a cell holds for the text `cell_text` made of its value."""
+def _as_numbers(text: str) -> tuple[float, ...]:
+    """The numbers a cell may hold for the text `cell_text` made of its value."""
     if text.upper() in ("TRUE", "FALSE"):
-        return 1.0 if text.upper() == "TRUE" else 0.0
+        return (1.0 if text.upper() == "TRUE" else 0.0,)
     try:
-        return float(text)
+        return (float(text),)
     except ValueError:
         pass
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        return None
-    return (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)
+        return ()
+    serial = (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)
+    return serial, serial - _DAYS_1900_TO_1904

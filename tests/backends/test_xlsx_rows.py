@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
 from sheets_templates.builder import new_hub_workbook
 from sync.backends.xlsx import XlsxBackend
@@ -23,13 +24,16 @@ from .conftest import rezip, sheet_xml
 AS_OF = dt.date(2026, 11, 21)
 
 
-def _workspace(root: Path, header: list[str], rows: list[list[Any]]) -> Path:
+def _workspace(
+    root: Path, header: list[str], rows: list[list[Any]], epoch: dt.datetime = WINDOWS_EPOCH
+) -> Path:
     new_hub_workbook(
         root / "hub.xlsx",
         teams=[{"Team": "Core", "Level": "Company", "Spreadsheet": "team.xlsx"}],
         settings={"Cycle start": dt.date(2026, 10, 1), "Cycle end": dt.date(2026, 12, 31)},
     )
     wb = Workbook()
+    wb.epoch = epoch
     ws = wb.active
     assert ws is not None
     ws.title = "OKRs"
@@ -98,15 +102,29 @@ def _refuse(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed",
-    [dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 13, 30), True, 7, 2.5],
-    ids=["a date (1-2 typed)", "a date and time", "a yes/no", "a whole number", "a fraction"],
+    ("typed", "epoch"),
+    [
+        (dt.datetime(2026, 1, 2), WINDOWS_EPOCH),
+        (dt.datetime(2026, 1, 2, 13, 30), WINDOWS_EPOCH),
+        (dt.datetime(2026, 1, 2), MAC_EPOCH),
+        (True, WINDOWS_EPOCH),
+        (7, WINDOWS_EPOCH),
+        (2.5, WINDOWS_EPOCH),
+    ],
+    ids=[
+        "a date (1-2 typed)",
+        "a date and time",
+        "a date in a workbook counting from 1904",
+        "a yes/no",
+        "a whole number",
+        "a fraction",
+    ],
 )
 def test_an_id_the_spreadsheet_turned_into_a_value_is_still_written_beside(
-    tmp_path: Path, typed: object
+    tmp_path: Path, typed: object, epoch: dt.datetime
 ) -> None:
     header = [*REQUIRED, "Why now", "Score", "Status", "Warnings"]
-    root = _workspace(tmp_path, header, [[typed, "Objective", "Grow", "", "because"]])
+    root = _workspace(tmp_path, header, [[typed, "Objective", "Grow", "", "because"]], epoch)
     outcome = run(XlsxBackend(root), AS_OF, write=True)
     codes = [f.code for f in outcome.computed.result.findings]
     assert Code.NOT_WRITTEN not in codes
