@@ -99,15 +99,15 @@ def _write_all(
     once (`write_teams`, the local one in parallel) gets them in one call."""
     many = getattr(backend, "write_teams", None)
     if callable(many):
-        writable = [changes for snapshot, changes in plans if snapshot.unwritable is None]
-        answers = iter(many(writable))
-        reasons = [s.unwritable if s.unwritable is not None else next(answers) for s, _ in plans]
+        known = [snapshot.unwritable or changes.refused for snapshot, changes in plans]
+        answers = iter(many([c for (_, c), k in zip(plans, known, strict=True) if k is None]))
+        reasons = [k if k is not None else next(answers) for k in known]
         if progress:
             progress("write", len(plans), len(plans))
         return reasons
     reasons = []
     for done, (snapshot, changes) in enumerate(plans, start=1):
-        reason = snapshot.unwritable
+        reason = snapshot.unwritable or changes.refused
         if reason is None:
             try:
                 backend.write_team(changes)

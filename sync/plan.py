@@ -25,7 +25,6 @@ from .rows import SheetRead
 from .snapshot import (
     CellChange,
     CellValue,
-    Grid,
     HubSnapshot,
     Link,
     OutputTable,
@@ -35,11 +34,14 @@ from .snapshot import (
 )
 from .template import OUTPUT_COLUMNS, Col
 from .tree import UNREACHABLE_LABEL
-from .values import SERIAL_EPOCH, cell_text
+from .values import SERIAL_EPOCH, cell_text, column_letters
+from .wording import plural
 
 __all__ = [
+    "MAX_CELL_TEXT",
     "MAX_OUTLINE_LEVEL",
     "TREE_INDENT",
+    "fit_cell",
     "outline_levels",
     "plan_hub",
     "plan_team",
@@ -56,6 +58,7 @@ TREE_INDENT = "    "  # the Tree column shows depth as leading spaces, the same 
 TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result"}
 
 MAX_OUTLINE_LEVEL = 7  # row grouping levels Excel offers (kept the same on Google)
+MAX_CELL_TEXT = 32_767  # characters an Excel cell holds (a Google Sheets cell holds 50,000)
 
 
 def score_cell(score: float | None) -> float | None:
@@ -67,9 +70,30 @@ def score_cell(score: float | None) -> float | None:
     return None if score is None else round(score, 2)
 
 
+def fit_cell(text: str) -> str:
+    """`text` cut to what a spreadsheet cell holds, ending in `…` when cut: Excel reports a
+    longer cell as damaged content and Google Sheets refuses it.
+
+    >>> fit_cell("short"), len(fit_cell("x" * 40_000)), fit_cell("x" * 40_000)[-2:]
+    ('short', 32767, 'x…')
+    """
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
 def warnings_text(findings: list[Finding]) -> str | None:
-    """One `CODE: message` line per finding on a row."""
-    return "\n".join(f"{f.code.value}: {f.message}" for f in findings) or None
+    """One `CODE: message` line per finding on a row; when they overflow the cell, the lines
+    that fit and how many more the hub's Findings tab lists."""
+    lines = [f"{f.code.value}: {f.message}" for f in findings]
+    text = "\n".join(lines)
+    if len(text) <= MAX_CELL_TEXT:
+        return text or None
+    size = 0
+    for count, line in enumerate(lines):
+        more = f"… and {plural(len(lines) - count, 'more finding')}: see the hub's Findings tab"
+        if count and size + len(line) + 1 + len(more) > MAX_CELL_TEXT:
+            return "\n".join([*lines[:count], more])
+        size += len(line) + 1
+    return fit_cell(text)
 
 
 def _comparable(value: CellValue | Link) -> object:
@@ -121,9 +145,14 @@ def _last_used(row: list[CellValue]) -> int:
     return 0
 
 
-def _free_columns(grid: Grid, after: int, count: int) -> list[int]:
-    """`count` 1-based columns past `after` holding nothing in any row: nothing is overwritten."""
-    first = max(after, max((_last_used(row) for row in grid), default=0)) + 1
+def _free_columns(snapshot: TeamSnapshot, header_row: int, after: int, count: int) -> list[int]:
+    """`count` 1-based columns past `after` holding nothing in any row, nor under a merged cell
+    that reaches the header row or below: nothing is overwritten, and every cell is writable."""
+    used = max((_last_used(row) for row in snapshot.grid or []), default=0)
+    merged = max(
+        (right for _, _, bottom, right in snapshot.merged if bottom >= header_row), default=0
+    )
+    first = max(after, used, merged) + 1
     return list(range(first, first + count))
 
 
@@ -138,11 +167,30 @@ def plan_team(
     header = read.header
     assert header is not None and snapshot.grid is not None
     grid = snapshot.grid
+    repeated = [(c, header.repeated[c]) for c in OUTPUT_COLUMNS if c in header.repeated]
+    if repeated:
+        column, places = repeated[0]
+        *others, last = [column_letters(p + 1) for p in places]
+        return SheetChanges(
+            team.name,
+            snapshot.source,
+            snapshot.tab,
+            header.columns[Col.ID] + 1,
+            [],
+            header_row=header.row,
+            refused=(
+                f"tab {snapshot.tab!r} has more than one column headed {column.value} "
+                f"({', '.join(others)} and {last}), so okrtree cannot tell which one is its "
+                f"own; rename the column that is not (or delete it)"
+            ),
+        )
     changes: list[CellChange] = []
     columns = {c: header.columns[c] + 1 for c in OUTPUT_COLUMNS if c in header.columns}
     missing = [c for c in OUTPUT_COLUMNS if c not in columns]
     for column, position in zip(
-        missing, _free_columns(grid, header.last_column, len(missing)), strict=True
+        missing,
+        _free_columns(snapshot, header.row, header.last_column, len(missing)),
+        strict=True,
     ):
         columns[column] = position
         changes.append(CellChange(header.row, position, column.value))
@@ -229,7 +277,7 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
         findings = on_row.get((item.team, item.row), [])
         rows.append(
             [
-                TREE_INDENT * entry.depth + (item.title or item.id),
+                fit_cell(TREE_INDENT * entry.depth + (item.title or item.id)),
                 entry.depth,
                 item.id,
                 TYPE_LABELS[item.type],
@@ -269,7 +317,7 @@ def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Ou
             f.id,
             f.team,
             owner,
-            f.message,
+            fit_cell(f.message),
             _link(snapshots.get(f.team or ""), f.row),
         ]
         for f, owner in zip(computed.result.findings, owners, strict=True)

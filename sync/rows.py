@@ -13,7 +13,15 @@ from typing import TypeVar
 
 from .model import Code, Finding, Item, ItemType, TargetKind, Team
 from .snapshot import CellValue, Grid
-from .template import REQUIRED_COLUMNS, Col, Header, find_header, parse_type
+from .template import (
+    HEADER_SEARCH_ROWS,
+    REQUIRED_COLUMNS,
+    Col,
+    Header,
+    closest_header,
+    find_header,
+    parse_type,
+)
 from .values import (
     BadValue,
     cell_text,
@@ -57,18 +65,32 @@ def _quote(value: CellValue) -> str:
     return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
 
 
+def _missing_columns(team: Team, grid: Grid, header: Header | None) -> str:
+    """Which required header cells a tab lacks, in the row a person most likely meant."""
+    lead = f"Team {team.name}, tab '{team.tab}'"
+    below = find_header(grid[HEADER_SEARCH_ROWS:]) if header is None else None
+    if below is not None and not below.missing(REQUIRED_COLUMNS):
+        row = below.row + HEADER_SEARCH_ROWS
+        return (
+            f"{lead}: the header is on row {row}, below the first {HEADER_SEARCH_ROWS} rows "
+            f"okrtree looks in; delete {row - HEADER_SEARCH_ROWS} of the rows above it and run "
+            "again."
+        )
+    header = header or closest_header(grid)
+    missing = header.missing(REQUIRED_COLUMNS) if header else list(REQUIRED_COLUMNS)
+    where = f"row {header.row}" if header else f"the first {HEADER_SEARCH_ROWS} rows"
+    names = ", ".join(f"'{c.value}'" for c in missing)
+    return (
+        f"{lead}: no {names} column in {where}; add the missing header cells (see the "
+        "template) and run again."
+    )
+
+
 def read_team_sheet(team: Team, grid: Grid) -> SheetRead:
     """Items and cell findings of one team's tab; a tab without the required columns is skipped."""
     header = find_header(grid)
     if header is None or header.missing(REQUIRED_COLUMNS):
-        missing = header.missing(REQUIRED_COLUMNS) if header else list(REQUIRED_COLUMNS)
-        where = f"row {header.row}" if header else "the first 10 rows"
-        names = ", ".join(f"'{c.value}'" for c in missing)
-        message = (
-            f"Team {team.name}, tab '{team.tab}': no {names} column in {where}; "
-            "add the missing header cells (see the template) and run again. "
-            "This team was skipped."
-        )
+        message = f"{_missing_columns(team, grid, header)} This team was skipped."
         finding = Finding.on_team(Code.TEMPLATE_MISSING_COLUMN, team.name, message)
         return SheetRead(None, findings=[finding])
     read = SheetRead(header)

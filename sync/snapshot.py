@@ -67,6 +67,8 @@ class TeamSnapshot:
     `link_template` turns a row number into a link to that row: `template.format(row=12)`.
     `unwritable` is set when the backend already knows it must not write this spreadsheet
     (open in an editor, content the writer would lose); the reason is said to the user.
+    `merged` holds the tab's merged cells as (top row, left column, bottom row, right column):
+    okrtree never places a column of its own under one.
     `identity` (`sheet_identity`) is the same for two teams registered on the same sheet: the
     later one is then skipped, unread. None when the spreadsheet could not be located.
 
@@ -83,6 +85,7 @@ class TeamSnapshot:
     error: str | None = None
     link_template: str = ""
     unwritable: str | None = None
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     identity: str | None = None
     version: str | None = None
     volatile: bool = False
@@ -150,6 +153,7 @@ class SheetChanges:
     `expected_ids` maps each row the changes touch to the ID text read there (`id_column`), so a
     backend can refuse to write when rows moved since the read (row safety); `header_row` is
     where the tab's header was read, for a backend that checks it did not change either.
+    `refused` says why the tab must not be written at all, when the plan already knows it.
     """
 
     team: str
@@ -159,6 +163,7 @@ class SheetChanges:
     changes: list[CellChange]
     expected_ids: dict[int, str] = field(default_factory=dict)
     header_row: int = 1
+    refused: str | None = None
 
     @property
     def cell_count(self) -> int:

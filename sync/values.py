@@ -15,6 +15,7 @@ from .model import TargetKind
 __all__ = [
     "BadValue",
     "cell_text",
+    "column_letters",
     "is_blank",
     "parse_confidence",
     "parse_date",
@@ -51,6 +52,19 @@ class BadValue(ValueError):  # noqa: N818 - reads as "a bad value"
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def column_letters(number: int) -> str:
+    """A 1-based column number as spreadsheets name it.
+
+    >>> column_letters(1), column_letters(1000), column_letters(16384)
+    ('A', 'ALL', 'XFD')
+    """
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def cell_text(value: object) -> str:

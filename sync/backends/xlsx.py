@@ -252,7 +252,7 @@ class XlsxBackend:
             for index, reason in zip(groups[key], group_reasons, strict=True):
                 reasons[index] = reason
             if stamp is not None:
-                self._stamps[key] = stamp
+                self._saved(key, self._stamps.get(key), stamp)
         return reasons
 
     def write_team(self, changes: SheetChanges) -> None:
@@ -289,7 +289,16 @@ class XlsxBackend:
             patch_cells(path, changes.tab, cells, target, expected=ids)
 
         write_through(path, source, patch, expected)
-        self._stamps[key] = FileStamp.of(path)
+        self._saved(key, expected, FileStamp.of(path))
+
+    def _saved(self, key: str, before: FileStamp | None, after: FileStamp) -> None:
+        """Record okrtree's own save of a team workbook. A team tab kept in the hub itself
+        leaves the hub as read but for that tab's output cells, so the hub may still be written
+        after it (the hub writer starts from the file as saved)."""
+        self._stamps[key] = after
+        seen = self._hub_seen
+        if seen is not None and before == seen[0] and key == file_key(self.hub_path.resolve()):
+            self._hub_seen = (after, seen[1])
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given output tabs of hub.xlsx; return how many cells changed.
@@ -411,6 +420,7 @@ def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | No
         snap.error = f"{source} cannot be opened ({why(err)}); check the file and run again"
         return snap, None
     snap.grid = grid
+    snap.merged = book.merged.get(tab, [])
     snap.link_template = _link_template(source, tab)
     snap.unwritable = unwritable_reason(path, source)
     return snap, stamp
@@ -452,9 +462,11 @@ def _missing_tab(source: str, tab: str, names: Sequence[str]) -> str:
 
 
 def _link_template(source: str, tab: str) -> str:
-    """`path#'Tab'!A{row}` relative to the hub, with braces escaped for `str.format`."""
+    """`path#'Tab'!A{row}` relative to the hub, with braces escaped for `str.format`. A link
+    is a URI, split at its first `#`: a `#` or `%` in the path is percent-encoded."""
     quoted = "'" + tab.replace("'", "''") + "'"
-    target = f"{Path(source).as_posix()}#{quoted}!A"
+    path = Path(source.strip()).as_posix().replace("%", "%25").replace("#", "%23")
+    target = f"{path}#{quoted}!A"
     return target.replace("{", "{{").replace("}", "}}") + "{row}"
 
 

@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..values import column_letters
+
 __all__ = [
     "MAX_CELLS",
     "MAX_COLUMNS",
@@ -41,7 +43,6 @@ RATIO_FLOOR = 16 * 2**20  # though a small file may always unpack to 16 MiB
 _CHUNK = 2**20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
 # python-calamine allocates the whole rectangle from A1 to the furthest cell (about 32 bytes a
 # cell), so that rectangle is bounded too, whatever the count of columns in use.
@@ -58,15 +59,6 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 class Unreadable(Exception):  # noqa: N818 - reads as "the workbook is unreadable"
     """A workbook okrtree will not parse; the message names the file, the reason and the fix."""
-
-
-def column_letters(number: int) -> str:
-    """`1 -> A`, `1000 -> ALL`, `16384 -> XFD`."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _column_number(letters: bytes) -> int:
@@ -172,7 +164,7 @@ class Package:
         root = ET.fromstring(self.part(workbook))  # safe: no DTD got past `part`
         for element in root.iter():
             if element.tag.rsplit("}", 1)[-1] == "sheet":
-                target = by_id.get(element.get(_REL_ID, ""))
+                target = by_id.get(_relationship_id(element))
                 if target is not None:
                     self.sheets[element.get("name", "")] = target
         # calamine reads these by their usual names, whatever the relationships say.
@@ -274,6 +266,12 @@ def _extent(data: bytes, max_rows: int) -> tuple[int, int, int]:
         if max_row > max_rows or len(in_use) > MAX_COLUMNS or max_row * max_column > MAX_CELLS:
             break
     return max_row, max_column, len(in_use)
+
+
+def _relationship_id(element: ET.Element) -> str:
+    """A `<sheet>`'s `r:id`, in the namespace of Transitional or of Strict Open XML (Excel's
+    "Strict Open XML Spreadsheet")."""
+    return next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
 
 
 def _rels_name(part: str) -> str:

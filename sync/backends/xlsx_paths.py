@@ -66,6 +66,11 @@ def workbook_path(workspace: Path, source: str) -> Path:
         raise PathRefused(
             f"{source} is a folder, not a workbook; point the Spreadsheet column at an .xlsx"
         )
+    if not target.is_file():  # opening a pipe would wait for a writer, stopping the run
+        raise PathRefused(
+            f"{source} is not a file but a pipe, socket or device; point the Spreadsheet "
+            f"column at an .xlsx"
+        )
     if not source.lower().endswith(WORKBOOK_SUFFIXES):
         raise PathRefused(
             f"{source} is not an .xlsx workbook; open it in Excel or LibreOffice, save it as "

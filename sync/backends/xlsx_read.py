@@ -38,6 +38,7 @@ class WorkbookReader:
         self._package: Package | None = None
         self._book: Any = None
         self.members: list[str] = []
+        self.merged: dict[str, list[tuple[int, int, int, int]]] = {}  # by tab read, 1-based
         try:
             self._package = Package.open(path, source)
             self.members = self._package.archive.namelist()
@@ -70,6 +71,9 @@ class WorkbookReader:
             if type(err).__name__ != "PanicException":
                 raise
             raise Unreadable(_out_of_range_date(self.source, title, data)) from err
+        self.merged[title] = [
+            (top + 1, left + 1, bottom + 1, right + 1) for (top, left), (bottom, right) in merged
+        ]
         return _grid(rows, merged, errors)
 
     def close(self) -> None:

@@ -67,9 +67,20 @@ def unwritable_reason(path: Path, source: str) -> str | None:
             f"close it and run again"
         )
     real = path.resolve()
-    if not os.access(real, os.W_OK) or not os.access(real.parent, os.W_OK | os.X_OK):
+    if (
+        not os.access(real, os.W_OK)
+        or not os.access(real.parent, os.W_OK | os.X_OK)
+        or _read_only(real)
+        or _read_only(real.parent)
+    ):
         return f"{source} is read-only for okrtree (no write permission); allow writing it"
     return None
+
+
+def _read_only(path: Path) -> bool:
+    """Made read-only for everyone (`chmod a-w`, a read-only folder): a person's wish that even
+    an administrator's run, whom `os.access` always lets write, respects."""
+    return not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
 def write_through(

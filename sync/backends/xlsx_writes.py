@@ -3,11 +3,13 @@ arithmetic both patchers share (`xlsx_patch` on a parsed tree, `xlsx_splice` on 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
 
 from ..model import id_key
+from ..values import SERIAL_EPOCH
 from .xlsx_package import PackageRefused
 
 __all__ = [
@@ -164,10 +166,39 @@ def widened_spans(spans: str, columns: list[int]) -> str | None:
 
 
 def id_matches(found: str, expected: str) -> bool:
-    """Whether a cell's text still is the ID read: trimmed and ignoring case, or the same number."""
+    """Whether a cell's text still is the ID read: trimmed and ignoring case, or the same number.
+
+    The ID read is `sync.values.cell_text` of the value shown, the text found is what the sheet
+    XML holds: a date (Excel turns an ID typed `1-2` into one) is a serial number there, counted
+    from 1900 or, in a workbook saved with the 1904 date system, from 1904; a yes/no is 1 or 0.
+
+    >>> id_matches("46024.5625", "2026-01-02 13:30:00"), id_matches("1", "TRUE")
+    (True, True)
+    """
     if id_key(found) == id_key(expected):
         return True
     try:
-        return float(found) == float(expected)
+        number = float(found)
     except ValueError:
         return False
+    return any(abs(number - wanted) < _HALF_SECOND for wanted in _as_numbers(expected.strip()))
+
+
+_HALF_SECOND = 0.5 / 86_400  # in days: dates are read to the millisecond
+_DAYS_1900_TO_1904 = 1_462  # a date's serial in the 1904 date system is this much smaller
+
+
+def _as_numbers(text: str) -> tuple[float, ...]:
+    """The numbers a cell may hold for the text `cell_text` made of its value."""
+    if text.upper() in ("TRUE", "FALSE"):
+        return (1.0 if text.upper() == "TRUE" else 0.0,)
+    try:
+        return (float(text),)
+    except ValueError:
+        pass
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return ()
+    serial = (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)
+    return serial, serial - _DAYS_1900_TO_1904

@@ -124,6 +124,8 @@ def _snapshot(snap: TeamSnapshot) -> dict[str, Any]:
         value = getattr(snap, name)
         if value:
             out[name] = value
+    if snap.merged:
+        out["merged"] = [list(box) for box in snap.merged]
     if snap.volatile:
         out["volatile"] = True
     return out
@@ -231,6 +233,15 @@ def _text(value: Any, default: str | None = None) -> str | None:
     return value
 
 
+def _merged(value: Any) -> list[tuple[int, int, int, int]]:
+    if not isinstance(value, list) or not all(
+        isinstance(box, list) and len(box) == 4 and all(type(n) is int for n in box)
+        for box in value
+    ):
+        raise BadState("merged cells are not lists of four numbers")
+    return [(box[0], box[1], box[2], box[3]) for box in value]
+
+
 def _team(raw: Any) -> TeamSnapshot:
     if not isinstance(raw, dict):
         raise BadState("a team entry is not an object")
@@ -245,6 +256,7 @@ def _team(raw: Any) -> TeamSnapshot:
         error=_text(raw.get("error")),
         link_template=_text(raw.get("link_template"), "") or "",
         unwritable=_text(raw.get("unwritable")),
+        merged=_merged(raw.get("merged", [])),
         version=_text(raw.get("version")),
         identity=_text(raw.get("identity")),
         volatile=bool(raw.get("volatile", False)),

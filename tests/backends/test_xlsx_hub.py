@@ -317,3 +317,22 @@ def test_a_large_tree_reads_back_whole(workspace: Path, backend: XlsxBackend) ->
     values = _values(workspace / "hub.xlsx", "Alignment Tree")
     assert len(values) == 5001 and values[4999][0] == "    " * 2 + "Item 4998 <&>"
     assert values[5000][6] == 4999 / 5000
+
+
+def test_a_team_tab_kept_in_the_hub_itself_is_written_with_the_hub_in_one_run(
+    workspace: Path,
+) -> None:
+    hub = workspace / "hub.xlsx"
+    team_tab = load_workbook(workspace / "team.xlsx")["OKRs"]
+    wb = load_workbook(hub)
+    okrs = wb.create_sheet("OKRs")
+    for row in team_tab.iter_rows(values_only=True):
+        okrs.append(row)
+    wb["Teams"]["D2"] = "hub.xlsx"
+    wb.save(hub)
+    result = run(XlsxBackend(workspace), dt.date(2026, 11, 21), write=True).computed.result
+    assert Code.NOT_WRITTEN not in [f.code for f in result.findings]
+    assert [row[12] for row in _values(hub, "OKRs")][:3] == ["Score", 0.45, 0.4]
+    assert [row[2] for row in _values(hub, "Alignment Tree")][:3] == ["ID", "CO-1", "CO-2"]
+    again = run(XlsxBackend(workspace), dt.date(2026, 11, 21), write=True).computed.result
+    assert (again.writes_spreadsheets, again.writes_cells) == (0, 0)

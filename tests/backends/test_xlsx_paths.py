@@ -62,6 +62,11 @@ REFUSED: list[tuple[str, Callable[[Path], str], str]] = [
         r"teams/core.xlsx\)",
     ),
     ("not a workbook name", lambda w: "notes.txt", r"notes.txt is not an .xlsx workbook"),
+    (
+        "a named pipe",
+        lambda w: os.mkfifo(w / "pipe.xlsx") or "pipe.xlsx",
+        r"pipe.xlsx is not a file but a pipe, socket or device",
+    ),
 ]
 
 

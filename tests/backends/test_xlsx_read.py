@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -15,6 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from sheets_templates.builder import new_team_workbook
 from sync.backends.xlsx import XlsxBackend
 from sync.errors import SourceError
+from sync.snapshot import CellChange, SheetChanges
 
 from .conftest import ROWS, cached, rezip, sheet_xml, team
 
@@ -77,6 +80,16 @@ def test_link_template_escapes_braces_and_quotes(workspace: Path) -> None:
     wb.save(path)
     [snap] = XlsxBackend(workspace).read_teams([team("odd {name}.xlsx", "Q4's {plan}")])
     assert snap.link(3) == "odd {name}.xlsx#'Q4''s {plan}'!A3"
+
+
+@pytest.mark.parametrize(
+    "name", ["Customer Success #2.xlsx", "R&D 100%.xlsx", "odd {name}.xlsx", "%23.xlsx"]
+)
+def test_a_row_link_leads_to_its_workbook_whatever_its_name(workspace: Path, name: str) -> None:
+    new_team_workbook(workspace / name)
+    [snap] = XlsxBackend(workspace).read_teams([team(name)])
+    file, _, location = snap.link(3).partition("#")  # as Excel splits a link
+    assert (unquote(file), location) == (name, "'OKRs'!A3")
 
 
 def test_tab_name_is_matched_ignoring_case_and_spaces(backend: XlsxBackend) -> None:
@@ -290,3 +303,36 @@ def test_a_date_cell_beyond_any_date_makes_only_its_workbook_unreadable(
     assert re.search(r"team.xlsx: cell K3 of tab 'OKRs' holds -[0-9.eE+]+ in a date", bad.error)
     assert "give it a number format" in bad.error
     assert good.error is None and good.grid
+
+
+_STRICT = {
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+    ),
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+}
+
+
+def _as_strict(data: bytes) -> bytes:
+    """A part in Strict Open XML's namespaces, as Excel's "Strict Open XML Spreadsheet" saves."""
+    for transitional, strict in _STRICT.items():
+        data = data.replace(transitional, strict)
+    return data
+
+
+def test_a_strict_open_xml_workbook_is_read_and_written(workspace: Path) -> None:
+    path = workspace / "team.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.endswith((".xml", ".rels"))]
+    rezip(path, {name: _as_strict for name in names})
+    backend = XlsxBackend(workspace)
+    [snap] = backend.read_teams([team()])
+    assert snap.error is None and snap.grid is not None
+    assert [row[0] for row in snap.grid] == ["ID", "CO-1", "CO-2", "CO-3"]
+    backend.write_team(
+        SheetChanges("Core", "team.xlsx", "OKRs", 1, [CellChange(2, 13, 0.5)], {2: "CO-1"})
+    )
+    [again] = XlsxBackend(workspace).read_teams([team()])
+    assert again.grid is not None and again.grid[1][12] == 0.5

@@ -187,6 +187,22 @@ def test_permissions_are_kept(workspace: Path, backend: XlsxBackend) -> None:
     assert path.stat().st_mode & 0o777 == 0o640
 
 
+@pytest.mark.parametrize("mode", [0o444, 0o400], ids=["read-only for all", "owner may read"])
+def test_a_workbook_made_read_only_is_not_written_whoever_runs_okrtree(
+    workspace: Path, backend: XlsxBackend, mode: int
+) -> None:
+    path = workspace / "team.xlsx"
+    path.chmod(mode)
+    before = path.read_bytes()
+    backend.read_teams([team()])
+    try:
+        with pytest.raises(WriteRefused, match=r"team.xlsx is read-only .*allow writing it"):
+            backend.write_team(changes((2, SCORE, 0.5)))
+    finally:
+        path.chmod(0o644)
+    assert path.read_bytes() == before
+
+
 def _edit_and_save(path: Path) -> None:
     wb = load_workbook(path)
     wb["OKRs"].insert_rows(2)

@@ -241,3 +241,61 @@ def test_team_writes_carry_the_header_row_they_were_planned_from(above: int) -> 
     assert {c.row for c in written.changes if isinstance(c.value, str) and c.value == "Score"} == {
         above + 1
     }
+
+
+LONGEST = "T" * 32_767  # the longest text an Excel cell holds
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [obj("O"), kr("O.1", target=1, depends=", ".join(f"NOPE-{i}" for i in range(400)))],
+        [obj("O"), kr("O.1", target=1), {"Type": "Key Result", "Title": LONGEST}],
+        [obj("O"), obj("O.2", parent="O", title=LONGEST, why="x", depends="NOPE")],
+    ],
+    ids=["400 findings on a row", "a title as long as a cell holds", "deep long title"],
+)
+def test_no_text_planned_for_a_cell_is_longer_than_a_spreadsheet_cell_holds(
+    rows: list[dict[str, Any]],
+) -> None:
+    backend = MemoryBackend(Org({"Co": rows}))
+    run(backend, AS_OF, write=True)
+    written = [c.value for w in backend.team_writes for c in w.changes]
+    written += [v for tables in backend.hub_writes for t in tables for row in t.rows for v in row]
+    texts = [v if isinstance(v, str) else getattr(v, "text", "") for v in written]
+    assert max(len(text) for text in texts) <= 32_767
+    assert any(text.endswith("…") or "see the hub's Findings tab" in text for text in texts)
+    again = run(backend, AS_OF, write=True).computed.result
+    assert (again.writes_spreadsheets, again.writes_cells) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("header", "name", "letters"),
+    [
+        (["ID", "Type", "Title", "Status", "Parent", "Score", "Status"], "Status", "D and G"),
+        (
+            ["ID", "Type", "Title", "Parent", "Score", "Status", "Warnings", " score "],
+            "Score",
+            "E and H",
+        ),
+        (
+            ["ID", "Type", "Title", "Parent", "Warnings", "Warnings", "Warnings"],
+            "Warnings",
+            "E, F and G",
+        ),
+    ],
+    ids=["a Status of the team's own", "a second Score at the right", "three Warnings"],
+)
+def test_an_output_column_headed_twice_is_written_in_neither_place(
+    header: list[str], name: str, letters: str
+) -> None:
+    eng = grid([obj("E", why="x"), kr("E.1", target=10, current=5)], header)
+    for row in eng[1:]:
+        row[3] = row[3] if header[3] != "Status" else "In progress"  # the team's own column
+    org = Org({"Co": [obj("O"), kr("O.1", target=10, current=5)], "Eng": eng})
+    backend = MemoryBackend(org)
+    result = run(backend, AS_OF, write=True).computed.result
+    assert [c.team for c in backend.team_writes] == ["Co"]
+    [refused] = [f for f in result.findings if f.code is Code.NOT_WRITTEN]
+    assert refused.team == "Eng"
+    assert f"more than one column headed {name} ({letters})" in refused.message

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.model import Level, Team
+from sync.model import Code, Level, Team
 from sync.rows import read_team_sheet
 from sync.snapshot import CellValue, Grid
 from sync.template import find_header
@@ -69,3 +70,21 @@ def test_a_date_in_updated_is_read_only_under_its_header() -> None:
     grid: Grid = [[*HEADER, "Reviewed"], [*ROWS[1], dt.datetime(2026, 11, 1)]]
     [item] = read_team_sheet(TEAM, grid).items
     assert item.updated is None
+
+
+@pytest.mark.parametrize(
+    ("grid", "says"),
+    [
+        ([["ID", "Kind", "Title", "Parent"], ROWS[0]], "no 'Type' column in row 1"),
+        ([["Q4"], ["ID", "Title", "Owner"], ROWS[0]], "no 'Type', 'Parent' column in row 2"),
+        ([["ID", "Type", "Title"], ROWS[0]], "no 'Parent' column in row 1"),
+        ([["Notes"], ["x", "y"]], "no 'ID', 'Type', 'Title', 'Parent' column in the first 10"),
+        ([["Q4"]] * 11 + [HEADER, *ROWS], "header is on row 12, below the first 10 rows"),
+    ],
+    ids=["one renamed", "two missing under a title", "found", "none at all", "too far down"],
+)
+def test_a_tab_without_the_required_columns_is_told_which_ones(grid: Grid, says: str) -> None:
+    read = read_team_sheet(TEAM, grid)
+    [finding] = read.findings
+    assert finding.code is Code.TEMPLATE_MISSING_COLUMN and read.header is None
+    assert says in finding.message

@@ -62,9 +62,16 @@ SETTINGS = [["Cycle start", dt.date(2026, 10, 1)], ["Cycle end", dt.date(2026, 1
 names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=10)
 
 
-@given(st.lists(st.lists(cells, max_size=6), max_size=6), names.map(str.strip).filter(bool))
-def test_any_grid_and_names_survive(grid: list[list[object]], name: str) -> None:
-    snap = TeamSnapshot(name, f"{name}.xlsx", "OKRs", grid=grid, version="v", handle={"a": 1})
+boxes = st.lists(st.tuples(*[st.integers(1, 16_384)] * 4), max_size=3)
+
+
+@given(st.lists(st.lists(cells, max_size=6), max_size=6), names.map(str.strip).filter(bool), boxes)
+def test_any_grid_and_names_survive(
+    grid: list[list[object]], name: str, merged: list[tuple[int, int, int, int]]
+) -> None:
+    snap = TeamSnapshot(
+        name, f"{name}.xlsx", "OKRs", grid=grid, merged=merged, version="v", handle={"a": 1}
+    )
     teams = [["Team", "Spreadsheet"], [name, f"{name}.xlsx"]]
     hub = HubSnapshot(SOURCE, {"Teams": teams, "Settings": SETTINGS, "Other": grid})
     loaded = decode(encode(State(SOURCE, dt.date(2026, 1, 2), 5.0, hub, [snap])), SOURCE)
