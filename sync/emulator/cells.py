@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..google.cells import ERROR_TEXT
+
 __all__ = [
     "Cell",
     "DATE_TYPES",
@@ -199,6 +201,26 @@ def raw_value(value: Any, user_entered: bool) -> tuple[ExtendedValue | None, dic
     return {"stringValue": text}, None
 
 
+# What Google says of the errors a formula here can give; the text is what cells show.
+_ERROR_MESSAGES = {
+    "DIVIDE_BY_ZERO": "Function DIVIDE parameter 2 cannot be zero.",
+    "REF": "Reference does not exist.",
+    "N_A": "Value not available.",
+}
+_ERROR_TYPES = {text: kind for kind, text in ERROR_TEXT.items()}
+_NA_CALL = re.compile(r"^NA\(\s*\)$", re.I)
+
+
+def _error(kind: str) -> ExtendedValue:
+    """An `errorValue`, as Google gives for a formula that fails (`=1/0`, `=#REF!`)."""
+    return {"errorValue": {"type": kind, "message": _ERROR_MESSAGES.get(kind, "Error")}}
+
+
+def _error_text(value: ExtendedValue) -> str:
+    """How an error cell reads in every value render option: `#DIV/0!`, `#REF!`, ..."""
+    return ERROR_TEXT.get(str(value["errorValue"].get("type")), "#ERROR!")
+
+
 def _evaluate(node: ast.AST) -> float:
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         return float(node.value)
@@ -216,11 +238,18 @@ def _formula_result(formula: str) -> ExtendedValue | None:
         url, label = (None if g is None else g.replace('""', '"') for g in link.groups())
         return {"stringValue": label if label is not None else url}
     expression = formula[1:].replace("^", "**").strip()
+    typed_error = _ERROR_TYPES.get(expression.upper())
+    if typed_error is not None:
+        return _error(typed_error)
+    if _NA_CALL.match(expression):
+        return _error("N_A")
     if not re.fullmatch(r"[\d\s.+\-*/()eE]+", expression.replace("**", "*")):
         return None
     try:
         result = _evaluate(ast.parse(expression, mode="eval").body)
-    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
+    except ZeroDivisionError:
+        return _error("DIVIDE_BY_ZERO")
+    except (SyntaxError, ValueError, OverflowError, RecursionError):
         return None
     if math.isnan(result) or math.isinf(result):
         return None
@@ -336,7 +365,7 @@ def formatted_value(cell: Cell) -> str | None:
         number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat")
         return format_number(float(value["numberValue"]), number_format)
     if "errorValue" in value:
-        return "#ERROR!"
+        return _error_text(value)
     return None
 
 
@@ -357,4 +386,6 @@ def render(cell: Cell, value_option: str, date_option: str) -> Any:
         return _number(value["numberValue"])
     if "boolValue" in value:
         return bool(value["boolValue"])
+    if "errorValue" in value:
+        return _error_text(value)
     return value.get("stringValue", "")

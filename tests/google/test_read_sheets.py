@@ -78,3 +78,29 @@ def test_a_column_of_the_teams_own_is_never_read(
     findings = result.computed.result.findings
     assert [(f.code, f.id) for f in findings] == [(Code.NO_KEY_RESULTS, "CO-1")]
     assert [i.depends_on for i in result.computed.result.items] == [[]]
+
+
+@pytest.mark.parametrize(
+    ("formula", "shown"),
+    [("=1/0", "#DIV/0!"), ("=#REF!", "#REF!"), ("=NA()", "#N/A")],
+)
+@pytest.mark.parametrize("column", ["Target", "Current"])
+def test_a_formula_error_is_that_rows_invalid_number(
+    emulator: Emulator,
+    backend: Callable[[str], GoogleBackend],
+    formula: str,
+    shown: str,
+    column: str,
+) -> None:
+    """An error cell reads as its text, as the Sheets API gives it and a workbook caches it."""
+    rows = [list(row) for row in _OKRS]
+    rows[2][HEADER.index(column)] = formula
+    key = emulator.create_spreadsheet("core", {"OKRs": rows})
+    url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    fine = emulator.create_spreadsheet("fine", {"OKRs": [HEADER, *_OKRS[1:2]]})
+    hub = _hub(emulator, [["Core", "Company", url, "OKRs"], ["Fine", "Team", fine, "OKRs"]])
+    result = sync(backend(hub)).computed.result
+    [bad] = [f for f in result.findings if f.code is Code.INVALID_NUMBER]
+    assert bad.id == "CO-2" and f"column {column}: '{shown}' is not a number" in bad.message
+    assert [t.ok for t in result.teams] == [True, True]
+    assert emulator.values(key, "OKRs")[2][HEADER.index("Warnings")].startswith("INVALID_NUMBER")
