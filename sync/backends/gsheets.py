@@ -54,6 +54,7 @@ __all__ = ["DEFAULT_WORKERS", "GoogleBackend"]
 log = logging.getLogger(__name__)
 DEFAULT_WORKERS = 8
 _BAD_RANGE = "Unable to parse range"
+_PROTECTED = "protected cell or object"  # Google's words for an edit a protected range refuses
 
 
 @dataclass(slots=True)
@@ -291,6 +292,12 @@ class GoogleBackend:
             return "it no longer exists"
         if err.status == 400 and _BAD_RANGE in err.detail:
             return "its tab was renamed or deleted since the read; run again"
+        if err.status == 400 and _PROTECTED in err.detail:
+            who = self.api.account or "the account okrtree runs as"
+            return (
+                "a protected range covers cells okrtree writes (Score, Status, Warnings, or the "
+                f"hub's output tabs); add {who} to its editors, or make it show a warning only"
+            )
         return f"the Sheets API kept failing ({err})"
 
     def write_hub(self, tables: list[OutputTable]) -> int:
