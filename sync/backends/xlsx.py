@@ -240,12 +240,21 @@ class XlsxBackend:
             partial(_write_workbook, self.workspace), list(zip(stamps, refusals, jobs, strict=True))
         )
         reasons: list[str | None] = [None] * len(batch)
-        for key, (group_reasons, stamp) in zip(keys, done, strict=True):
+        for key, before, (group_reasons, stamp) in zip(keys, stamps, done, strict=True):
             for index, reason in zip(groups[key], group_reasons, strict=True):
                 reasons[index] = reason
             if stamp is not None:
                 self._stamps[key] = stamp
+                self._own_write(key, before, stamp)
         return reasons
+
+    def _own_write(self, key: str, before: FileStamp | None, after: FileStamp) -> None:
+        """A team tab kept in hub.xlsx itself: okrtree's own write of it is no person's save,
+        so the hub, as read, may still be written after it."""
+        if self._hub_seen is None or before is None or self._hub_seen[0] != before:
+            return
+        if key == _source_key(self.workspace, HUB_FILE):
+            self._hub_seen = (after, self._hub_seen[1])
 
     def write_team(self, changes: SheetChanges) -> None:
         """Apply `changes` to one team workbook, or raise `WriteRefused` having written nothing.
@@ -282,6 +291,7 @@ class XlsxBackend:
 
         write_through(path, source, patch, expected)
         self._stamps[key] = FileStamp.of(path)
+        self._own_write(key, expected, self._stamps[key])
 
     def write_hub(self, tables: list[OutputTable]) -> int:
         """Replace the given output tabs of hub.xlsx; return how many cells changed.
