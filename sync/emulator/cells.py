@@ -34,6 +34,7 @@ __all__ = [
     "parse_user_entered",
     "raw_value",
     "render",
+    "seed_result",
     "serial_to_date",
     "date_to_serial",
 ]
@@ -208,6 +209,7 @@ _ERROR_MESSAGES = {
     "N_A": "Value not available.",
 }
 _ERROR_TYPES = {text: kind for kind, text in ERROR_TEXT.items()}
+_SEEDED = "seededResult"  # not a CellData field: never sent, and kept only with its formula
 _NA_CALL = re.compile(r"^NA\(\s*\)$", re.I)
 
 
@@ -256,13 +258,30 @@ def _formula_result(formula: str) -> ExtendedValue | None:
     return {"numberValue": _number(result)}
 
 
+def seed_result(cell: Cell, value: Any) -> None:
+    """Give a formula cell the result its workbook saved (Excel keeps one per formula), shown
+    while the fake cannot compute the formula and its text is unchanged."""
+    formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
+    if formula is None or value is None:
+        return
+    error = _ERROR_TYPES.get(value) if isinstance(value, str) else None
+    result = _error(error) if error else raw_value(value, False)[0]
+    if result is not None:
+        cell[_SEEDED] = {"formula": formula, "value": result}
+
+
 def effective_value(cell: Cell) -> ExtendedValue | None:
-    """The value the cell shows: formulas computed when plain arithmetic or HYPERLINK."""
+    """The value the cell shows: formulas computed when plain arithmetic or HYPERLINK, else the
+    result seeded with them (`seed_result`)."""
     entered = cell.get("userEnteredValue")
     if not entered:
         return None
     if "formulaValue" in entered:
-        return _formula_result(entered["formulaValue"])
+        computed = _formula_result(entered["formulaValue"])
+        seeded = cell.get(_SEEDED)
+        if computed is None and seeded and seeded["formula"] == entered["formulaValue"]:
+            return dict(seeded["value"])
+        return computed
     return dict(entered)
 
 

@@ -177,7 +177,7 @@ def make_messy_org(root: Path) -> Path:
             None,
             "kim@x.example",
             40,
-            "=20+6",
+            "=SUM(20,6)",
             dt.date(2026, 11, 19),
         ]
     )
