@@ -47,7 +47,7 @@ def spreadsheet_from_xlsx(emulator: Emulator, path: str | Path, title: str | Non
                     if not isinstance(cell, XlsxCell) or cell.value is None:
                         continue
                     value = cell.value
-                    formula = isinstance(value, str) and value.startswith("=")
+                    formula = cell.data_type == "f"  # text may start with "=" too
                     r, c = cell.row - 1, cell.column - 1
                     sheet.set_value(r, c, value, user_entered=formula)
                     if formula and (r, c) in sheet.cells:

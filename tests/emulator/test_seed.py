@@ -123,3 +123,26 @@ def test_a_formula_keeps_the_result_its_workbook_saved(
     assert okrs.get("A2", value_render_option=ValueRenderOption.formula) == [[formula]]
     okrs.update_acell("A2", "=SUM(B1:B4)")  # another formula: the saved result no longer holds
     assert okrs.get("A2", value_render_option=ValueRenderOption.unformatted) in ([], [[""]])
+
+
+def test_text_that_starts_with_an_equals_sign_stays_text(
+    tmp_path: Path, emulator: Emulator, gc: gspread.Client
+) -> None:
+    """Text typed as `'== Q4 ==` in Excel is a text cell starting with `=`, not a formula."""
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = "OKRs"
+    ws.append(["Title", "Current"])
+    ws.append(["== Q4 ==", "=2*3"])
+    ws["A2"].data_type = "s"
+    workbook.save(tmp_path / "team.xlsx")
+    key = spreadsheet_from_xlsx(emulator, tmp_path / "team.xlsx")
+    okrs = gc.open_by_key(key).worksheet("OKRs")
+    assert okrs.get("A2:B2", value_render_option=ValueRenderOption.formula) == [
+        ["== Q4 ==", "=2*3"]
+    ]
+    assert okrs.get("A2:B2") == [["== Q4 ==", "6"]]
+    cells = emulator.sheet(key, "OKRs").cells
+    assert cells[(1, 0)]["userEnteredValue"] == {"stringValue": "== Q4 =="}
+    assert cells[(1, 1)]["userEnteredValue"] == {"formulaValue": "=2*3"}
