@@ -124,7 +124,13 @@ class Organisation:
         team = find_team(parse_teams(hub).teams, spreadsheet)
         if team is None:
             raise Unregistered(spreadsheet)
-        earlier = dataclasses.replace(previous.run(), hub=hub)
+        # The Teams and Settings as they are now, History and Check-ins as the sync left them
+        # (for the items' trends): the click reads no growing log tab.
+        fresh = {title.casefold() for title in hub.tabs}
+        synced = previous.run()  # its hub holds the whole logs, not the state's brief of them
+        logs = {t: g for t, g in synced.hub.tabs.items() if t.casefold() not in fresh}
+        tabs = {**logs, **hub.tabs}
+        earlier = dataclasses.replace(synced, hub=dataclasses.replace(hub, tabs=tabs))
         return Validated(team, run_team(backend, earlier, team.name, self.today()))
 
     def sync(self, *, history: bool = False, full: bool = False) -> Run:

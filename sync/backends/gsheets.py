@@ -48,13 +48,15 @@ from .gsheets_read import (
     Tab,
     parse_tabs,
 )
-from .gsheets_write import check_ranges, rows_moved, team_requests
+from .gsheets_write import ROWS_MOVED, check_ranges, rows_moved, team_requests
 
 __all__ = ["DEFAULT_WORKERS", "GoogleBackend"]
 
 log = logging.getLogger(__name__)
 DEFAULT_WORKERS = 8
 _BAD_RANGE = "Unable to parse range"
+_PAST_GRID = "exceeds grid limits"
+_PROTECTED = "protected cell or object"  # Google's words for an edit a protected range refuses
 
 
 @dataclass(slots=True)
@@ -275,6 +277,8 @@ class GoogleBackend:
         try:
             header_now, ids_now = self.api.values_batch_get(read.key, ranges)
         except GoogleApiError as err:
+            if err.status == 400 and _PAST_GRID in err.detail:  # rows deleted from a cut grid
+                raise WriteRefused(ROWS_MOVED) from err
             raise WriteRefused(self._write_problem(err)) from err
         reason = rows_moved(read.grid, changes, header_now, ids_now)
         if reason is not None:
@@ -292,6 +296,12 @@ class GoogleBackend:
             return "it no longer exists"
         if err.status == 400 and _BAD_RANGE in err.detail:
             return "its tab was renamed or deleted since the read; run again"
+        if err.status == 400 and _PROTECTED in err.detail:
+            who = self.api.account or "the account okrtree runs as"
+            return (
+                "a protected range covers cells okrtree writes (Score, Status, Warnings, or the "
+                f"hub's output tabs); add {who} to its editors, or make it show a warning only"
+            )
         return f"the Sheets API kept failing ({err})"
 
     def write_hub(self, tables: list[OutputTable]) -> int:

@@ -5,6 +5,8 @@ mask that keeps only each cell's effective value plus the tab's id and size; gsp
 `open_by_key` + `worksheet()` + `get_all_values()` would cost three. Effective values are what
 `UNFORMATTED_VALUE` with `SERIAL_NUMBER` dates answers: numbers as numbers, percent cells as
 fractions, dates as serial numbers (the core reads those as dates), formulas as their results.
+A team tab's cells also say when their number is a date (`effectiveFormat`), so a date typed
+into Current is a date there, as in a workbook.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ __all__ = [
 
 _PROPERTIES = "properties(sheetId,title,index,gridProperties(rowCount,columnCount))"
 # A formula's text too (only formula cells carry it): such a tab is read on every sync, as
-# its results (IMPORTRANGE) can change without the spreadsheet's modifiedTime moving.
-TEAM_FIELDS = (
-    f"sheets({_PROPERTIES},data(rowData(values(effectiveValue,userEnteredValue(formulaValue)))))"
-)
+# its results (IMPORTRANGE) can change without the spreadsheet's modifiedTime moving. And the
+# kind of number format, so a date cell reads as a date, as from a workbook, not as a number.
+_TEAM_CELL = "effectiveValue,userEnteredValue(formulaValue),effectiveFormat(numberFormat(type))"
+TEAM_FIELDS = f"sheets({_PROPERTIES},data(rowData(values({_TEAM_CELL}))))"
 _ROW_GROUPS = "rowGroups(range(startIndex,endIndex))"
 # The hub: every tab's values, the targets of the output tabs' links, and their row groups.
 HUB_FIELDS = f"sheets({_PROPERTIES},{_ROW_GROUPS},data(rowData(values(effectiveValue,hyperlink))))"

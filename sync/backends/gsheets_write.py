@@ -13,10 +13,11 @@ every row to be written still holds the ID it held at the read, and the header i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from ..google.cells import a1_range, column_letter, extended_value
+from ..google.cells import a1_range, column_letter, extended_value, serial
 from ..model import id_key
 from ..snapshot import CellValue, Grid, SheetChanges
 from ..values import cell_text
@@ -29,8 +30,13 @@ HEADER_CHANGED = (
 )
 
 
+def _as_checked(value: CellValue | Any) -> Any:
+    """A cell as the row check reads it again: a date cell as its serial number."""
+    return serial(value) if isinstance(value, dt.date) else value
+
+
 def _texts(row: list[CellValue] | list[Any]) -> list[str]:
-    texts = [cell_text(v) for v in row]
+    texts = [cell_text(_as_checked(v)) for v in row]
     while texts and not texts[-1]:
         texts.pop()
     return texts
@@ -56,9 +62,13 @@ def rows_moved(
     read_header = grid[header_row - 1] if header_row <= len(grid) else []
     if _texts(read_header) != _texts(header_now[0] if header_now else []):
         return HEADER_CHANGED
+    column = changes.id_column - 1
     for row, expected in changes.expected_ids.items():
         cells = ids_now[row - 1] if row <= len(ids_now) else []
         now = cell_text(cells[0]) if cells else ""
+        read = grid[row - 1] if row <= len(grid) else []
+        if column < len(read) and isinstance(read[column], dt.date):  # checked as a serial
+            expected = cell_text(_as_checked(read[column]))
         if id_key(now) != id_key(expected):
             return ROWS_MOVED
     return None

@@ -15,6 +15,7 @@ from .a1 import CellBox
 from .errors import bad_request
 from .fieldmask import apply_update, parse_mask
 from .state import Sheet, Spreadsheet, Store, grid_range_json
+from .values import check_protection
 
 __all__ = ["CELL_REQUESTS", "Handler", "color", "normalise_format"]
 
@@ -104,6 +105,7 @@ def _write_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], mask: 
 
 def _repeat_cell(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
     sheet, box = _box(spreadsheet, req.get("range", {}))
+    check_protection(spreadsheet, sheet, _cells_in(box))
     for key in _cells_in(box):
         _write_cell(sheet, key, req.get("cell", {}), req.get("fields", "*"))
     return {}
@@ -123,6 +125,10 @@ def _update_cells(_: Store, spreadsheet: Spreadsheet, req: dict[str, Any]) -> di
         sheet, box = _box(spreadsheet, req.get("range", {}))
         r0, c0 = box.row0, box.col0
         targets = _cells_in(box)
+    keys = [
+        (r0 + i, c0 + j) for i, row in enumerate(rows) for j in range(len(row.get("values", [])))
+    ]
+    check_protection(spreadsheet, sheet, [*keys, *(targets or [])])
     written = set()
     for i, row in enumerate(rows):
         for j, data in enumerate(row.get("values", [])):

@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..google.cells import ERROR_TEXT
+
 __all__ = [
     "Cell",
     "DATE_TYPES",
@@ -32,6 +34,7 @@ __all__ = [
     "parse_user_entered",
     "raw_value",
     "render",
+    "seed_result",
     "serial_to_date",
     "date_to_serial",
 ]
@@ -199,6 +202,27 @@ def raw_value(value: Any, user_entered: bool) -> tuple[ExtendedValue | None, dic
     return {"stringValue": text}, None
 
 
+# What Google says of the errors a formula here can give; the text is what cells show.
+_ERROR_MESSAGES = {
+    "DIVIDE_BY_ZERO": "Function DIVIDE parameter 2 cannot be zero.",
+    "REF": "Reference does not exist.",
+    "N_A": "Value not available.",
+}
+_ERROR_TYPES = {text: kind for kind, text in ERROR_TEXT.items()}
+_SEEDED = "seededResult"  # not a CellData field: never sent, and kept only with its formula
+_NA_CALL = re.compile(r"^NA\(\s*\)$", re.I)
+
+
+def _error(kind: str) -> ExtendedValue:
+    """An `errorValue`, as Google gives for a formula that fails (`=1/0`, `=#REF!`)."""
+    return {"errorValue": {"type": kind, "message": _ERROR_MESSAGES.get(kind, "Error")}}
+
+
+def _error_text(value: ExtendedValue) -> str:
+    """How an error cell reads in every value render option: `#DIV/0!`, `#REF!`, ..."""
+    return ERROR_TEXT.get(str(value["errorValue"].get("type")), "#ERROR!")
+
+
 def _evaluate(node: ast.AST) -> float:
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         return float(node.value)
@@ -216,24 +240,48 @@ def _formula_result(formula: str) -> ExtendedValue | None:
         url, label = (None if g is None else g.replace('""', '"') for g in link.groups())
         return {"stringValue": label if label is not None else url}
     expression = formula[1:].replace("^", "**").strip()
+    typed_error = _ERROR_TYPES.get(expression.upper())
+    if typed_error is not None:
+        return _error(typed_error)
+    if _NA_CALL.match(expression):
+        return _error("N_A")
     if not re.fullmatch(r"[\d\s.+\-*/()eE]+", expression.replace("**", "*")):
         return None
     try:
         result = _evaluate(ast.parse(expression, mode="eval").body)
-    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
+    except ZeroDivisionError:
+        return _error("DIVIDE_BY_ZERO")
+    except (SyntaxError, ValueError, OverflowError, RecursionError):
         return None
     if math.isnan(result) or math.isinf(result):
         return None
     return {"numberValue": _number(result)}
 
 
+def seed_result(cell: Cell, value: Any) -> None:
+    """Give a formula cell the result its workbook saved (Excel keeps one per formula), shown
+    while the fake cannot compute the formula and its text is unchanged."""
+    formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
+    if formula is None or value is None:
+        return
+    error = _ERROR_TYPES.get(value) if isinstance(value, str) else None
+    result = _error(error) if error else raw_value(value, False)[0]
+    if result is not None:
+        cell[_SEEDED] = {"formula": formula, "value": result}
+
+
 def effective_value(cell: Cell) -> ExtendedValue | None:
-    """The value the cell shows: formulas computed when plain arithmetic or HYPERLINK."""
+    """The value the cell shows: formulas computed when plain arithmetic or HYPERLINK, else the
+    result seeded with them (`seed_result`)."""
     entered = cell.get("userEnteredValue")
     if not entered:
         return None
     if "formulaValue" in entered:
-        return _formula_result(entered["formulaValue"])
+        computed = _formula_result(entered["formulaValue"])
+        seeded = cell.get(_SEEDED)
+        if computed is None and seeded and seeded["formula"] == entered["formulaValue"]:
+            return dict(seeded["value"])
+        return computed
     return dict(entered)
 
 
@@ -336,7 +384,7 @@ def formatted_value(cell: Cell) -> str | None:
         number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat")
         return format_number(float(value["numberValue"]), number_format)
     if "errorValue" in value:
-        return "#ERROR!"
+        return _error_text(value)
     return None
 
 
@@ -357,4 +405,6 @@ def render(cell: Cell, value_option: str, date_option: str) -> Any:
         return _number(value["numberValue"])
     if "boolValue" in value:
         return bool(value["boolValue"])
+    if "errorValue" in value:
+        return _error_text(value)
     return value.get("stringValue", "")

@@ -1,7 +1,8 @@
 """Seeding the emulator from workbooks, so a local workspace can be served as Google Sheets.
 
 Cells keep their xlsx meaning: text stays text (never re-parsed), numbers and dates stay typed,
-``=`` formulas stay formulas, and percent or date number formats carry over. Which spreadsheet
+``=`` formulas stay formulas (showing the result the workbook saved where the fake cannot
+compute them), and percent or date number formats carry over. Which spreadsheet
 stands for which workbook is settled by :func:`seed_workspace`, which rewrites the hub's links.
 """
 
@@ -14,6 +15,7 @@ import openpyxl
 from openpyxl.cell.cell import Cell as XlsxCell
 
 from .a1 import CellBox
+from .cells import seed_result
 from .emulator import Emulator
 
 __all__ = ["seed_workspace", "spreadsheet_from_xlsx", "spreadsheet_url"]
@@ -33,6 +35,7 @@ def _number_format(cell: XlsxCell) -> dict[str, str] | None:
 def spreadsheet_from_xlsx(emulator: Emulator, path: str | Path, title: str | None = None) -> str:
     """Load every tab of an ``.xlsx`` file into a new emulator spreadsheet; returns its id."""
     workbook = openpyxl.load_workbook(path)
+    results = openpyxl.load_workbook(path, data_only=True)  # what each formula last showed
     tabs: dict[str, list[list[Any]]] = {ws.title: [] for ws in workbook.worksheets}
     key = emulator.create_spreadsheet(title or Path(path).stem, tabs)
     with emulator.lock:
@@ -44,9 +47,11 @@ def spreadsheet_from_xlsx(emulator: Emulator, path: str | Path, title: str | Non
                     if not isinstance(cell, XlsxCell) or cell.value is None:
                         continue
                     value = cell.value
-                    formula = isinstance(value, str) and value.startswith("=")
+                    formula = cell.data_type == "f"  # text may start with "=" too
                     r, c = cell.row - 1, cell.column - 1
                     sheet.set_value(r, c, value, user_entered=formula)
+                    if formula and (r, c) in sheet.cells:
+                        seed_result(sheet.cells[(r, c)], results[ws.title].cell(r + 1, c + 1).value)
                     number_format = _number_format(cell)
                     if number_format and (r, c) in sheet.cells:
                         sheet.cells[(r, c)].setdefault("userEnteredFormat", {})["numberFormat"] = (

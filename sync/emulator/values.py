@@ -24,6 +24,7 @@ __all__ = [
     "batch_update_answer",
     "batch_get",
     "batch_update",
+    "check_protection",
     "clear",
     "get",
     "update",
@@ -120,7 +121,8 @@ def _check_rows(values: Any, field: str) -> list[list[Any]]:
     return values
 
 
-def _check_protection(spreadsheet: Spreadsheet, sheet: Sheet, keys: list[tuple[int, int]]) -> None:
+def check_protection(spreadsheet: Spreadsheet, sheet: Sheet, keys: list[tuple[int, int]]) -> None:
+    """Refuse, as Google does, an edit of a cell in a range protected against the caller."""
     if not spreadsheet.enforce_protection:
         return
     for protected in sheet.protected_ranges:
@@ -188,7 +190,7 @@ def write_values(
     keys = [
         (r0 + i, c0 + j) for i, row in enumerate(rows) for j, v in enumerate(row) if v is not None
     ]
-    _check_protection(spreadsheet, sheet, keys)
+    check_protection(spreadsheet, sheet, keys)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             if value is not None:
@@ -312,7 +314,7 @@ def clear(spreadsheet: Spreadsheet, text: str) -> dict[str, Any]:
         and bounded.col0 <= key[1] < bounded.col1
         and cell.get("userEnteredValue")
     ]
-    _check_protection(spreadsheet, sheet, keys)
+    check_protection(spreadsheet, sheet, keys)
     sheet.clear_values(bounded)
     spreadsheet.touch()
     return {

@@ -76,7 +76,8 @@ def extended_value(value: Any) -> dict[str, Any] | None:
 
 
 def cell_value(data: dict[str, Any]) -> CellValue:
-    """A `CellData`'s effective value as a plain value (what UNFORMATTED_VALUE reads)."""
+    """A `CellData`'s effective value as a plain value (what UNFORMATTED_VALUE reads); a number
+    in a date format is a date when the answer carries the format."""
     value = data.get("effectiveValue")
     if not value:
         return None
@@ -84,12 +85,29 @@ def cell_value(data: dict[str, Any]) -> CellValue:
         return str(value["stringValue"])
     if "numberValue" in value:
         number = value["numberValue"]
-        return number if isinstance(number, int | float) else float(number)
+        number = number if isinstance(number, int | float) else float(number)
+        kind = ((data.get("effectiveFormat") or {}).get("numberFormat") or {}).get("type")
+        return _moment(number) if kind in _DATE_FORMATS else number
     if "boolValue" in value:
         return bool(value["boolValue"])
     if "errorValue" in value:
         return ERROR_TEXT.get(str(value["errorValue"].get("type")), "#ERROR!")
     return None
+
+
+_DATE_FORMATS = frozenset({"DATE", "DATE_TIME"})
+_LAST_SERIAL = 2958465  # 9999-12-31
+
+
+def _moment(number: float) -> CellValue:
+    """A date cell's serial as a workbook reader gives it: a date, a date and time, or the
+    number itself when no calendar holds it."""
+    if not 1 <= number <= _LAST_SERIAL:
+        return number
+    moment = dt.datetime.combine(SERIAL_EPOCH, dt.time()) + dt.timedelta(
+        seconds=round(number * 86400)
+    )
+    return moment.date() if moment.time() == dt.time() else moment
 
 
 def hyperlink_formula(target: str, label: str) -> str:

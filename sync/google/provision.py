@@ -26,6 +26,9 @@ from sheets_templates.definition import (
     template,
 )
 
+from ..backends.gsheets_hub import hub_requests as output_tab_requests
+from ..backends.gsheets_read import Tab
+from ..snapshot import OutputTable
 from ..template import Col
 from .api import SheetsApi
 from .cells import column_letter, extended_value, rgb, width_requests
@@ -301,6 +304,14 @@ def _plans(example: bool) -> tuple[list[TeamPlan], dict[str, Any]]:
     return [TeamPlan(row)], blank_settings(dt.date.today())
 
 
+def _example_logs() -> list[OutputTable]:
+    """The example hub's `History` and `Check-ins`, as `init --example` writes them locally."""
+    from sheets_templates.example import AS_OF, SETTINGS, TEAMS
+    from sheets_templates.example_logs import example_logs
+
+    return list(example_logs(TEAMS, SETTINGS, AS_OF))
+
+
 def _create(api: SheetsApi, title: str, tabs: list[str]) -> tuple[str, list[int]]:
     answer = api.create_spreadsheet(
         {
@@ -332,8 +343,16 @@ def create_organisation(
         dict(plan.hub_row) | {TeamsCol.SPREADSHEET: spreadsheet_url(key), TeamsCol.TAB: plan.tab}
         for plan, key in zip(plans, created, strict=True)
     ]
-    hub_key, ids = _create(api, f"{title} - OKR hub", [HubTab.TEAMS, HubTab.SETTINGS])
-    api.batch_update(hub_key, hub_requests(ids[0], ids[1], rows, {**defaults, **(settings or {})}))
+    hub_tabs: list[str] = [HubTab.TEAMS, HubTab.SETTINGS]
+    hub_key, ids = _create(api, f"{title} - OKR hub", hub_tabs)
+    requests = hub_requests(ids[0], ids[1], rows, {**defaults, **(settings or {})})
+    if example:  # with the quarter of History and Check-ins the local example has
+        made = [
+            Tab(i, name, index, 0, 0)
+            for index, (i, name) in enumerate(zip(ids, hub_tabs, strict=True))
+        ]
+        requests += output_tab_requests(_example_logs(), made)[0]
+    api.batch_update(hub_key, requests)
     for key in [hub_key, *created]:
         for email in share:
             api.share(key, email)

@@ -1,5 +1,6 @@
-"""Retrying what Google asks to be retried: 429, 5xx, 408 and timeouts, a bounded number of
-times, with capped exponential backoff and jitter, never sooner than `Retry-After` says.
+"""Retrying what Google asks to be retried: 429, 5xx, 408, timeouts and broken connections, a
+bounded number of times, with capped exponential backoff and jitter, never sooner than
+`Retry-After` says.
 
 gspread's own `BackOffHTTPClient` retries by recursion until Python's recursion limit; this
 policy gives up after `attempts` and lets the caller turn the failure into a finding.
@@ -25,6 +26,7 @@ __all__ = ["Failure", "RetryPolicy", "classify"]
 
 # 403 reasons Google (Drive, older Sheets paths) uses for rate limits rather than permissions.
 _RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
+_CUT_OFF = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +55,8 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 def classify(error: BaseException) -> Failure | None:
-    """A gspread `APIError` or a requests timeout/connection error as a `Failure`; None for
-    anything else (a bug, which must not be retried or hidden)."""
+    """A gspread `APIError`, or a requests timeout, broken connection or cut-off answer, as a
+    `Failure`; None for anything else (a bug, which must not be retried or hidden)."""
     if isinstance(error, APIError):
         response = error.response
         status = response.status_code
@@ -71,6 +73,8 @@ def classify(error: BaseException) -> Failure | None:
         return Failure(None, True, "the request timed out")
     if isinstance(error, requests.ConnectionError):
         return Failure(None, True, f"connection failed ({type(error).__name__})")
+    if isinstance(error, _CUT_OFF):  # the connection dropped while the answer was arriving
+        return Failure(None, True, f"the answer was cut off ({type(error).__name__})")
     return None
 
 

@@ -24,6 +24,7 @@ import gzip
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sheets_templates.definition import INPUT_TABS, HubTab
@@ -31,6 +32,7 @@ from sheets_templates.definition import INPUT_TABS, HubTab
 from ..compute import compute, sort_findings
 from ..engine import Run, attach_history, gc_paused
 from ..errors import SourceError
+from ..google.keys import spreadsheet_key
 from ..hub import parse_settings, parse_teams
 from ..logcondense import condense
 from ..logtab import CondensedLog, whole_log
@@ -293,6 +295,20 @@ def _unpack(packed: bytes) -> Grid:
     return _grid(json.loads(gzip.decompress(packed), object_hook=_revive))
 
 
+def _source_identity(source: str) -> str:
+    """What names one organisation however SOURCE is spelt: a Google hub's key (its URL, with
+    or without `/edit#gid=0`, or the bare key), else the workspace folder's resolved path."""
+    key = spreadsheet_key(source)
+    if key is not None and not Path(source.strip()).exists():
+        return key
+    return str(Path(source.strip()).resolve())
+
+
+def _same_source(written: Any, source: str) -> bool:
+    """`okrtree sync URL` and `okrtree serve KEY` share one store path, and so one state."""
+    return isinstance(written, str) and _source_identity(written) == _source_identity(source)
+
+
 def decode(data: bytes, source: str) -> State:
     """The state in `data`, written for `source`; `BadState` for anything else."""
     try:
@@ -303,7 +319,7 @@ def decode(data: bytes, source: str) -> State:
         raise BadState("not a state object")
     if document.get("schema") != SCHEMA:
         raise BadState(f"schema {document.get('schema')!r}, this version reads {SCHEMA}")
-    if document.get("source") != source:
+    if not _same_source(document.get("source"), source):
         raise BadState(f"it is the state of {document.get('source')!r}")
     try:
         hub = document["hub"]

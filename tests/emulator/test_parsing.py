@@ -155,7 +155,9 @@ def test_raw_value(value: Any, user_entered: bool, expected: Any) -> None:
     [
         ({"formulaValue": "=1/3"}, "0.3333333333", 1 / 3),
         ({"formulaValue": "=(2+3)*4"}, "20", 20),
-        ({"formulaValue": "=1/0"}, "", ""),
+        ({"formulaValue": "=1/0"}, "#DIV/0!", "#DIV/0!"),
+        ({"formulaValue": "=#REF!"}, "#REF!", "#REF!"),
+        ({"formulaValue": "=na()"}, "#N/A", "#N/A"),
         ({"formulaValue": '=HYPERLINK("https://x.test";"label")'}, "label", "label"),
         ({"formulaValue": "=VLOOKUP(A1,B:C,2)"}, "", ""),
         ({"formulaValue": '=HYPERLINK("u","say ""hi""")'}, 'say "hi"', 'say "hi"'),

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
-from sheets_templates.builder import new_team_workbook
+from sheets_templates.builder import new_hub_workbook, new_team_workbook, team_column_names
 from tests.backends.conftest import cached, rezip, sheet_xml
 
 
@@ -177,7 +177,7 @@ def make_messy_org(root: Path) -> Path:
             None,
             "kim@x.example",
             40,
-            "=20+6",
+            "=SUM(20,6)",
             dt.date(2026, 11, 19),
         ]
     )
@@ -205,3 +205,56 @@ def make_messy_org(root: Path) -> Path:
 def _cached_results(text: str) -> str:
     """The formula results Excel would have saved: A4 = 5, I5 = 600."""
     return cached("I5", "600")(cached("A4", "5")(text))
+
+
+def make_hub_team_org(root: Path) -> Path:
+    """A small organisation whose second team keeps its OKRs in a tab of the hub itself."""
+    rows = [
+        {"ID": "CO-1", "Type": "Objective", "Title": "Grow", "Owner": "a@x.example"},
+        {
+            "ID": "CO-2",
+            "Type": "Key Result",
+            "Title": "Deals",
+            "Owner": "a@x.example",
+            "Start": 0,
+            "Target": 10,
+            "Current": 4,
+            "Updated": dt.date(2026, 11, 20),
+        },
+    ]
+    new_team_workbook(root / "teams" / "company.xlsx", rows=rows)
+    teams = [
+        {"Team": "Company", "Level": "Company", "Spreadsheet": "teams/company.xlsx"},
+        {
+            "Team": "Ops",
+            "Level": "Team",
+            "Parent team": "Company",
+            "Spreadsheet": "hub.xlsx",
+            "Tab": "Ops OKRs",
+        },
+    ]
+    settings = {
+        "Cycle": "2026-Q4",
+        "Cycle start": dt.date(2026, 10, 1),
+        "Cycle end": dt.date(2026, 12, 31),
+    }
+    new_hub_workbook(root / "hub.xlsx", teams=teams, settings=settings)
+    hub = load_workbook(root / "hub.xlsx")
+    tab = hub.create_sheet("Ops OKRs")
+    names = team_column_names()
+    tab.append(names)
+    for row in (
+        {"ID": "OPS-1", "Type": "Objective", "Title": "Run", "Parent": "CO-1"},
+        {
+            "ID": "OPS-2",
+            "Type": "KR",
+            "Title": "Uptime",
+            "Owner": "o@x.example",
+            "Target": ">= 99.9",
+            "Current": 99.95,
+            "Updated": dt.date(2026, 11, 20),
+        },
+    ):
+        tab.append([row.get(name) for name in names])
+    hub.save(root / "hub.xlsx")
+    return root

@@ -64,6 +64,36 @@ def test_a_view_only_spreadsheet_is_not_written(
     assert not findings(outcome, Code.SPREADSHEET_UNREADABLE)
 
 
+@pytest.mark.parametrize("warning_only", [False, True])
+def test_output_columns_protected_against_okrtree_are_not_written(
+    emulator: Emulator,
+    org: Callable[[int], str],
+    backend: Callable[[str], GoogleBackend],
+    warning_only: bool,
+) -> None:
+    """A protected range okrtree's account may not edit refuses the write, as Google refuses
+    it; a warning-only one (the template's) does not bind a script."""
+    hub = org(3)
+    key = team_keys(emulator, hub)["T1"]
+    sheet = emulator.sheet(key, "OKRs")
+    score = HEADER.index("Score")
+    cells = {"sheetId": sheet.sheet_id, "startColumnIndex": score, "endColumnIndex": score + 3}
+    sheet.protected_ranges.append(
+        {"protectedRangeId": 7, "range": cells} | ({"warningOnly": True} if warning_only else {})
+    )
+    emulator.set_access(key, enforce_protection=True)
+    before = emulator.values(key, "OKRs")
+    outcome = sync(backend(hub))
+    refused = findings(outcome, Code.NOT_WRITTEN)
+    if warning_only:
+        assert refused == [] and emulator.values(key, "OKRs") != before
+        return
+    [(team, message)] = refused
+    assert team == "T1" and "a protected range covers cells okrtree writes" in message
+    assert emulator.values(key, "OKRs") == before
+    assert outcome.computed.result.writes_spreadsheets == 3  # the others and the hub
+
+
 def _hub(emulator: Emulator, sources: list[tuple[str, str]]) -> str:
     rows = [["Team", "Level", "Spreadsheet", "Tab"]]
     rows += [[f"Team {i}", "Team", source, tab] for i, (source, tab) in enumerate(sources)]

@@ -18,12 +18,13 @@ from sheets_templates.builder import create_workspace
 from sync.cli import cli
 from sync.emulator import Emulator, RunningServer, seed_workspace, start
 
-from .messy import make_messy_org
+from .messy import make_hub_team_org, make_messy_org
 
 AS_OF = "2026-11-21"
 BUILDERS: dict[str, Callable[[Path], Any]] = {
     "example": lambda root: create_workspace(root, example=True),
     "messy": make_messy_org,
+    "a team in the hub": make_hub_team_org,
 }
 
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from sheets_templates import template
-from sheets_templates.builder import DATA_ROWS
+from sheets_templates.builder import DATA_ROWS, create_workspace
 from sheets_templates.example import EXPECTED_WARNINGS, TEAMS
 from sync.backends.gsheets import GoogleBackend
+from sync.backends.xlsx import XlsxBackend
 from sync.emulator import Emulator, make_client
+from sync.engine import run
 from sync.google.api import SheetsApi
 from sync.google.provision import Provisioned, create_organisation
 from sync.google.ratelimit import Quotas
+from sync.report import result_json
 
-from .conftest import kinds, sync
+from .conftest import AS_OF, kinds, sync
 
 NAMES = [c["name"] for c in template()["team_columns"]]
 
@@ -116,6 +121,26 @@ def test_sync_works_on_what_was_made(
     result = outcome.computed.result
     assert [(f.code.value, f.id) for f in result.findings] == EXPECTED_WARNINGS
     assert result.writes_spreadsheets == len(TEAMS) + 1
+
+
+def test_the_example_judges_as_the_local_example_does(
+    emulator: Emulator, api: SheetsApi, backend: Callable[[str], GoogleBackend], tmp_path: Path
+) -> None:
+    """`init --google --example` and `init --example` make the same organisation: the same
+    items, findings and trends (the hub's History and Check-ins come with it)."""
+    create_workspace(tmp_path / "org", example=True)
+    local = run(XlsxBackend(tmp_path / "org"), AS_OF, write=False).computed.result
+    example = create_organisation(api, "Northwind", example=True)
+    google = sync(backend(example.hub_url), write=False).computed.result
+    assert result_json(google)["items"] == result_json(local)["items"]
+    assert result_json(google)["findings"] == result_json(local)["findings"]
+    assert any(len(item["trend"]) > 3 for item in result_json(google)["items"])
+    checkins = emulator.values(example.hub_key, "Check-ins")
+    book = load_workbook(tmp_path / "org" / "hub.xlsx", read_only=True)
+    try:
+        assert len(checkins) == book["Check-ins"].max_row
+    finally:
+        book.close()
 
 
 def test_a_blank_organisation_has_one_team(emulator: Emulator, api: SheetsApi) -> None:

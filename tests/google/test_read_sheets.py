@@ -78,3 +78,68 @@ def test_a_column_of_the_teams_own_is_never_read(
     findings = result.computed.result.findings
     assert [(f.code, f.id) for f in findings] == [(Code.NO_KEY_RESULTS, "CO-1")]
     assert [i.depends_on for i in result.computed.result.items] == [[]]
+
+
+@pytest.mark.parametrize(
+    ("formula", "shown"),
+    [("=1/0", "#DIV/0!"), ("=#REF!", "#REF!"), ("=NA()", "#N/A")],
+)
+@pytest.mark.parametrize("column", ["Target", "Current"])
+def test_a_formula_error_is_that_rows_invalid_number(
+    emulator: Emulator,
+    backend: Callable[[str], GoogleBackend],
+    formula: str,
+    shown: str,
+    column: str,
+) -> None:
+    """An error cell reads as its text, as the Sheets API gives it and a workbook caches it."""
+    rows = [list(row) for row in _OKRS]
+    rows[2][HEADER.index(column)] = formula
+    key = emulator.create_spreadsheet("core", {"OKRs": rows})
+    url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    fine = emulator.create_spreadsheet("fine", {"OKRs": [HEADER, *_OKRS[1:2]]})
+    hub = _hub(emulator, [["Core", "Company", url, "OKRs"], ["Fine", "Team", fine, "OKRs"]])
+    result = sync(backend(hub)).computed.result
+    [bad] = [f for f in result.findings if f.code is Code.INVALID_NUMBER]
+    assert bad.id == "CO-2" and f"column {column}: '{shown}' is not a number" in bad.message
+    assert [t.ok for t in result.teams] == [True, True]
+    assert emulator.values(key, "OKRs")[2][HEADER.index("Warnings")].startswith("INVALID_NUMBER")
+
+
+@pytest.mark.parametrize("typed", ["3/4/2026", "2026-11-20", "Nov 5, 2026", "2026-11-20 13:30"])
+@pytest.mark.parametrize("column", ["Start", "Target", "Current"])
+def test_a_date_typed_into_a_number_column_is_a_date_not_a_number(
+    emulator: Emulator, backend: Callable[[str], GoogleBackend], typed: str, column: str
+) -> None:
+    """Sheets turns `3/4/2026` into a date cell; read as its serial number (46085) it would score
+    nonsense. It is a date, as the same cell in a workbook is: INVALID_NUMBER."""
+    rows = [list(row) for row in _OKRS]
+    rows[2][HEADER.index(column)] = typed
+    rows[2][HEADER.index("Updated")] = "11/20/2026"
+    key = emulator.create_spreadsheet("core", {"OKRs": rows})
+    url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    result = sync(backend(_hub(emulator, [["Core", "Company", url, "OKRs"]])), write=False)
+    findings = result.computed.result.findings
+    assert [(f.code, f.id) for f in findings] == [(Code.INVALID_NUMBER, "CO-2")]
+    assert f"column {column}: " in findings[0].message and "is a date, not a number" in (
+        findings[0].message
+    )
+    [kr] = [i for i in result.computed.result.items if i.id == "CO-2"]
+    assert kr.score is None and kr.updated == dt.date(2026, 11, 20)
+
+
+def test_an_id_sheets_made_a_date_is_read_and_written_like_any_id(
+    emulator: Emulator, backend: Callable[[str], GoogleBackend]
+) -> None:
+    """`2026-11-20` typed as an ID becomes a date cell; the row check before writing reads it
+    as a serial number, and must still know it for the ID that was read."""
+    rows = [list(row) for row in _OKRS]
+    rows[2][0] = "2026-11-20"
+    key = emulator.create_spreadsheet("core", {"OKRs": rows})
+    url = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    hub = _hub(emulator, [["Core", "Company", url, "OKRs"]])
+    first = sync(backend(hub)).computed.result
+    assert "2026-11-20" in [i.id for i in first.items]
+    assert not [f for f in first.findings if f.code is Code.NOT_WRITTEN]
+    assert emulator.values(key, "OKRs")[2][HEADER.index("Score")] == "0.4"
+    assert sync(backend(hub)).computed.result.writes_cells == 0

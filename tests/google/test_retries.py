@@ -230,3 +230,52 @@ def test_gave_up_errors_say_how_often_they_tried(emulator: Emulator, api: Sheets
     with pytest.raises(GoogleApiError, match="HTTP 429 after 5 attempts") as caught:
         api.get_spreadsheet(key, fields="sheets")
     assert caught.value.status == 429 and not caught.value.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (requests.ConnectionError("connection reset"), "connection failed"),
+        (requests.exceptions.ChunkedEncodingError("IncompleteRead(120 bytes read)"), "cut off"),
+        (requests.exceptions.ContentDecodingError("incorrect header check"), "cut off"),
+    ],
+    ids=["reset", "answer cut off", "gzip cut off"],
+)
+@pytest.mark.parametrize(("failures", "unreadable"), [(2, False), (5, True)])
+def test_a_broken_connection_is_retried_and_stays_with_its_team(
+    emulator: Emulator,
+    clock: FakeClock,
+    org: Callable[[int], str],
+    error: Exception,
+    said: str,
+    failures: int,
+    unreadable: bool,
+) -> None:
+    """A connection that drops while the answer arrives is as transient as a timeout: retried,
+    and when it keeps failing only that team is unreadable."""
+    hub = org(3)
+    key = team_keys(emulator, hub)["T1"]
+
+    class Dropping(RecordingHTTPClient):
+        left = failures
+
+        def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            if key in endpoint and type(self).left > 0:
+                type(self).left -= 1
+                raise error
+            return super().request(method, endpoint, *args, **kwargs)
+
+    client = make_client(emulator, http_client=Dropping)
+    api = SheetsApi(
+        client.http_client,
+        Quotas.build(env={}, clock=clock, sleep=clock.sleep),
+        RetryPolicy(attempts=5, sleep=clock.sleep, random=lambda: 0.5),
+        ACCOUNT,
+    )
+    result = sync(GoogleBackend(hub, api), write=False).computed.result
+    found = [f for f in result.findings if f.code == Code.SPREADSHEET_UNREADABLE]
+    assert [f.team for f in found] == (["T1"] if unreadable else [])
+    assert not unreadable or said in found[0].message
+    assert [t.team.name for t in result.teams if t.ok] == (
+        ["Company", "T2"] if unreadable else ["Company", "T1", "T2"]
+    )

@@ -128,3 +128,29 @@ def test_the_check_reads_the_header_and_the_id_column_in_one_request(
     sync(backend(hub))
     to_team = [info.kind for info, _ in emulator.log if info.spreadsheet_id == key]
     assert to_team == ["spreadsheets.get", "values.batchGet", "spreadsheets.batchUpdate"]
+
+
+@pytest.mark.parametrize("deleted", [4, 2])
+def test_rows_deleted_from_a_grid_cut_to_fit_are_rows_moved(
+    emulator: Emulator,
+    org: Callable[[int], str],
+    backend: Callable[[str], GoogleBackend],
+    deleted: int,
+) -> None:
+    """A tab whose grid ends at its last row: a row deleted before the write leaves the check's
+    ID range past the grid, which Google refuses; that is rows moved, not a failing API."""
+    hub = org(2)
+    key = team_keys(emulator, hub)["T1"]
+    sheet = emulator.sheet(key, "OKRs")
+    with emulator.lock:
+        sheet.rows = 4  # the header and three rows, nothing below
+    emulator.before_next(
+        lambda: emulator.delete_rows(key, "OKRs", deleted),
+        kind="values.batchGet",
+        spreadsheet_id=key,
+    )
+    outcome = sync(backend(hub))
+    [refused] = [f for f in outcome.computed.result.findings if f.code == Code.NOT_WRITTEN]
+    assert refused.team == "T1" and "rows moved since the read; run again" in refused.message
+    again = sync(backend(hub))
+    assert not [f for f in again.computed.result.findings if f.code == Code.NOT_WRITTEN]

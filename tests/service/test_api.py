@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import subprocess
@@ -19,11 +20,13 @@ from service.state import Services
 from sheets_templates.builder import new_hub_workbook, new_team_workbook
 from sheets_templates.example import EXPECTED_WARNINGS, SETTINGS, TEAMS
 from sync.backends.base import Backend
+from sync.engine import run
 from sync.model import Level, Team
+from sync.report import result_json
 from sync.snapshot import HubSnapshot, OutputTable, SheetChanges, TeamSnapshot
 from sync.sources import open_backend
 
-from .conftest import LOCAL_TOKEN, AppFactory, bearer, script_client
+from .conftest import AS_OF, LOCAL_TOKEN, AppFactory, bearer, script_client
 
 AUTH = bearer(LOCAL_TOKEN)
 PLATFORM = {"spreadsheet": "teams/platform.xlsx"}
@@ -91,6 +94,17 @@ def test_validate_answers_for_the_sheet_and_writes_it(api: FlaskClient, workspac
     again = api.post("/api/validate", json=PLATFORM, headers=AUTH)
     assert again.json["writes"] == {"spreadsheets": 0, "cells": 0}
     assert again.json["items"] == body["items"]
+
+
+@pytest.mark.parametrize("sheet", ["teams/platform.xlsx", "teams/sales.xlsx"])
+def test_validate_items_are_the_clis(api: FlaskClient, workspace: Path, sheet: str) -> None:
+    """A click's items are the `--json` items of the same run, trends from History included."""
+    body = api.post("/api/validate", json={"spreadsheet": sheet}, headers=AUTH).json
+    result = run(open_backend(str(workspace)), dt.date.fromisoformat(AS_OF)).computed.result
+    items = json.loads(json.dumps(result_json(result)["items"]))
+    cli = [i for i in items if i["team"] == body["team"]]
+    assert body["items"] == cli
+    assert any(len(item["trend"]) >= 3 for item in body["items"])
 
 
 def test_validate_shows_only_that_teams_findings(api: FlaskClient) -> None:

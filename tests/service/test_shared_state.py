@@ -104,3 +104,19 @@ def test_a_cold_instance_click_costs_two_reads(
     assert (stats["reads"], stats["writes"]) == (2, 0)
     assert asked[0] == (hub, ["'Teams'", "'Settings'"])  # never the growing output tabs
     assert asked[1][0] == key
+
+
+def test_a_sync_under_the_hubs_url_shows_where_its_key_is_served(
+    make_app: AppFactory, workspace: Path, emulator: Emulator, tmp_path: Path
+) -> None:
+    """`okrtree sync URL` and `okrtree serve KEY` name one hub: the service takes that state."""
+    hub = seed_workspace(emulator, workspace)
+    api = _google_api(emulator)
+    shared = {"SHEETS_API": api, "STATE_DIR": str(tmp_path), **NO_AUTH}
+    by_url = script_client(make_app(SOURCE=spreadsheet_url(hub) + "#gid=0", **shared))
+    by_key = script_client(make_app(SOURCE=hub, **shared))
+    assert by_key.get("/api/synced").json["synced_at"] is None
+    assert by_url.post("/api/sync").status_code == 200
+    assert by_key.get("/api/synced").json == by_url.get("/api/synced").json
+    key = team_key(api, hub, "Sales")
+    assert by_key.post("/api/validate", json={"spreadsheet": key}).status_code == 200

@@ -112,6 +112,39 @@ def test_another_schema_or_source_is_refused(full_run: Run) -> None:
         decode(_document(full_run, as_of="yesterday"), SOURCE)
 
 
+KEY = "1X1fH-ZM9TBrKrmGsNmjQ8mT3OA94HhblZa_QFPiyCEs"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        (KEY, f"https://docs.google.com/spreadsheets/d/{KEY}/edit"),
+        (f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0", KEY),
+        (f"https://docs.google.com/spreadsheets/d/{KEY}/edit?usp=sharing", f" {KEY} "),
+        ("org", "./org/"),
+        ("org", str(Path("org").resolve())),
+    ],
+    ids=["key-then-url", "url-then-key", "shared-url-then-key", "dot-slash", "absolute"],
+)
+def test_the_same_source_spelt_another_way_reads_the_state(
+    full_run: Run, written: str, read: str
+) -> None:
+    """`okrtree sync URL` and `okrtree serve KEY` (or `org` and `./org/`) share one store
+    path, so each must take the other's state rather than ignore it."""
+    loaded = decode(encode(state_of(full_run, written, taken=1000.0)), read)
+    assert loaded.taken == 1000.0 and loaded.source == read
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [(KEY, KEY[:-1] + "x"), ("org", "other-org"), (KEY, "org")],
+    ids=["another-key", "another-folder", "key-and-folder"],
+)
+def test_another_source_spelt_alike_is_refused(full_run: Run, written: str, read: str) -> None:
+    with pytest.raises(BadState, match="it is the state of"):
+        decode(encode(state_of(full_run, written)), read)
+
+
 def test_snapshots_that_do_not_follow_the_teams_tab_are_refused(full_run: Run) -> None:
     with pytest.raises(BadState, match="do not follow its Teams tab"):
         decode(_document(full_run, teams=[]), SOURCE)
