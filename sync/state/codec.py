@@ -198,7 +198,9 @@ def encode(state: State) -> bytes:
         "teams": [_snapshot(s) for s in state.snapshots],
         "findings": [_finding(f) for f in state.findings],
     }
-    return gzip.compress(_dumps(document).encode("utf-8"), compresslevel=6, mtime=0)
+    # Level 1: the packed logs inside are compressed already, and a sync saves the state each
+    # time (a fifth larger than level 6, written in half the time).
+    return gzip.compress(_dumps(document).encode("utf-8"), compresslevel=1, mtime=0)
 
 
 # -- decoding ----------------------------------------------------------------------------------
