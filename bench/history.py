@@ -101,18 +101,17 @@ def main(argv: list[str] | None = None) -> int:
             ("next day --history", ("--history",), True, NEXT_DAY),
         )
         for label, extra, edit, as_of in cases:
-            figures = {}
-            for name, source in (("empty", base), ("long", long)):
-                times = []
-                for _ in range(args.repeat):
+            times: dict[str, list[float]] = {"empty": [], "long": []}
+            for _ in range(args.repeat):  # in turns, so a change in the machine's load hits both
+                for name, source in (("empty", base), ("long", long)):
                     copy = root / f"run-{name}"
                     shutil.rmtree(copy, ignore_errors=True)
                     shutil.copytree(source, copy)
                     _timed(copy, "--history")  # its own state, as a workspace in use has
                     if edit:
                         edit_one_workbook(copy)
-                    times.append(_timed(copy, *extra, as_of=as_of))
-                figures[name] = statistics.median(times)
+                    times[name].append(_timed(copy, *extra, as_of=as_of))
+            figures = {name: statistics.median(taken) for name, taken in times.items()}
             ratio = figures["long"] / figures["empty"]
             print(
                 f"{label:20} empty {figures['empty']:.2f} s   "
