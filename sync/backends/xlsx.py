@@ -11,7 +11,7 @@ openpyxl, and importing it (with numpy) would cost every `validate` about 0.4 s.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -30,7 +30,6 @@ from ..snapshot import (
     OutputTable,
     SheetChanges,
     TeamSnapshot,
-    find_tab,
     sheet_identity,
     to_read,
 )
@@ -40,7 +39,7 @@ from .xlsx_hub_changes import as_grid, count_changes
 from .xlsx_lock import workspace_lock
 from .xlsx_paths import PathRefused, file_key, workbook_path
 from .xlsx_quiet import files_unmoved, seen_files
-from .xlsx_read import Unreadable, WorkbookReader, why
+from .xlsx_read import Unreadable, WorkbookReader
 from .xlsx_safety import (
     FileStamp,
     remove_leftovers,
@@ -48,6 +47,7 @@ from .xlsx_safety import (
     write_through,
 )
 from .xlsx_state import load_digests, save_digests
+from .xlsx_team_read import read_team
 from .xlsx_versions import unchanged_workbooks, version_after
 from .xlsx_workers import in_workers
 
@@ -390,42 +390,6 @@ def _write_workbook(
 # -- reading helpers ---------------------------------------------------------------------------
 
 
-def read_team(workspace: Path, team: Team) -> tuple[TeamSnapshot, FileStamp | None]:
-    """One team's snapshot and the file stamp taken before reading it (None when unread)."""
-    snap = TeamSnapshot(team=team.name, source=team.source, tab=team.tab)
-    source = team.source.strip()
-    if not source:
-        snap.error = (
-            f"team {team.name} has no workbook; type its path in the Spreadsheet column "
-            f"of the hub's Teams tab"
-        )
-        return snap, None
-    try:
-        path = workbook_path(workspace, source)
-    except PathRefused as refused:
-        snap.error = str(refused)
-        return snap, None
-    try:
-        stamp = FileStamp.of(path)
-        with WorkbookReader(path, source) as book:
-            tab = find_tab(book.titles, team.tab)
-            if tab is None:
-                snap.error = _missing_tab(source, team.tab, book.titles)
-                return snap, None
-            grid = book.grid(tab)
-    except Unreadable as err:
-        snap.error = str(err)
-        return snap, None
-    except OSError as err:  # vanished or unreadable between the path check and the read
-        snap.error = f"{source} cannot be opened ({why(err)}); check the file and run again"
-        return snap, None
-    snap.grid = grid
-    snap.merged = book.merged.get(tab, [])
-    snap.link_template = _link_template(source, tab)
-    snap.unwritable = unwritable_reason(path, source)
-    return snap, stamp
-
-
 def _file_identity(path: Path) -> str:
     """The file itself, however it is reached: through links, hard links, or a name in another
     case on a file system that ignores case."""
@@ -451,23 +415,6 @@ def _is_log(title: str) -> bool:
 
 def _version(stamp: FileStamp) -> str:
     return f"{stamp.mtime_ns}:{stamp.size}:{stamp.inode}"
-
-
-def _missing_tab(source: str, tab: str, names: Sequence[str]) -> str:
-    have = ", ".join(names)
-    return (
-        f"{source} has no tab {tab!r} (it has: {have}); rename the tab or fix the Tab column "
-        f"of the hub's Teams tab"
-    )
-
-
-def _link_template(source: str, tab: str) -> str:
-    """`path#'Tab'!A{row}` relative to the hub, with braces escaped for `str.format`. A link
-    is a URI, split at its first `#`: a `#` or `%` in the path is percent-encoded."""
-    quoted = "'" + tab.replace("'", "''") + "'"
-    path = Path(source.strip()).as_posix().replace("%", "%25").replace("#", "%23")
-    target = f"{path}#{quoted}!A"
-    return target.replace("{", "{{").replace("}", "}}") + "{row}"
 
 
 # -- writing helpers ---------------------------------------------------------------------------
