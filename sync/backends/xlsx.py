@@ -129,18 +129,22 @@ class XlsxBackend:
         no version when a tab written cannot be known without reading it back."""
         if self._hub_seen is None:
             return hub
-        from .xlsx_hub_readback import as_read  # openpyxl: loaded by the write already
-
         tabs = dict(hub.tabs)
         version: str | None = _version(self._hub_seen[0])
+        if not self._logs_written:
+            return HubSnapshot(hub.source, tabs, hub.digests, version)
+        from .xlsx_dates import workbook_epoch  # openpyxl: loaded by the write already
+        from .xlsx_hub_readback import as_read
+
+        epoch = workbook_epoch(self.hub_path)
         for name, table in self._logs_written.items():
             kept = tabs.get(name)
             if table.earlier is not None and isinstance(kept, CondensedLog):
-                grid = as_read(OutputTable(name, table.header, table.rows))
+                grid = as_read(OutputTable(name, table.header, table.rows), epoch)
                 if grid is not None:
                     tabs[name] = after_append(name, kept, grid[1:])
             else:
-                grid = as_read(table)
+                grid = as_read(table, epoch)
                 if grid is not None:
                     tabs[name] = grid
             if grid is None:

@@ -22,6 +22,7 @@ from lxml import etree
 from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS
 
 from ..snapshot import OutputTable, whole_table
+from .xlsx_dates import date_epoch
 from .xlsx_hub_append import appended_sheet
 from .xlsx_hub_fork import sheets_xml
 from .xlsx_package import (
@@ -74,13 +75,14 @@ class _HubPackage:
 
     def write(self, tables: list[OutputTable], target: Path, digested: Collection[str]) -> None:
         styles = StyleSheet(self.archive.read(STYLES_PART))
+        epoch = date_epoch(self.archive.read(self.workbook))
         by_name = {sheet.name: sheet for sheet in self.sheets}
         whole: list[OutputTable] = []
         for table in tables:
             existing = by_name.get(table.name)
             if table.earlier is not None:  # rows to append: in place, if the part allows
                 if existing is not None:
-                    grown = appended_sheet(self.archive.read(existing.part), table, styles)
+                    grown = appended_sheet(self.archive.read(existing.part), table, styles, epoch)
                     if grown is not None:
                         self.replaced[existing.part] = grown
                         continue
@@ -88,7 +90,7 @@ class _HubPackage:
             whole.append(table)
         formulas_dropped = False
         new: list[tuple[OutputTable, str]] = []
-        for table, generated in zip(whole, sheets_xml(whole, styles, digested), strict=True):
+        for table, generated in zip(whole, sheets_xml(whole, styles, digested, epoch), strict=True):
             existing = by_name.get(table.name)
             if existing is None:
                 part = self._free_part_name()

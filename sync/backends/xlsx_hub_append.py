@@ -9,9 +9,11 @@ filter), the new rows are made by the same code and spliced in; any other part i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import WINDOWS_EPOCH
 
 from ..snapshot import OutputTable
 from .xlsx_hub_sheet import MAIN_NS, REL_NS, sheet_xml
@@ -29,7 +31,9 @@ _LAST_ROW = re.compile(rb'<row r="([0-9]+)"')
 _FILTER = re.compile(rb'</sheetData><autoFilter ref="A1:[A-Z]{1,3}[0-9]+"/>')
 
 
-def appended_sheet(part: bytes, table: OutputTable, book: StyleSheet) -> bytes | None:
+def appended_sheet(
+    part: bytes, table: OutputTable, book: StyleSheet, epoch: dt.datetime = WINDOWS_EPOCH
+) -> bytes | None:
     """`part` with `table.rows` after its `kept_rows` rows, or None when it is not a tab as
     okrtree wrote it with that many rows (then the caller writes the tab whole)."""
     last_row = table.kept_rows + 1  # the header is row 1
@@ -43,7 +47,8 @@ def appended_sheet(part: bytes, table: OutputTable, book: StyleSheet) -> bytes |
         return None
     if b"<hyperlinks>" in part[after.end() :]:
         return None
-    made = sheet_xml(OutputTable(table.name, table.header, table.rows), book, last_row + 1).sheet
+    appended = OutputTable(table.name, table.header, table.rows)
+    made = sheet_xml(appended, book, last_row + 1, epoch).sheet
     header_end = made.index(b"</row>", made.index(b"<sheetData>")) + len(b"</row>")
     rows = made[header_end : made.index(b"</sheetData>")]
     width = max(

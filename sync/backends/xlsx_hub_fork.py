@@ -10,11 +10,14 @@ are added before forking, and a tab whose generation would still add one is made
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import sys
 import threading
 from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
+
+from openpyxl.utils.datetime import WINDOWS_EPOCH
 
 from ..plan import table_digest
 from ..snapshot import OutputTable
@@ -25,11 +28,15 @@ __all__ = ["FORK_FROM_ROWS", "sheets_xml"]
 
 FORK_FROM_ROWS = 20_000  # a smaller tab takes less than forking costs
 
-_CHILD_JOB: tuple[OutputTable, StyleSheet] | None = None  # inherited by the child: not pickled
+# inherited by the child: not pickled
+_CHILD_JOB: tuple[OutputTable, StyleSheet, dt.datetime] | None = None
 
 
 def sheets_xml(
-    tables: list[OutputTable], styles: StyleSheet, digested: Collection[str] = ()
+    tables: list[OutputTable],
+    styles: StyleSheet,
+    digested: Collection[str] = (),
+    epoch: dt.datetime = WINDOWS_EPOCH,
 ) -> list[SheetXml]:
     """`sheet_xml` of each table, in order, adding the formats they use to `styles`; the
     digests of the tables named in `digested` are computed too (`table_digest` keeps them)."""
@@ -42,27 +49,29 @@ def sheets_xml(
         or sys.platform != "linux"
         or threading.active_count() > 1
     ):
-        return [sheet_xml(table, styles) for table in tables]
+        return [sheet_xml(table, styles, epoch=epoch) for table in tables]
     prepare_styles(tables[largest], styles)
-    _CHILD_JOB = (tables[largest], styles)
+    _CHILD_JOB = (tables[largest], styles, epoch)
     try:
         with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
             child = pool.submit(_generate_in_child)
             generated = {
-                i: sheet_xml(table, styles) for i, table in enumerate(tables) if i != largest
+                i: sheet_xml(table, styles, epoch=epoch)
+                for i, table in enumerate(tables)
+                if i != largest
             }
             if tables[largest].name in digested:
                 table_digest(tables[largest])
             made, added_formats = child.result()
     finally:
         _CHILD_JOB = None
-    generated[largest] = sheet_xml(tables[largest], styles) if added_formats else made
+    generated[largest] = sheet_xml(tables[largest], styles, epoch=epoch) if added_formats else made
     return [generated[i] for i in range(len(tables))]
 
 
 def _generate_in_child() -> tuple[SheetXml, bool]:
     assert _CHILD_JOB is not None
-    table, styles = _CHILD_JOB
+    table, styles, epoch = _CHILD_JOB
     before = styles.to_bytes()
-    made = sheet_xml(table, styles)
+    made = sheet_xml(table, styles, epoch=epoch)
     return made, styles.to_bytes() != before

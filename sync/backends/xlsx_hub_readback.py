@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
 
 from sheets_templates.definition import hub_columns
 
@@ -45,7 +45,7 @@ def _text(value: str) -> str | None:
     return value or None
 
 
-def _cell(value: CellValue | Link, dated: bool) -> CellValue:
+def _cell(value: CellValue | Link, dated: bool, epoch: dt.datetime) -> CellValue:
     kind = type(value)
     if value is None:
         return None
@@ -61,21 +61,24 @@ def _cell(value: CellValue | Link, dated: bool) -> CellValue:
         return _number(value)  # type: ignore[arg-type]
     if isinstance(value, dt.date):
         if not dated:
-            return _number(to_excel(value))
+            return _number(to_excel(value, epoch))
         if isinstance(value, dt.datetime) and value.time() != dt.time():
             raise _Unsure  # a time of day, through a serial number and back
         return dt.datetime(value.year, value.month, value.day)
     return _text(str(value))
 
 
-def as_read(table: OutputTable) -> Grid | None:
-    """`table` as `WorkbookReader.grid` gives it once written; None when that is not certain."""
+def as_read(table: OutputTable, epoch: dt.datetime = WINDOWS_EPOCH) -> Grid | None:
+    """`table` as `WorkbookReader.grid` gives it once written in a workbook counting dates from
+    `epoch` (`xlsx_dates`); None when that is not certain."""
     formats = hub_columns(table.name)
     dated = [formats.get(name, {}).get("number_format") in _DATE_FORMATS for name in table.header]
     grid: Grid = [[_text(name) for name in table.header]]
     try:
         for values in table.rows:
-            grid.append([_cell(v, c < len(dated) and dated[c]) for c, v in enumerate(values)])
+            grid.append(
+                [_cell(v, c < len(dated) and dated[c], epoch) for c, v in enumerate(values)]
+            )
     except _Unsure:
         return None
     return trim_blanks(grid, None)

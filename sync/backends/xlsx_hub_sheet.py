@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
 
 from sheets_templates.definition import HEADER_COLOUR, OutputCol, hub_columns, status_colours
 
@@ -64,7 +64,7 @@ def _text(value: str) -> str:
 _SPACES = (" ", "\t", "\n")
 _NEEDS_WORK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r&<>]")
 _TEXTS_KEPT = 50_000  # escaped texts remembered per table, for the labels that repeat
-_SERIALS: dict[dt.date, str] = {}  # date -> its spreadsheet serial, as written
+_SERIALS: dict[tuple[dt.datetime, dt.date], str] = {}  # (epoch, date) -> its serial, as written
 _PLAIN_ATTRIBUTE = re.compile(r'[&<>"\n\r\t]')
 
 
@@ -152,9 +152,12 @@ def prepare_styles(table: OutputTable, book: StyleSheet) -> None:
             styles.status_attribute(styles.score_column, label)
 
 
-def sheet_xml(table: OutputTable, book: StyleSheet, first: int = 2) -> SheetXml:
+def sheet_xml(
+    table: OutputTable, book: StyleSheet, first: int = 2, epoch: dt.datetime = WINDOWS_EPOCH
+) -> SheetXml:
     """The worksheet XML for `table`, adding the formats it needs to `book`; its rows are
-    numbered from `first` (after the header's row 1) as rows to append there are."""
+    numbered from `first` (after the header's row 1) as rows to append there are, its dates
+    counted from the workbook's `epoch` (`xlsx_package.date_epoch`)."""
     styles = _Styles(book, table)
     width = max([len(table.header), *(len(row) for row in table.rows)], default=0)
     letters = [get_column_letter(i + 1) for i in range(max(width, 1))]
@@ -220,7 +223,7 @@ def sheet_xml(table: OutputTable, book: StyleSheet, first: int = 2) -> SheetXml:
                 shown = text(link.text)
                 add(f'<c r="{letters[c]}{number}"{link_style} t="inlineStr"><is>{shown}</is></c>')
             else:
-                add(_cell(f"{letters[c]}{number}", value, column_style[c]))
+                add(_cell(f"{letters[c]}{number}", value, column_style[c], epoch))
         level = levels[r - first]
         attributes = ""
         if level:
@@ -281,7 +284,7 @@ def _width(tab: str, name: str) -> float:
     return float(hub_columns(tab).get(name, {}).get("width") or DEFAULT_WIDTH)
 
 
-def _cell(ref: str, value: object, s: str) -> str:
+def _cell(ref: str, value: object, s: str, epoch: dt.datetime) -> str:
     """Any other cell: booleans, dates, and whatever else as text."""
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
@@ -290,9 +293,9 @@ def _cell(ref: str, value: object, s: str) -> str:
             return ""
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
-        serial = _SERIALS.get(value)
+        serial = _SERIALS.get((epoch, value))
         if serial is None:
-            serial = _SERIALS[value] = repr(to_excel(value))
+            serial = _SERIALS[(epoch, value)] = repr(to_excel(value, epoch))
         return f'<c r="{ref}"{s}><v>{serial}</v></c>'
     return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
 
