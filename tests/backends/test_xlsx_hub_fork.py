@@ -55,9 +55,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     generate: Callable[..., Any] = xlsx_hub_fork.sheet_xml
 
-    def spy(table: OutputTable, styles: Any) -> Any:
+    def spy(table: OutputTable, styles: Any, **options: Any) -> Any:
         made.append(table.name)
-        return generate(table, styles)
+        return generate(table, styles, **options)
 
     monkeypatch.setattr(xlsx_hub_fork, "sheet_xml", spy)
     return made
