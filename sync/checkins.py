@@ -43,15 +43,7 @@ def _recorded(log: LogTab, row: list[CellValue]) -> Checkin:
 
 def _latest(log: LogTab) -> dict[str, Checkin]:
     """The latest recorded check-in of each ID: by date, a later row winning a tie."""
-    latest: dict[str, tuple[dt.date, Checkin]] = {}
-    for row in log.rows:
-        key = log.id_key(row)
-        if not key:
-            continue
-        day = log.date(row) or dt.date.min
-        if key not in latest or day >= latest[key][0]:
-            latest[key] = (day, _recorded(log, row))
-    return {key: checkin for key, (_, checkin) in latest.items()}
+    return {key: _recorded(log, log.rows[i]) for key, i in log.latest(dt.date.min).items()}
 
 
 def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[CellValue | Link]]]:

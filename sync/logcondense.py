@@ -97,16 +97,8 @@ def _last_day(log: LogTab) -> dt.date | None:
 
 
 def _latest(log: LogTab) -> Grid:
-    """The header and each ID's latest row, in their order: by date, a later row winning a
-    tie, as `checkins.plan_checkins` and a recording `history.plan_history` compare. An undated
-    row counts as oldest in Check-ins and not at all in History."""
+    """The header and each ID's latest row, in their order, as `checkins.plan_checkins` and a
+    recording `history.plan_history` find it: an undated row counts as oldest in Check-ins
+    and not at all in History."""
     undated = dt.date.min if id_key(log.name) == _CHECK_INS else None
-    latest: dict[str, tuple[dt.date, int]] = {}
-    for index, row in enumerate(log.rows):
-        key = log.id_key(row)
-        day = log.date(row) or undated
-        if not key or day is None:
-            continue
-        if key not in latest or day >= latest[key][0]:
-            latest[key] = (day, index)
-    return [list(log.header), *(log.rows[index] for index in sorted(i for _, i in latest.values()))]
+    return [list(log.header), *(log.rows[i] for i in sorted(log.latest(undated).values()))]

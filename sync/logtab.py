@@ -116,6 +116,19 @@ class LogTab:
     def id_key(self, row: list[CellValue]) -> str:
         return id_key(cell_text(self.cell(row, _ID)))
 
+    def latest(self, undated: dt.date | None) -> dict[str, int]:
+        """Each ID's latest row, by its place in `rows`: by date, a later row winning a tie; a
+        row without a date counts as of `undated` (None: not at all)."""
+        latest: dict[str, tuple[dt.date, int]] = {}
+        for index, row in enumerate(self.rows):
+            key = self.id_key(row)
+            day = self.date(row) or undated
+            if not key or day is None:
+                continue
+            if key not in latest or day >= latest[key][0]:
+                latest[key] = (day, index)
+        return {key: index for key, (_, index) in latest.items()}
+
     def laid_out(self, values: dict[str, CellValue]) -> list[CellValue | Link]:
         """A new row with each value under its column of this tab's header."""
         assert self.columns is not None
