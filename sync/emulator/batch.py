@@ -15,7 +15,8 @@ from .batch_cells import CELL_REQUESTS, Handler, color
 from .errors import ApiError, bad_request
 from .fieldmask import apply_update, parse_mask
 from .metadata import METADATA_REQUESTS
-from .state import Sheet, Spreadsheet, Store
+from .state import Sheet, Spreadsheet
+from .store import Store
 
 __all__ = ["SUPPORTED_REQUESTS", "apply_batch", "copy_sheet_to"]
 

@@ -14,7 +14,8 @@ from . import grid
 from .a1 import CellBox
 from .errors import bad_request
 from .fieldmask import apply_update, parse_mask
-from .state import Sheet, Spreadsheet, Store, grid_range_json
+from .state import Sheet, Spreadsheet, grid_range_json
+from .store import Store
 from .values import check_protection
 
 __all__ = ["CELL_REQUESTS", "Handler", "color", "normalise_format"]

@@ -16,7 +16,7 @@ from .errors import ApiError
 from .fieldmask import parse_mask, select
 
 if TYPE_CHECKING:
-    from .state import Store
+    from .store import Store
 
 __all__ = ["drive_invalid", "list_changes", "page_size", "start_page_token"]
 

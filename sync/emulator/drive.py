@@ -19,7 +19,8 @@ from typing import Any
 from .changes import drive_invalid, page_size
 from .errors import ApiError, bad_request
 from .fieldmask import parse_mask, select
-from .state import SPREADSHEET_MIME, Spreadsheet, Store
+from .state import SPREADSHEET_MIME, Spreadsheet
+from .store import Store
 
 __all__ = [
     "copy_file",

@@ -24,7 +24,8 @@ from typing import Any
 from . import grid
 from .a1 import CellBox, column_number, parse_cells
 from .faults import Fault, Hook, Latency, Match, Quota, RequestInfo
-from .state import Sheet, Spreadsheet, Store
+from .state import Sheet, Spreadsheet
+from .store import Store
 
 __all__ = ["Emulator", "Match", "RequestInfo"]
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from .errors import ApiError, bad_request
 from .fieldmask import apply_update, parse_mask
-from .state import Spreadsheet, Store
+from .state import Spreadsheet
+from .store import Store
 
 __all__ = [
     "METADATA_REQUESTS",
