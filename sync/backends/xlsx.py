@@ -138,16 +138,13 @@ class XlsxBackend:
 
         epoch = workbook_epoch(self.hub_path)
         for name, table in self._logs_written.items():
+            grid = as_read(table, epoch)  # of rows to append, those rows only
             kept = tabs.get(name)
-            if table.earlier is not None and isinstance(kept, CondensedLog):
-                grid = as_read(OutputTable(name, table.header, table.rows), epoch)
-                if grid is not None:
-                    tabs[name] = after_append(name, kept, grid[1:])
-            else:
-                grid = as_read(table, epoch)
-                if grid is not None:
-                    tabs[name] = grid
-            if grid is None:
+            if table.earlier is None and grid is not None:
+                tabs[name] = grid
+            elif isinstance(kept, CondensedLog) and grid is not None:
+                tabs[name] = after_append(name, kept, grid[1:])
+            else:  # unknown without reading it back
                 version = None
         return HubSnapshot(hub.source, tabs, hub.digests, version)
 

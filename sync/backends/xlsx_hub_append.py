@@ -47,8 +47,7 @@ def appended_sheet(
         return None
     if b"<hyperlinks>" in part[after.end() :]:
         return None
-    appended = OutputTable(table.name, table.header, table.rows)
-    made = sheet_xml(appended, book, last_row + 1, epoch).sheet
+    made = sheet_xml(table, book, last_row + 1, epoch).sheet  # of its rows to append
     header_end = made.index(b"</row>", made.index(b"<sheetData>")) + len(b"</row>")
     rows = made[header_end : made.index(b"</sheetData>")]
     width = max(
