@@ -193,6 +193,12 @@ class OutputTable:
     earlier: Callable[[], list[list[CellValue | Link]]] | None = field(
         default=None, compare=False, repr=False
     )
+    # Set, with `earlier`, for a tab known only by the rows that changed since okrtree last
+    # wrote it (`sync.delta`): `rows` then replace the rows at these positions (0-based, after
+    # the header) of the `earlier()` ones, which keep their number and order; `filled` counts
+    # the non-blank cells of the whole tab, so that its writes count as a whole tab's would.
+    replaces: list[int] | None = None
+    filled: int = 0
 
     @property
     def grown(self) -> bool:
@@ -203,8 +209,13 @@ class OutputTable:
 
 
 def whole_table(table: OutputTable) -> OutputTable:
-    """`table` with every row of it, its own ones read when it holds only rows to append."""
+    """`table` with every row of it, its own ones read when it holds only rows to append or
+    to replace."""
     if table.earlier is None:
         return table
     kept = table.earlier()
+    if table.replaces is not None:
+        for at, row in zip(table.replaces, table.rows, strict=True):
+            kept[at] = row
+        return OutputTable(table.name, table.header, kept)
     return OutputTable(table.name, table.header, [*kept, *table.rows], kept_rows=len(kept))

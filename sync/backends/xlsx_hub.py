@@ -80,7 +80,7 @@ class _HubPackage:
         whole: list[OutputTable] = []
         for table in tables:
             existing = by_name.get(table.name)
-            if table.earlier is not None:  # rows to append: in place, if the part allows
+            if table.earlier is not None and table.replaces is None:  # rows to append, in place
                 if existing is not None:
                     grown = appended_sheet(self.archive.read(existing.part), table, styles, epoch)
                     if grown is not None:

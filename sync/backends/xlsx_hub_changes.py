@@ -25,6 +25,8 @@ def as_grid(table: OutputTable) -> Grid:
 def count_changes(old: Grid | None, table: OutputTable) -> int:
     """Cells whose shown value differs between the tab as read and the table (at least one:
     a table is only written when something in it, a link target perhaps, changed)."""
+    if table.replaces is not None:  # known only by its changed rows: counted as a whole tab
+        return max(len(table.header) + table.filled, 1)
     filled = sum(1 for row in table.rows for value in row if value is not None and value != "")
     if table.earlier is not None:  # rows appended after the tab's own
         return max(filled, 1)
