@@ -19,7 +19,13 @@ from .model import (
     id_key,
 )
 
-__all__ = ["confidence_gap", "dependency_warnings", "method_warnings"]
+__all__ = [
+    "OWN_CODES",
+    "confidence_gap",
+    "dependency_warnings",
+    "method_warnings",
+    "own_warnings",
+]
 
 RISKY = (Status.AT_RISK, Status.OFF_TRACK)
 
@@ -64,40 +70,10 @@ def method_warnings(
     team_of = {team.name: team for team in teams.values()}
     for item in items:
         team = team_of[item.team]
-        where = f"Team {item.team}, row {item.row} ({item.id})"
+        findings.extend(own_warnings(item, team, settings, as_of))
         if item.type is ItemType.OBJECTIVE:
             objectives_per_team[item.team] += 1
-            findings.extend(
-                _objective_warnings(item, where, team, by_key, teams, alignment, settings)
-            )
-            continue
-        if not item.owner:
-            findings.append(
-                Finding.on_row(
-                    Code.NO_OWNER,
-                    item.team,
-                    item.row,
-                    item.id,
-                    f"{where}: this key result has no Owner; type who drives it.",
-                )
-            )
-        if item.updated is not None and (as_of - item.updated).days > settings.stale_after_days:
-            days = (as_of - item.updated).days
-            findings.append(
-                Finding.on_row(
-                    Code.STALE,
-                    item.team,
-                    item.row,
-                    item.id,
-                    f"{where}: last check-in {item.updated.isoformat()} is {days} days old "
-                    f"(more than {settings.stale_after_days}); update Current and Updated.",
-                )
-            )
-        gap = confidence_gap(item)
-        if gap is not None:
-            findings.append(
-                Finding.on_row(Code.CONFIDENCE_GAP, item.team, item.row, item.id, f"{where}: {gap}")
-            )
+            findings.extend(_link_warnings(item, team, by_key, teams, alignment, settings))
     for name, count in objectives_per_team.items():
         if count > settings.max_objectives:
             findings.append(
@@ -111,27 +87,69 @@ def method_warnings(
     return findings
 
 
-def _objective_warnings(
+OWN_CODES = frozenset({Code.UNALIGNED, Code.NO_OWNER, Code.STALE, Code.CONFIDENCE_GAP})
+
+
+def own_warnings(item: Item, team: Team, settings: Settings, as_of: dt.date) -> list[Finding]:
+    """The method warnings (`OWN_CODES`) that follow from an item's own cells and status alone,
+    not from its links to other items."""
+    where = f"Team {item.team}, row {item.row} ({item.id})"
+    findings: list[Finding] = []
+    if item.type is ItemType.OBJECTIVE:
+        if not item.parent_text and not item.why_now and team.level is not Level.COMPANY:
+            findings.append(
+                Finding.on_row(
+                    Code.UNALIGNED,
+                    item.team,
+                    item.row,
+                    item.id,
+                    f"{where}: this objective aligns to nothing; type the ID it supports in "
+                    "Parent, or say in Why now why it matters now.",
+                )
+            )
+        return findings
+    if not item.owner:
+        findings.append(
+            Finding.on_row(
+                Code.NO_OWNER,
+                item.team,
+                item.row,
+                item.id,
+                f"{where}: this key result has no Owner; type who drives it.",
+            )
+        )
+    if item.updated is not None and (as_of - item.updated).days > settings.stale_after_days:
+        days = (as_of - item.updated).days
+        findings.append(
+            Finding.on_row(
+                Code.STALE,
+                item.team,
+                item.row,
+                item.id,
+                f"{where}: last check-in {item.updated.isoformat()} is {days} days old "
+                f"(more than {settings.stale_after_days}); update Current and Updated.",
+            )
+        )
+    gap = confidence_gap(item)
+    if gap is not None:
+        findings.append(
+            Finding.on_row(Code.CONFIDENCE_GAP, item.team, item.row, item.id, f"{where}: {gap}")
+        )
+    return findings
+
+
+def _link_warnings(
     item: Item,
-    where: str,
     team: Team,
     by_key: dict[str, Item],
     teams: dict[str, Team],
     alignment: Alignment,
     settings: Settings,
 ) -> list[Finding]:
+    """An objective's warnings about its links: inverted alignment, key results too few or
+    too many."""
+    where = f"Team {item.team}, row {item.row} ({item.id})"
     findings: list[Finding] = []
-    if not item.parent_text and not item.why_now and team.level is not Level.COMPANY:
-        findings.append(
-            Finding.on_row(
-                Code.UNALIGNED,
-                item.team,
-                item.row,
-                item.id,
-                f"{where}: this objective aligns to nothing; type the ID it supports in Parent, or "
-                "say in Why now why it matters now.",
-            )
-        )
     parent = by_key.get(item.parent) if item.parent else None
     if parent is not None and id_key(parent.team) != id_key(item.team):
         parent_team = teams[id_key(parent.team)]

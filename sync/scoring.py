@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from .graph import Alignment
 from .model import Code, Finding, Item, ItemType, Settings, Status, TargetKind
 
-__all__ = ["expected_progress", "key_result_score", "score_all", "status_for", "weighted_mean"]
+__all__ = [
+    "Weighted",
+    "expected_progress",
+    "key_result_score",
+    "score_all",
+    "score_item",
+    "status_for",
+    "weighted_mean",
+]
 
 # Two floats that differ by less than this are equal: 0.8 - 0.7 is "within 0.10" as people read it.
 EPSILON = 1e-9
@@ -27,7 +36,7 @@ def expected_progress(settings: Settings, as_of: dt.date) -> float:
     return min(1.0, max(0.0, elapsed / length))
 
 
-def weighted_mean(children: Iterable[Item]) -> float | None:
+def weighted_mean(children: Iterable[Weighted]) -> float | None:
     """Mean of the children's scores weighed by their own `Weight`; null scores and weight 0
     are left out, and None when nothing is left.
 
@@ -82,52 +91,70 @@ def key_result_score(item: Item) -> tuple[float | None, float | None]:
     return score, score
 
 
+class Weighted(Protocol):
+    """What a parent's score takes of each child: an `Item`, or a child known only by these."""
+
+    @property
+    def score(self) -> float | None: ...
+
+    @property
+    def weight(self) -> float: ...
+
+
 def score_all(by_key: dict[str, Item], alignment: Alignment) -> list[Finding]:
     """Score every item children-first; items on cycles or with bad numbers stay null."""
     findings: list[Finding] = []
     for key in alignment.bottom_up:
-        item = by_key[key]
-        where = f"Team {item.team}, row {item.row} ({item.id})"
-        if item.type is ItemType.OBJECTIVE:
-            score = weighted_mean(alignment.key_results.get(key, ()))
-            if score is None:
-                score = weighted_mean(alignment.objectives.get(key, ()))
-            item.score = item.progress = score
-            continue
-        if item.target_kind is TargetKind.NONE:
-            aligned = alignment.objectives.get(key)
-            if aligned:
-                item.score = item.progress = (
-                    None if item.has_number_error else weighted_mean(aligned)
-                )
-            elif not item.has_number_error:  # an unreadable Target is said once, as INVALID_NUMBER
-                findings.append(
-                    Finding.on_row(
-                        Code.UNMEASURABLE,
-                        item.team,
-                        item.row,
-                        item.id,
-                        f"{where}: this key result has no Target and no objective aligns to it, "
-                        "so it cannot be scored; type a Target (a number, >= x, or yes).",
-                    )
-                )
-            continue
-        if item.has_number_error:
-            continue
-        if item.target_kind is TargetKind.NUMBER and item.target == (item.start or 0.0):
-            findings.append(
-                Finding.on_row(
-                    Code.ZERO_RANGE,
-                    item.team,
-                    item.row,
-                    item.id,
-                    f"{where}: Target equals Start ({item.target:g}), so progress cannot be "
-                    "measured; change the Target or the Start.",
-                )
-            )
-            continue
-        item.score, item.progress = key_result_score(item)
+        finding = score_item(
+            by_key[key], alignment.key_results.get(key, ()), alignment.objectives.get(key, ())
+        )
+        if finding is not None:
+            findings.append(finding)
     return findings
+
+
+def score_item(
+    item: Item, key_results: Sequence[Weighted], objectives: Sequence[Weighted]
+) -> Finding | None:
+    """Score one item from its own cells and its children (already scored): the key results
+    below an objective, else the objectives aligned to it; the objectives aligned to a key
+    result without a Target. A finding when it cannot be scored for a reason of its own."""
+    where = f"Team {item.team}, row {item.row} ({item.id})"
+    if item.type is ItemType.OBJECTIVE:
+        score = weighted_mean(key_results)
+        if score is None:
+            score = weighted_mean(objectives)
+        item.score = item.progress = score
+        return None
+    if item.target_kind is TargetKind.NONE:
+        if objectives:
+            item.score = item.progress = (
+                None if item.has_number_error else weighted_mean(objectives)
+            )
+            return None
+        if item.has_number_error:  # an unreadable Target is said once, as INVALID_NUMBER
+            return None
+        return Finding.on_row(
+            Code.UNMEASURABLE,
+            item.team,
+            item.row,
+            item.id,
+            f"{where}: this key result has no Target and no objective aligns to it, "
+            "so it cannot be scored; type a Target (a number, >= x, or yes).",
+        )
+    if item.has_number_error:
+        return None
+    if item.target_kind is TargetKind.NUMBER and item.target == (item.start or 0.0):
+        return Finding.on_row(
+            Code.ZERO_RANGE,
+            item.team,
+            item.row,
+            item.id,
+            f"{where}: Target equals Start ({item.target:g}), so progress cannot be "
+            "measured; change the Target or the Start.",
+        )
+    item.score, item.progress = key_result_score(item)
+    return None
 
 
 def status_for(item: Item, expected: float, settings: Settings) -> Status:
