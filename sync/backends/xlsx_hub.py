@@ -80,8 +80,8 @@ class _HubPackage:
         whole: list[OutputTable] = []
         for table in tables:
             existing = by_name.get(table.name)
-            if table.earlier is not None and table.replaces is None:  # rows to append, in place
-                if existing is not None:
+            if table.earlier is not None:  # rows to append (in place, if the part allows)
+                if existing is not None and table.replaces is None:
                     grown = appended_sheet(self.archive.read(existing.part), table, styles, epoch)
                     if grown is not None:
                         self.replaced[existing.part] = grown
