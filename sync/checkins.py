@@ -13,7 +13,7 @@ import datetime as dt
 from sheets_templates.definition import HubTab, OutputCol
 
 from .logtab import LogTab, read_log
-from .model import STATUS_LABELS, Item, ItemType, Result
+from .model import STATUS_LABELS, Item, ItemType
 from .snapshot import CellValue, Grid, Link
 from .values import BadValue, cell_text, parse_confidence
 
@@ -41,19 +41,23 @@ def _recorded(log: LogTab, row: list[CellValue]) -> Checkin:
     return (_rounded(log.number(row, OutputCol.CURRENT)), _rounded(confidence), note)
 
 
-def _latest(log: LogTab) -> dict[str, Checkin]:
-    """The latest recorded check-in of each ID: by date, a later row winning a tie."""
-    return {key: _recorded(log, log.rows[i]) for key, i in log.latest(dt.date.min).items()}
+def _latest(log: LogTab, keys: set[str]) -> dict[str, Checkin]:
+    """The latest recorded check-in of each of these IDs: by date, a later row winning a tie."""
+    latest = log.latest(dt.date.min)
+    return {key: _recorded(log, log.rows[latest[key]]) for key in keys if key in latest}
 
 
-def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[CellValue | Link]]]:
-    """The tab as read and the rows to append after its last row (none when nothing moved)."""
+def plan_checkins(
+    items: list[Item], as_of: dt.date, grid: Grid | None
+) -> tuple[LogTab, list[list[CellValue | Link]]]:
+    """The tab as read and the rows to append after its last row for these items (none when
+    nothing moved)."""
     log = read_log(HubTab.CHECK_INS.value, grid)
     if not log.usable:
         return log, []
-    latest = _latest(log)
+    latest = _latest(log, {item.key for item in items if item.type is ItemType.KEY_RESULT})
     appended: list[list[CellValue | Link]] = []
-    for item in result.items:
+    for item in items:
         if item.type is not ItemType.KEY_RESULT or item.has_number_error:
             continue  # an unreadable Current is not a check-in
         now = checkin_of(item)
@@ -63,7 +67,7 @@ def plan_checkins(result: Result, grid: Grid | None) -> tuple[LogTab, list[list[
         appended.append(
             log.laid_out(
                 {
-                    OutputCol.DATE: item.updated or result.as_of,
+                    OutputCol.DATE: item.updated or as_of,
                     OutputCol.ID: item.id,
                     OutputCol.TEAM: item.team,
                     OutputCol.OWNER: item.owner or None,

@@ -22,8 +22,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import lastsync
 from .backends.base import Backend
+from .delta_run import DeltaSync, delta_sync
 from .engine import Run, gc_paused, run, whole_trends
 from .errors import OkrError, SourceError
+from .ledger import json_body, team_chunks
 from .model import Code, Severity
 from .sources import maybe_a_folder, open_backend
 from .state import DirectoryStore, open_state_store, state_of
@@ -78,9 +80,11 @@ def execute(
     credentials: str | None = None,
     full: bool = True,
     backend: Backend | None = None,
+    as_json: bool = False,
 ) -> Run:
     """One run; a sync (`write`) reads only what changed since the state unless `full`, and
-    saves its own state for the next sync and the service."""
+    saves its own state for the next sync and the service (with its `--json` pieces when
+    `as_json`)."""
     with _named(source):
         if backend is None:
             backend = open_backend(source, credentials=credentials)
@@ -98,8 +102,19 @@ def execute(
                 previous_hub=previous.hub if previous is not None else None,
             )
     if store is not None:
+        if as_json:
+            _with_chunks(outcome)
         store.save(state_of(outcome, source))
     return outcome
+
+
+def _with_chunks(outcome: Run) -> None:
+    """Every item's whole trend, and each team's items as `--json` shows them (once)."""
+    computed = outcome.computed
+    if computed.chunks is None:
+        with gc_paused():  # without collections: each would walk the run's millions of objects
+            whole_trends(outcome)
+            computed.chunks = team_chunks(computed.result, outcome.teams)
 
 
 @dataclass(slots=True)
@@ -114,9 +129,9 @@ class Shown:
         result = outcome.computed.result
         if not as_json:
             return cls(Overview.of(result))
-        with gc_paused():  # without collections: each would walk the run's millions of objects
-            whole_trends(outcome)
-            return cls(Overview.of(result), lastsync.json_body(result))
+        _with_chunks(outcome)
+        with gc_paused():
+            return cls(Overview.of(result), json_body(result, outcome.computed.chunks or []))
 
 
 def show(shown: Shown, as_json: bool, *, verbose: bool, wrote: bool) -> None:
@@ -153,17 +168,51 @@ def sync_and_record(
         last = _standing(backend, record, source, as_of, history, as_json)
         if last is not None:
             return last
-    outcome = execute(source, as_of, write=True, history=history, full=full, backend=backend)
+    delta = None if full or history else _delta(backend, source, as_of, as_json)
+    if delta is not None:
+        shown = Shown(delta.overview, delta.body)
+        files = _vouched_delta(backend, delta)
+        if record is not None:
+            _record(record, files, as_of, history, shown)
+        return shown
+    outcome = execute(
+        source, as_of, write=True, history=history, full=full, backend=backend, as_json=as_json
+    )
     shown = Shown.of(outcome, as_json)
     if record is not None:
-        files = _vouched(backend, outcome)
-        if files is None:
-            lastsync.forget(record)
-        else:
-            code = lastsync.code_stamp()
-            kept = lastsync.LastSync(as_of, history, code, files, shown.overview, shown.body)
-            lastsync.save(record, kept)
+        _record(record, _vouched(backend, outcome), as_of, history, shown)
     return shown
+
+
+def _record(
+    record: Path, files: list[Any] | None, as_of: dt.date, history: bool, shown: Shown
+) -> None:
+    """Keep what the sync showed for the next, when every write went through."""
+    if files is None:
+        lastsync.forget(record)
+    else:
+        code = lastsync.code_stamp()
+        kept = lastsync.LastSync(as_of, history, code, files, shown.overview, shown.body)
+        lastsync.save(record, kept)
+
+
+def _delta(backend: Backend, source: str, as_of: dt.date, as_json: bool) -> DeltaSync | None:
+    """The sync recomputing only the teams that changed since the state, if it can."""
+    store = open_state_store(source)
+    previous = store.load()
+    if previous is None:
+        return None
+    delta = delta_sync(backend, previous, as_of, lastsync.code_stamp(), as_json)
+    if delta is not None:
+        store.save(delta.state)
+    return delta
+
+
+def _vouched_delta(backend: Any, delta: DeltaSync) -> list[Any] | None:
+    if any(f.code is Code.NOT_WRITTEN for f in delta.findings):
+        return None
+    seen: Callable[[list[Any]], list[Any] | None] = backend.seen_files
+    return seen(delta.snapshots)
 
 
 def _standing(

@@ -12,19 +12,21 @@ filled after `compute`, from the hub's History tab (`history.plan_history`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sheets_templates.definition import TEAM_TAB
 
-from .graph import build_alignment, build_dependencies, cycle_finding, resolve_parents
+from .graph import Alignment, build_alignment, build_dependencies, cycle_finding, resolve_parents
 from .history import HistoryPlan
 from .model import (
     Code,
     Cycle,
     Finding,
     Item,
+    ItemType,
     Result,
     Settings,
+    TargetKind,
     Team,
     TeamState,
     id_key,
@@ -46,6 +48,13 @@ class Computed:
     sheets: dict[str, SheetRead]  # by team name, for teams whose tab was usable
     tree: list[TreeRow]
     history: HistoryPlan | None = None  # set once the hub's History tab is known
+    # What a later run recomputing only a few teams needs of the whole (`sync.ledger`): the
+    # items whose score does not follow from their children's, and those something depends on.
+    fixed: set[str] = field(default_factory=set)
+    depended: set[str] = field(default_factory=set)
+    cyclic: set[str] = field(default_factory=set)
+    tree_filled: int | None = None  # cells the Alignment Tree tab fills, once planned
+    chunks: list[bytes] | None = None  # each team's items as `--json` shows them, once made
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -138,7 +147,30 @@ def compute(
     )
     cycle = Cycle(settings.cycle, settings.cycle_start, settings.cycle_end, expected)
     result = Result(as_of, cycle, settings, states, items, sort_findings(findings))
-    return Computed(result, sheets, tree_rows(items, alignment))
+    depended = {key for targets in dependencies.graph.values() for key in targets}
+    return Computed(
+        result,
+        sheets,
+        tree_rows(items, alignment),
+        None,
+        _fixed(items, alignment),
+        depended,
+        set(alignment.on_cycle),
+    )
+
+
+def _fixed(items: list[Item], alignment: Alignment) -> set[str]:
+    """Keys of the items whose score follows from their own cells alone (or is null for good):
+    key results with a Target, an unreadable number or no aligned objective; items on cycles."""
+    fixed = set(alignment.on_cycle)
+    for item in items:
+        if item.type is ItemType.KEY_RESULT and (
+            item.target_kind is not TargetKind.NONE
+            or item.has_number_error
+            or not alignment.objectives.get(item.key)
+        ):
+            fixed.add(item.key)
+    return fixed
 
 
 def _keep_first(rows: list[Item], findings: list[Finding]) -> tuple[list[Item], dict[str, Item]]:

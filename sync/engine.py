@@ -24,9 +24,9 @@ from .errors import OkrError, SourceError
 from .history import plan_history
 from .hub import parse_settings, parse_teams
 from .logtab import CondensedLog
-from .model import Code, Finding, Team, id_key
+from .model import Code, Finding, Result, Team, id_key
 from .plan import plan_hub, plan_teams
-from .snapshot import HubSnapshot, SheetChanges, TeamSnapshot, hub_tab, to_read
+from .snapshot import HubSnapshot, OutputTable, SheetChanges, TeamSnapshot, hub_tab, to_read
 
 __all__ = [
     "Run",
@@ -36,6 +36,8 @@ __all__ = [
     "run",
     "run_team",
     "whole_trends",
+    "write_hub",
+    "write_teams",
 ]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -65,14 +67,14 @@ class Run:
     snapshots: list[TeamSnapshot]
 
 
-def _write_teams(
+def write_teams(
     backend: Backend,
-    current: Run,
+    result: Result,
     plans: list[tuple[TeamSnapshot, SheetChanges]],
     progress: Progress | None,
 ) -> None:
-    """Write each planned team; a refusal becomes NOT_WRITTEN and the others go on."""
-    result = current.computed.result
+    """Write each planned team, counted in `result`; a refusal becomes NOT_WRITTEN there and
+    the others go on."""
     refused: list[Finding] = []
     written: list[TeamSnapshot] = []
     for (team_snapshot, changes), reason in zip(
@@ -260,8 +262,26 @@ def run_team(
     if write:
         plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
         with _exclusive(backend, write):
-            _write_teams(backend, current, plans, None)
+            write_teams(backend, computed.result, plans, None)
     return current
+
+
+def write_hub(backend: Backend, result: Result, source: str, tables: list[OutputTable]) -> None:
+    """Write the hub's changed output tabs, counted in `result`; a refusal becomes NOT_WRITTEN
+    there (the team sheets written stand)."""
+    if not tables:
+        return
+    try:
+        result.writes_cells += backend.write_hub(tables)
+        result.writes_spreadsheets += 1
+    except (WriteRefused, OkrError) as err:
+        refused = Finding.on_team(
+            Code.NOT_WRITTEN,
+            None,
+            f"The hub {source} was not written: {err}. Its output tabs are out of date; fix "
+            "that and run sync again.",
+        )
+        result.findings = sort_findings([*result.findings, refused])
 
 
 def _unread(team: Team) -> TeamSnapshot:
@@ -325,22 +345,9 @@ def _run(
     if not write:
         return current
     plans = plan_teams(current.computed, current.teams, current.snapshots)
-    _write_teams(backend, current, plans, progress)
+    write_teams(backend, current.computed.result, plans, progress)
     tables = plan_hub(current.computed, current.hub, current.snapshots, history)
-    result = current.computed.result
-    if tables:
-        try:
-            result.writes_cells += backend.write_hub(tables)
-            result.writes_spreadsheets += 1
-        except (WriteRefused, OkrError) as err:  # in the run's findings; the team sheets stand
-            refused = Finding.on_team(
-                Code.NOT_WRITTEN,
-                None,
-                f"The hub {current.hub.source} was not written: {err}. Its "
-                "output tabs are out of date; fix that and "
-                "run sync again.",
-            )
-            result.findings = sort_findings([*result.findings, refused])
+    write_hub(backend, current.computed.result, current.hub.source, tables)
     as_left = getattr(backend, "hub_as_left", None)
     if callable(as_left):
         current.hub = as_left(current.hub)

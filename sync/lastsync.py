@@ -22,11 +22,10 @@ from typing import Any
 
 import sheets_templates
 
-from .model import Code, Finding, Result, Severity, Status
-from .report import result_json
+from .model import Code, Finding, Severity, Status
 from .summary import Overview
 
-__all__ = ["LastSync", "code_stamp", "forget", "json_body", "json_text", "load", "save"]
+__all__ = ["LastSync", "code_stamp", "forget", "json_text", "load", "save"]
 
 SCHEMA = 1
 _CODE_SUFFIXES = (".py", ".json")
@@ -59,14 +58,6 @@ def code_stamp() -> str:
                     info = os.stat(os.path.join(folder, name))
                     stamp.update(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}\n".encode())
     return stamp.hexdigest()
-
-
-def json_body(result: Result) -> bytes:
-    """The `--json` text of a run but its `writes`, which `json_text` adds, as UTF-8."""
-    document = result_json(result)
-    del document["writes"]  # the last key: the text ends where it would begin
-    # Compact: only then does json use its C encoder (5x faster on a large organisation).
-    return json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def json_text(body: bytes, spreadsheets: int, cells: int) -> list[bytes | memoryview]:

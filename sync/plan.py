@@ -41,13 +41,17 @@ __all__ = [
     "MAX_CELL_TEXT",
     "MAX_OUTLINE_LEVEL",
     "TREE_INDENT",
+    "filled_cells",
+    "findings_rows",
     "fit_cell",
     "outline_levels",
+    "patched_digest",
     "plan_hub",
     "plan_team",
     "plan_teams",
     "score_cell",
     "table_digest",
+    "tree_row",
     "trim_blanks",
     "warnings_text",
 ]
@@ -59,6 +63,7 @@ TYPE_LABELS = {ItemType.OBJECTIVE: "Objective", ItemType.KEY_RESULT: "Key Result
 
 MAX_OUTLINE_LEVEL = 7  # row grouping levels Excel offers (kept the same on Google)
 MAX_CELL_TEXT = 32_767  # characters an Excel cell holds (a Google Sheets cell holds 50,000)
+DIGEST_BYTES = 16
 
 
 def score_cell(score: float | None) -> float | None:
@@ -275,23 +280,28 @@ def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Output
             rows.append([UNREACHABLE_LABEL, *[None] * (len(columns) - 1)])
             continue
         findings = on_row.get((item.team, item.row), [])
-        rows.append(
-            [
-                fit_cell(TREE_INDENT * entry.depth + (item.title or item.id)),
-                entry.depth,
-                item.id,
-                TYPE_LABELS[item.type],
-                item.team,
-                item.owner or None,
-                score_cell(item.score),
-                STATUS_LABELS[item.status],
-                len(findings),
-                warnings_text(findings[:1]),
-                _link(snapshots.get(item.team), item.row),
-                item.spark or None,
-            ]
-        )
+        rows.append(tree_row(item, entry.depth, findings, snapshots.get(item.team)))
     return OutputTable(HubTab.ALIGNMENT_TREE.value, columns, rows)
+
+
+def tree_row(
+    item: Item, depth: int, findings: list[Finding], snapshot: TeamSnapshot | None
+) -> list[CellValue | Link]:
+    """An item's row of the `Alignment Tree` tab, with the findings on its own row."""
+    return [
+        fit_cell(TREE_INDENT * depth + (item.title or item.id)),
+        depth,
+        item.id,
+        TYPE_LABELS[item.type],
+        item.team,
+        item.owner or None,
+        score_cell(item.score),
+        STATUS_LABELS[item.status],
+        len(findings),
+        warnings_text(findings[:1]),
+        _link(snapshot, item.row),
+        item.spark or None,
+    ]
 
 
 def outline_levels(table: OutputTable) -> list[int]:
@@ -309,7 +319,14 @@ def outline_levels(table: OutputTable) -> list[int]:
 
 
 def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
-    owners = finding_owners(computed.result)
+    result = computed.result
+    return findings_rows(result.findings, finding_owners(result), snapshots)
+
+
+def findings_rows(
+    findings: list[Finding], owners: list[str | None], snapshots: dict[str, TeamSnapshot]
+) -> OutputTable:
+    """The `Findings` tab: a row per finding, with its owner (`owners`, one per finding)."""
     rows: list[list[CellValue | Link]] = [
         [
             f.severity.value,
@@ -320,9 +337,14 @@ def findings_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> Ou
             fit_cell(f.message),
             _link(snapshots.get(f.team or ""), f.row),
         ]
-        for f, owner in zip(computed.result.findings, owners, strict=True)
+        for f, owner in zip(findings, owners, strict=True)
     ]
     return OutputTable(HubTab.FINDINGS.value, hub_column_names(HubTab.FINDINGS), rows)
+
+
+def filled_cells(rows: Iterable[Sequence[CellValue | Link]]) -> int:
+    """The cells that show something."""
+    return sum(1 for row in rows for value in row if value is not None and value != "")
 
 
 def trim_blanks(rows: Iterable[list[T]], blank: T) -> list[list[T]]:
@@ -348,13 +370,43 @@ def _trimmed(rows: Iterable[Sequence[CellValue | Link]]) -> list[list[object]]:
 
 
 def table_digest(table: OutputTable) -> str:
-    """A fingerprint of what a table shows, link targets included (computed once per table)."""
+    """A fingerprint of what a table shows, link targets included (computed once per table):
+    the sum of its rows' (`row_digest`), so that replacing a few rows changes it by theirs."""
     if table.digest is None:
-        content = _trimmed([table.header, *table.rows])
-        targets = [v.target for row in table.rows for v in row if isinstance(v, Link)]
-        text = json.dumps([table.name, content, targets], default=str, ensure_ascii=False)
-        table.digest = hashlib.sha256(text.encode()).hexdigest()
+        total = row_digest(table.name, -1, table.header)
+        for position, row in enumerate(table.rows):
+            total += row_digest(table.name, position, row)
+        table.digest = digest_text(total)
     return table.digest
+
+
+def row_digest(name: str, position: int, row: Sequence[CellValue | Link]) -> int:
+    """One row's part of `table_digest` (-1: the header); 0 for a blank row, so that blank rows
+    ending a table count for nothing, as they show nothing."""
+    content = trim_blanks([[_comparable(v) for v in row]], None)
+    if not content:
+        return 0
+    targets = [v.target for v in row if isinstance(v, Link)]
+    text = json.dumps([name, position, content[0], targets], default=str, ensure_ascii=False)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=DIGEST_BYTES).digest())
+
+
+def digest_text(total: int) -> str:
+    """A sum of row digests as a table's digest."""
+    return f"{total % (1 << (8 * DIGEST_BYTES)):0{2 * DIGEST_BYTES}x}"
+
+
+def patched_digest(
+    digest: str,
+    name: str,
+    replaced: Iterable[tuple[int, Sequence[CellValue | Link], Sequence[CellValue | Link]]],
+) -> str:
+    """The digest of a table whose rows at these positions changed from the first row given
+    to the second (`digest` being the table's before)."""
+    total = int(digest, 16)
+    for position, before, after in replaced:
+        total += row_digest(name, position, after) - row_digest(name, position, before)
+    return digest_text(total)
 
 
 def _unchanged(table: OutputTable, hub: HubSnapshot) -> bool:
@@ -380,12 +432,16 @@ def plan_hub(
             logs.append(computed.history.table)
         elif computed.history.finding is not None:
             refused.append(computed.history.finding)
-    checkins, appended = plan_checkins(result, hub_tab(hub.tabs, HubTab.CHECK_INS))
+    checkins, appended = plan_checkins(
+        result.items, result.as_of, hub_tab(hub.tabs, HubTab.CHECK_INS)
+    )
     if not checkins.usable:
         refused.append(checkins.unusable_finding())
     elif appended:
         logs.append(checkins.table(appended))
     if refused:
         result.findings = sort_findings([*result.findings, *refused])
-    tables = [tree_table(computed, by_team), findings_table(computed, by_team), *logs]
+    tree = tree_table(computed, by_team)
+    computed.tree_filled = filled_cells(tree.rows)
+    tables = [tree, findings_table(computed, by_team), *logs]
     return [t for t in tables if t.grown or not _unchanged(t, hub)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Result
+from .model import Item, Result
 from .owners import finding_owners
 
-__all__ = ["result_header", "result_json"]
+__all__ = ["item_json", "result_header", "result_json"]
 
 
 def result_header(result: Result) -> dict[str, Any]:
@@ -40,27 +40,31 @@ def result_json(result: Result) -> dict[str, Any]:
             for state in result.teams
         ],
         "items": [
-            {
-                "id": item.id,
-                "type": item.type,  # a StrEnum is its text in JSON; `.value` costs more
-                "team": item.team,
-                "title": item.title,
-                "owner": item.owner,
-                "parent": ids.get(item.parent) if item.parent else None,
-                "depends_on": list(item.depends_on),
-                "score": item.score,
-                "progress": item.progress,
-                "status": item.status,
-                "row": item.row,
-                "confidence": item.confidence,
-                "note": item.note or None,
-                "trend": [[day.isoformat(), score] for day, score in item.trend],
-            }
-            for item in result.items
+            item_json(item, ids.get(item.parent) if item.parent else None) for item in result.items
         ],
         "findings": [
             {**finding.as_json(), "owner": owner}
             for finding, owner in zip(result.findings, finding_owners(result), strict=True)
         ],
         "writes": {"spreadsheets": result.writes_spreadsheets, "cells": result.writes_cells},
+    }
+
+
+def item_json(item: Item, parent_id: str | None) -> dict[str, Any]:
+    """An item as `--json` shows it; `parent_id` is its resolved parent's ID as typed."""
+    return {
+        "id": item.id,
+        "type": item.type,  # a StrEnum is its text in JSON; `.value` costs more
+        "team": item.team,
+        "title": item.title,
+        "owner": item.owner,
+        "parent": parent_id,
+        "depends_on": list(item.depends_on),
+        "score": item.score,
+        "progress": item.progress,
+        "status": item.status,
+        "row": item.row,
+        "confidence": item.confidence,
+        "note": item.note or None,
+        "trend": [[day.isoformat(), score] for day, score in item.trend],
     }

@@ -32,7 +32,18 @@ from .values import (
     parse_yes_no,
 )
 
-__all__ = ["SheetRead", "read_team_sheet", "split_dependencies"]
+__all__ = ["READ_CODES", "SheetRead", "read_team_sheet", "split_dependencies"]
+
+# What reading one tab finds: every other finding needs the whole organisation.
+READ_CODES = frozenset(
+    {
+        Code.TEMPLATE_MISSING_COLUMN,
+        Code.MISSING_ID,
+        Code.INVALID_TYPE,
+        Code.INVALID_NUMBER,
+        Code.INVALID_DATE,
+    }
+)
 
 _DEPENDENCY_SEPARATORS = re.compile(r"[,;\r\n]+")
 _Parsed = TypeVar("_Parsed")

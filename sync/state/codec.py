@@ -34,14 +34,17 @@ from ..engine import Run, attach_history, gc_paused
 from ..errors import SourceError
 from ..google.keys import spreadsheet_key
 from ..hub import parse_settings, parse_teams
+from ..lastsync import code_stamp
+from ..ledger import Ledger, ledger_of
 from ..logcondense import condense
 from ..logtab import CondensedLog, whole_log
-from ..model import Code, Finding, Severity
+from ..model import Code, Finding
 from ..snapshot import Grid, HubSnapshot, TeamSnapshot
+from .ledger_codec import finding_json, ledger_json, read_finding, read_ledger
 
 __all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
 
-SCHEMA = 3  # bump when the shape below changes: older files are then ignored and rebuilt
+SCHEMA = 4  # bump when the shape below changes: older files are then ignored and rebuilt
 # The input tabs, and the logs that give each item its trend and check-ins.
 KEPT_HUB_TABS = (*INPUT_TABS, HubTab.HISTORY, HubTab.CHECK_INS)
 MAX_CHUNKS = 30  # a log's packed pieces, one per append, merged into one past this
@@ -63,6 +66,9 @@ class State:
     hub: HubSnapshot  # the input tabs only
     snapshots: list[TeamSnapshot]
     findings: list[Finding] = field(default_factory=list)  # added after computing
+    # What the run computed, for a next sync on the same date that recomputes only what an
+    # edit touched (`sync.delta`); None when unknown.
+    ledger: Ledger | None = None
     _run: Run | None = field(default=None, repr=False, compare=False)
 
     @gc_paused()  # an edge like the engine's: computing a large organisation allocates much
@@ -91,6 +97,12 @@ def state_of(run: Run, source: str, taken: float | None = None) -> State:
     }
     hub = HubSnapshot(run.hub.source, tabs, version=run.hub.version)
     extra = [f for f in run.computed.result.findings if f.code in _AFTER_COMPUTE]
+    computed = run.computed
+    ledger = None
+    if computed.tree_filled is not None:  # a sync: its hub tabs were planned
+        ledger = ledger_of(
+            computed, run.teams, computed.tree_filled, computed.chunks or [], code_stamp()
+        )
     state = State(
         source,
         run.computed.result.as_of,
@@ -98,6 +110,7 @@ def state_of(run: Run, source: str, taken: float | None = None) -> State:
         hub,
         list(run.snapshots),
         extra,
+        ledger,
     )
     state._run = run
     return state
@@ -131,18 +144,6 @@ def _snapshot(snap: TeamSnapshot) -> dict[str, Any]:
     if snap.volatile:
         out["volatile"] = True
     return out
-
-
-def _finding(finding: Finding) -> list[Any]:
-    return [
-        finding.severity.value,
-        finding.code.value,
-        finding.id,
-        finding.team,
-        finding.message,
-        list(finding.related),
-        finding.row,
-    ]
 
 
 def _dumps(value: object) -> str:
@@ -196,8 +197,10 @@ def encode(state: State) -> bytes:
         "taken": state.taken,
         "hub": _hub(state.hub),
         "teams": [_snapshot(s) for s in state.snapshots],
-        "findings": [_finding(f) for f in state.findings],
+        "findings": [finding_json(f) for f in state.findings],
     }
+    if state.ledger is not None:
+        document["ledger"] = ledger_json(state.ledger)
     # Level 1: the packed logs inside are compressed already, and a sync saves the state each
     # time (a fifth larger than level 6, written in half the time).
     return gzip.compress(_dumps(document).encode("utf-8"), compresslevel=1, mtime=0)
@@ -268,11 +271,6 @@ def _team(raw: Any) -> TeamSnapshot:
     )
 
 
-def _read_finding(raw: Any) -> Finding:
-    severity, code, item, team, message, related, row = raw
-    return Finding(Severity(severity), Code(code), item, team, str(message), tuple(related), row)
-
-
 def _read_log(raw: dict[str, Any]) -> CondensedLog:
     sparks = raw.get("sparks")
     if sparks is not None and not all(isinstance(v, str) for v in sparks.values()):
@@ -290,6 +288,14 @@ def _read_log(raw: dict[str, Any]) -> CondensedLog:
         cycle=None if start is None or end is None else (start, end),
         last_day=None if last_day is None else dt.date.fromisoformat(last_day),
     )
+
+
+def _ledger(raw: Any) -> Ledger | None:
+    """A ledger kept with the state, or None: one that cannot be read is only a cost later."""
+    try:
+        return None if raw is None else read_ledger(raw)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def _unpack(packed: bytes) -> Grid:
@@ -334,7 +340,8 @@ def decode(data: bytes, source: str) -> State:
             float(document["taken"]),
             HubSnapshot(str(hub["source"]), tabs, version=_text(hub.get("version"))),
             [_team(raw) for raw in document["teams"]],
-            [_read_finding(raw) for raw in document.get("findings", [])],
+            [read_finding(raw) for raw in document.get("findings", [])],
+            _ledger(document.get("ledger")),
         )
         teams = [t.name for t in parse_teams(state.hub).teams]
         parse_settings(state.hub)

@@ -97,8 +97,8 @@ def test_a_condensed_checkins_tab_finds_the_same_check_ins_and_keeps_every_row(
     if condensed is None:
         return
     result = ORG.compute().result
-    whole_log, whole_rows = plan_checkins(result, grid)
-    brief_log, brief_rows = plan_checkins(result, condensed)
+    whole_log, whole_rows = plan_checkins(result.items, result.as_of, grid)
+    brief_log, brief_rows = plan_checkins(result.items, result.as_of, condensed)
     assert brief_rows == whole_rows
     brief_table, whole_table_ = brief_log.table(brief_rows), whole_log.table(whole_rows)
     assert brief_table.earlier is not None and brief_table.rows == brief_rows  # to append

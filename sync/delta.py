@@ -1,0 +1,230 @@
+"""The organisation recomputed after edits to a few teams, from the last sync's `Ledger` (pure).
+
+Only a team whose sheet changed is recomputed: its rows read again, scored children-first with
+the other teams' items as the ledger has them, given statuses and the findings that follow from
+its own cells. That gives what a full run gives exactly when the edits changed values only:
+every item, ID, type, Parent, Depends on and objective above stays where it was (so the links,
+cycles, duplicate IDs and the tree's order do), no item outside those teams whose score follows
+from its children changes score (`Ledger.fixed`), and no item something depends on crosses into
+or out of risk. Anything else answers None, and the caller runs in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .ledger import Ledger
+from .model import Code, Finding, Item, Settings, Status, Team, id_key
+from .owners import owner_of
+from .rows import READ_CODES, SheetRead
+from .rules import OWN_CODES, RISKY, own_warnings
+from .scoring import Weighted, expected_progress, score_item, status_for
+
+__all__ = ["Recomputed", "recompute"]
+
+_SCORE_CODES = frozenset({Code.UNMEASURABLE, Code.ZERO_RANGE})
+# Codes a full run makes row by row, in Teams then row order: a recomputed team's take their
+# place among the others' by team and row.
+_MADE_BY_ROW = READ_CODES | OWN_CODES | _SCORE_CODES
+
+
+class _Known(NamedTuple):
+    """A child in a team not recomputed: its score and weight as the ledger has them."""
+
+    score: float | None
+    weight: float
+
+
+@dataclass(slots=True)
+class Recomputed:
+    """The teams recomputed (by their place in Teams): their items as the ledger places them,
+    and the whole run's findings with their owners."""
+
+    items: dict[int, list[Item]]
+    at: dict[int, list[int]]  # each recomputed item's ledger index
+    findings: list[Finding]
+    owners: list[str | None]
+    old_items: dict[int, list[Item]]  # the same items as the ledger had them
+
+
+def _shape(read: SheetRead) -> list[tuple[object, ...]]:
+    """What links an item to others, row by row: equal shapes link the same way."""
+    return [
+        (i.row, i.id, i.type, i.parent_text, i.objective_above, tuple(i.depends_on))
+        for i in read.items
+    ]
+
+
+def _kept(read: SheetRead, rows: list[int]) -> list[Item] | None:
+    """The items of `read` the ledger kept (a duplicate ID is left out), in its order."""
+    by_row = {item.row: item for item in read.items}
+    kept = [by_row.get(row) for row in rows]
+    return None if any(item is None for item in kept) else kept  # type: ignore[return-value]
+
+
+def recompute(
+    ledger: Ledger,
+    teams: list[Team],
+    settings: Settings,
+    as_of: dt.date,
+    changed: dict[int, tuple[SheetRead, SheetRead]],
+) -> Recomputed | None:
+    """The run after `changed` teams' sheets went from the first read to the second, or None
+    when that needs a full run (see the module docstring)."""
+    if ledger.as_of != as_of:
+        return None
+    items: dict[int, list[Item]] = {}
+    old_items: dict[int, list[Item]] = {}
+    at: dict[int, list[int]] = {}
+    fresh: dict[int, Item] = {}
+    for t, (old, new) in changed.items():
+        span = ledger.span(t)
+        rows = ledger.rows[span.start : span.stop]
+        if new.header is None or old.header is None or _shape(old) != _shape(new):
+            return None
+        kept, before = _kept(new, rows), _kept(old, rows)
+        if kept is None or before is None:
+            return None
+        items[t], old_items[t], at[t] = kept, before, list(span)
+        fresh.update(zip(span, kept, strict=True))
+    _parents(ledger, changed, items, old_items)
+    scored = _scored(ledger, fresh, settings, as_of)
+    if scored is None:
+        return None
+    return _with_findings(ledger, teams, settings, as_of, changed, items, old_items, at, scored)
+
+
+def _parents(
+    ledger: Ledger,
+    changed: dict[int, tuple[SheetRead, SheetRead]],
+    items: dict[int, list[Item]],
+    old_items: dict[int, list[Item]],
+) -> None:
+    """Each recomputed item's parent as the ledger has it (links did not change), and its
+    trend as its `--json` piece shows it; the old items' computed fields as they were."""
+    for t in changed:
+        shown = json.loads(b"[" + ledger.chunk(t) + b"]") if ledger.chunks else None
+        for n, i in enumerate(ledger.span(t)):
+            item, old = items[t][n], old_items[t][n]
+            parent = ledger.parents[i]
+            trend = []
+            if shown is not None:
+                trend = [(dt.date.fromisoformat(day), s) for day, s in shown[n]["trend"]]
+                old.progress = shown[n]["progress"]
+            for one in (item, old):
+                one.parent = id_key(ledger.ids[parent]) if parent >= 0 else None
+                one.trend = list(trend)
+            old.score, old.status = ledger.scores[i], Status(ledger.statuses[i])
+
+
+def _scored(
+    ledger: Ledger, fresh: dict[int, Item], settings: Settings, as_of: dt.date
+) -> list[Finding] | None:
+    """Score and judge the recomputed items children-first, with the findings of those that
+    cannot be scored; None when an item outside them would change too."""
+    findings: list[Finding] = []
+    children: dict[int, list[int]] = {i: [] for i in fresh}
+    for child, parent in enumerate(ledger.parents):
+        if parent in children:
+            children[parent].append(child)
+    cyclic = set(ledger.cyclic)
+    expected = expected_progress(settings, as_of)
+
+    def known(child: int) -> Weighted:
+        return fresh.get(child) or _Known(ledger.scores[child], ledger.weights[child])
+
+    for i in sorted(fresh, key=lambda i: -ledger.depths[i]):
+        item = fresh[i]
+        if i not in cyclic:
+            below = children[i]
+            finding = score_item(
+                item,
+                [known(c) for c in below if not ledger.objective[c]],
+                [known(c) for c in below if ledger.objective[c]],
+            )
+            if finding is not None:
+                findings.append(finding)
+        item.status = status_for(item, expected, settings)
+        parent = ledger.parents[i]
+        moved = (item.score, item.weight) != (ledger.scores[i], ledger.weights[i])
+        if moved and parent >= 0 and parent not in fresh and not ledger.fixed[parent]:
+            return None
+        risky = item.status in RISKY
+        if ledger.depended[i] and risky != (Status(ledger.statuses[i]) in RISKY):
+            return None
+    return findings
+
+
+def _with_findings(
+    ledger: Ledger,
+    teams: list[Team],
+    settings: Settings,
+    as_of: dt.date,
+    changed: dict[int, tuple[SheetRead, SheetRead]],
+    items: dict[int, list[Item]],
+    old_items: dict[int, list[Item]],
+    at: dict[int, list[int]],
+    scored: list[Finding],
+) -> Recomputed | None:
+    """The findings with the recomputed teams' own ones made again, in the full run's order."""
+    redone = {(teams[t].name, item.row) for t in changed for item in (*items[t], *old_items[t])}
+    own = OWN_CODES | _SCORE_CODES
+    dropped = {f for t, (old, _) in changed.items() for f in old.findings}
+    kept: list[tuple[Finding, str | None]] = [
+        (f, owner)
+        for f, owner in zip(ledger.findings, ledger.owners, strict=True)
+        if f not in dropped and not (f.code in own and (f.team, f.row) in redone)
+    ]
+    added: list[Finding] = [*scored]
+    for t, (_, new) in changed.items():
+        added.extend(new.findings)
+        for item in items[t]:
+            added.extend(own_warnings(item, teams[t], settings, as_of))
+    owners = _owners(added, items, teams)
+    if owners is None:
+        return None
+    team_at = {team.name: t for t, team in enumerate(teams)}
+    both = [*kept, *zip(added, owners, strict=True)]
+    order = sorted(
+        range(len(both)),
+        key=lambda n: (*both[n][0].sort_key(), *_rank(both[n][0], n, team_at)),
+    )
+    return Recomputed(
+        items,
+        at,
+        [both[n][0] for n in order],
+        [both[n][1] for n in order],
+        old_items,
+    )
+
+
+def _rank(finding: Finding, position: int, team_at: dict[str, int]) -> tuple[int, int, int]:
+    """Among findings of one code on one ID, the full run's order: the findings of rows in
+    Teams and row order, as it makes them; the others as the ledger has them."""
+    if finding.row is None or finding.team is None or finding.code not in _MADE_BY_ROW:
+        return (-1, 0, position)
+    return (team_at.get(finding.team, -1), finding.row, position)
+
+
+def _owners(
+    added: list[Finding], items: dict[int, list[Item]], teams: list[Team]
+) -> list[str | None] | None:
+    """The owner of each new finding, or None when one needs an item of a team not
+    recomputed (a finding on a row whose ID another team's item holds)."""
+    by_row = {(item.team, item.row): item.owner for kept in items.values() for item in kept}
+    by_id = {item.key: item.owner for kept in items.values() for item in kept}
+    by_team = {id_key(team.name): team.owner for team in teams}
+    owners = []
+    for finding in added:
+        if (
+            finding.id
+            and finding.row is not None
+            and (finding.team, finding.row) not in by_row
+            and id_key(finding.id) not in by_id
+        ):
+            return None
+        owners.append(owner_of(finding, by_row, by_id, by_team))
+    return owners
