@@ -144,7 +144,7 @@ class Organisation:
                 self.today(),
                 write=True,
                 history=history,
-                previous=previous.snapshots if previous is not None else [],
+                previous=previous.unpack().snapshots if previous is not None else [],
             )
             self._keep(outcome)
             return outcome

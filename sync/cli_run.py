@@ -90,7 +90,7 @@ def execute(
             backend = open_backend(source, credentials=credentials)
         store = open_state_store(source) if write else None
         previous = store.load() if store is not None and not full else None
-        kept = previous.snapshots if previous is not None else ([] if write else None)
+        kept = previous.unpack().snapshots if previous is not None else ([] if write else None)
         with _progress(sys.stderr.isatty()) as progress:
             outcome = run(
                 backend,

@@ -11,19 +11,24 @@ or out of risk. Anything else answers None, and the caller runs in full.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from .ledger import Ledger
 from .model import Code, Finding, Item, Settings, Status, Team, id_key
 from .owners import owner_of
-from .rows import READ_CODES, SheetRead
+from .rows import READ_CODES, SheetRead, read_team_sheet
 from .rules import OWN_CODES, RISKY, own_warnings
 from .scoring import Weighted, expected_progress, score_item, status_for
+from .snapshot import Grid
 
-__all__ = ["Recomputed", "recompute"]
+__all__ = ["MAX_SHARE", "Recomputed", "recompute"]
+
+MAX_SHARE = 0.1  # past this share of the teams recomputed, a full run costs about as much
 
 _SCORE_CODES = frozenset({Code.UNMEASURABLE, Code.ZERO_RANGE})
 # Codes a full run makes row by row, in Teams then row order: a recomputed team's take their
@@ -70,17 +75,45 @@ def recompute(
     teams: list[Team],
     settings: Settings,
     as_of: dt.date,
-    changed: dict[int, tuple[SheetRead, SheetRead]],
+    changed: dict[int, tuple[Grid, Grid]],
+    unchanged: Callable[[int], Grid | None],
 ) -> Recomputed | None:
-    """The run after `changed` teams' sheets went from the first read to the second, or None
-    when that needs a full run (see the module docstring)."""
+    """The run after `changed` teams' sheets went from the first grid to the second, or None
+    when that needs a full run (see the module docstring). A team whose sheet did not change
+    (its grid from `unchanged`) is recomputed too when an item of it rolls up a changed score."""
     if ledger.as_of != as_of:
         return None
+    grids = dict(changed)
+    while len(grids) <= max(1, MAX_SHARE * len(teams)):
+        reads = {
+            t: (read_team_sheet(teams[t], old), read_team_sheet(teams[t], new))
+            for t, (old, new) in grids.items()
+        }
+        attempt = _attempt(ledger, teams, settings, as_of, reads)
+        if not isinstance(attempt, set):
+            return attempt
+        for t in attempt:
+            grid = unchanged(t)
+            if grid is None or not ledger.ok[t]:
+                return None
+            grids[t] = (grid, grid)
+    return None
+
+
+def _attempt(
+    ledger: Ledger,
+    teams: list[Team],
+    settings: Settings,
+    as_of: dt.date,
+    reads: dict[int, tuple[SheetRead, SheetRead]],
+) -> Recomputed | set[int] | None:
+    """The run recomputing these teams; or the teams to recompute with them, when an item of
+    theirs rolls up a score that changed; or None when it needs a full run."""
     items: dict[int, list[Item]] = {}
     old_items: dict[int, list[Item]] = {}
     at: dict[int, list[int]] = {}
     fresh: dict[int, Item] = {}
-    for t, (old, new) in changed.items():
+    for t, (old, new) in reads.items():
         span = ledger.span(t)
         rows = ledger.rows[span.start : span.stop]
         if new.header is None or old.header is None or _shape(old) != _shape(new):
@@ -90,11 +123,11 @@ def recompute(
             return None
         items[t], old_items[t], at[t] = kept, before, list(span)
         fresh.update(zip(span, kept, strict=True))
-    _parents(ledger, changed, items, old_items)
+    _parents(ledger, reads, items, old_items)
     scored = _scored(ledger, fresh, settings, as_of)
-    if scored is None:
-        return None
-    return _with_findings(ledger, teams, settings, as_of, changed, items, old_items, at, scored)
+    if scored is None or isinstance(scored, set):
+        return scored
+    return _with_findings(ledger, teams, settings, as_of, reads, items, old_items, at, scored)
 
 
 def _parents(
@@ -122,10 +155,12 @@ def _parents(
 
 def _scored(
     ledger: Ledger, fresh: dict[int, Item], settings: Settings, as_of: dt.date
-) -> list[Finding] | None:
+) -> list[Finding] | set[int] | None:
     """Score and judge the recomputed items children-first, with the findings of those that
-    cannot be scored; None when an item outside them would change too."""
+    cannot be scored; the teams whose items roll up a score that changed, if not among them;
+    None when something else outside them would change."""
     findings: list[Finding] = []
+    wanted: set[int] = set()
     children: dict[int, list[int]] = {i: [] for i in fresh}
     for child, parent in enumerate(ledger.parents):
         if parent in children:
@@ -151,11 +186,11 @@ def _scored(
         parent = ledger.parents[i]
         moved = (item.score, item.weight) != (ledger.scores[i], ledger.weights[i])
         if moved and parent >= 0 and parent not in fresh and not ledger.fixed[parent]:
-            return None
+            wanted.add(bisect.bisect_right(ledger.offsets, parent) - 1)
         risky = item.status in RISKY
         if ledger.depended[i] and risky != (Status(ledger.statuses[i]) in RISKY):
             return None
-    return findings
+    return wanted or findings
 
 
 def _with_findings(

@@ -20,8 +20,9 @@ from sheets_templates.definition import HubTab, hub_column_names
 
 from .backends.base import Backend
 from .checkins import plan_checkins
-from .delta import Recomputed, recompute
-from .engine import _exclusive, _reusable, gc_paused, write_hub, write_teams
+from .compute import compute
+from .delta import MAX_SHARE, Recomputed, recompute
+from .engine import attach_history, exclusive, gc_paused, reusable, write_hub, write_teams
 from .history import plan_history
 from .hub import parse_settings, parse_teams
 from .ledger import PACK_LEVEL, Ledger, items_text, json_body
@@ -45,7 +46,6 @@ from .wording import cycle_phrase
 
 __all__ = ["DeltaSync", "delta_sync"]
 
-MAX_SHARE = 0.1  # past this share of the teams changed, a full run costs about as much
 _TREE, _FINDINGS = HubTab.ALIGNMENT_TREE.value, HubTab.FINDINGS.value
 
 
@@ -88,7 +88,7 @@ def delta_sync(
     needed = ("unchanged", "versions", "keep_logs", "hub_as_left")
     if ledger is None or not all(callable(getattr(backend, n, None)) for n in needed):
         return None
-    with _exclusive(backend, True):
+    with exclusive(backend, True):
         return _delta(backend, previous, ledger, as_of, as_json)
 
 
@@ -103,8 +103,13 @@ def _delta(
     table, settings = parse_teams(hub), parse_settings(hub)
     if [t.name for t in table.teams] != ledger.teams:
         return None
-    earlier = {s.team: s for s in previous.snapshots}
-    candidates = [earlier[t.name] for t in table.teams if _reusable(t, earlier.get(t.name))]
+    earlier = {s.team: s for s in previous.snapshots}  # their grids still packed
+    packed = previous.packed or [None] * len(previous.snapshots)
+    candidates = [
+        s
+        for t, (team, s) in enumerate(zip(table.teams, previous.snapshots, strict=True))
+        if reusable(team, s, has_grid=s.grid is not None or packed[t] is not None)
+    ]
     kept = {s.team for s in incremental.unchanged(candidates)}  # type: ignore[attr-defined]
     wanted = [(t, team) for t, team in enumerate(table.teams) if team.name not in kept]
     if len(wanted) > max(1, MAX_SHARE * len(table.teams)):
@@ -114,17 +119,18 @@ def _delta(
     changed = {}
     for (t, team), snapshot in zip(wanted, fresh, strict=True):
         old = earlier.get(team.name)
-        if old is None or old.grid is None or snapshot.grid is None or not ledger.ok[t]:
+        old_grid = previous.grid_of(t)
+        if old is None or old_grid is None or snapshot.grid is None or not ledger.ok[t]:
             return None
         if snapshot.error or old.error:
             return None
-        changed[t] = (read_team_sheet(team, old.grid), read_team_sheet(team, snapshot.grid))
+        changed[t] = (old_grid, snapshot.grid)
     snapshots = [earlier[team.name] for team in table.teams]
     for (t, _), snapshot in zip(wanted, fresh, strict=True):
         snapshots[t] = snapshot
     if len(to_read([s.identity for s in snapshots])) != len(snapshots):
         return None  # two teams on one sheet
-    redone = recompute(ledger, table.teams, settings, as_of, changed)
+    redone = recompute(ledger, table.teams, settings, as_of, changed, previous.grid_of)
     if redone is None:
         return None
     return _write(backend, previous, ledger, hub, table.teams, snapshots, redone, as_json)
@@ -189,6 +195,7 @@ def _write(
         snapshots,
         [f for f in result.findings if f.code is Code.NOT_WRITTEN],
         updated,
+        previous.packed,
     )
     overview = _overview(result, updated)
     body = (
@@ -226,7 +233,7 @@ def _tree(
 ) -> tuple[OutputTable, int]:
     """The Alignment Tree tab as the rows that change, and the cells the whole tab fills."""
     now, before = _on_rows(redone.findings), _on_rows(ledger.findings)
-    old_snapshots = {s.team: s for s in previous.snapshots}
+    old_snapshots = {s.team: s for s in previous.snapshots}  # links only
     replaced: list[tuple[int, list[CellValue | Link], list[CellValue | Link]]] = []
     for t in sorted(redone.items):
         name = teams[t].name
@@ -240,8 +247,13 @@ def _tree(
     filled = ledger.tree_filled + sum(filled_cells([r]) - filled_cells([w]) for _, w, r in replaced)
 
     def earlier() -> list[list[CellValue | Link]]:
-        run = previous.run()
-        return tree_table(run.computed, {s.team: s for s in run.snapshots}).rows
+        """The whole tab, computed in full (its rows replaced are those this run made)."""
+        table = parse_teams(hub)
+        snapshots = [by_team[team.name] for team in teams]
+        for t in range(len(snapshots)):
+            previous.grid_of(t)
+        computed = compute(teams, parse_settings(hub), snapshots, ledger.as_of, table.findings)
+        return tree_table(attach_history(computed, hub, False), by_team).rows
 
     table = OutputTable(
         _TREE,

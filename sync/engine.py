@@ -31,9 +31,11 @@ from .snapshot import HubSnapshot, OutputTable, SheetChanges, TeamSnapshot, hub_
 __all__ = [
     "Run",
     "attach_history",
+    "exclusive",
     "gc_paused",
     "read_and_compute",
     "run",
+    "reusable",
     "run_team",
     "whole_trends",
     "write_hub",
@@ -154,13 +156,14 @@ def _incremental(backend: Backend) -> bool:
     return hasattr(backend, "unchanged") and hasattr(backend, "versions")
 
 
-def _reusable(team: Team, earlier: TeamSnapshot | None) -> bool:
-    """Whether a kept snapshot may stand for this team's read, if its sheet did not change."""
+def reusable(team: Team, earlier: TeamSnapshot | None, *, has_grid: bool | None = None) -> bool:
+    """Whether a kept snapshot may stand for this team's read, if its sheet did not change
+    (`has_grid`: it holds a grid, kept elsewhere while packed)."""
     return (
         earlier is not None
         and earlier.source == team.source
         and earlier.tab == team.tab
-        and earlier.grid is not None
+        and (earlier.grid is not None if has_grid is None else has_grid)
         and earlier.error is None
         and earlier.unwritable is None  # the reason may have gone (a closed editor): look again
         and earlier.version is not None
@@ -181,7 +184,7 @@ def _read(
     if tracked:
         incremental: IncrementalBackend = backend  # type: ignore[assignment]
         earlier = {s.team: s for s in previous or ()}
-        candidates = [earlier[t.name] for t in teams if _reusable(t, earlier.get(t.name))]
+        candidates = [earlier[t.name] for t in teams if reusable(t, earlier.get(t.name))]
         kept = {s.team: s for s in incremental.unchanged(candidates)}
     wanted = [t for t in teams if t.name not in kept]
     if progress is None:
@@ -261,7 +264,7 @@ def run_team(
     current = Run(computed, previous.hub, table.teams, snapshots)
     if write:
         plans = [p for p in plan_teams(computed, table.teams, snapshots) if p[1].team == team.name]
-        with _exclusive(backend, write):
+        with exclusive(backend, write):
             write_teams(backend, computed.result, plans, None)
     return current
 
@@ -314,11 +317,11 @@ def run(
     not change since are not read again, and those read are versioned for the next run; with
     `previous_hub` (that run's hub), neither are the hub's log tabs while the hub is unchanged.
     The result is the same as a full read's; the run's hub shows its log tabs as it left them."""
-    with _exclusive(backend, write):
+    with exclusive(backend, write):
         return _run(backend, as_of, write, history, progress, previous, previous_hub)
 
 
-def _exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
+def exclusive(backend: Backend, write: bool) -> AbstractContextManager[object]:
     """A writing run holds the backend's lock, if it has one (a local workspace does), from
     its first read to its last write, so two runs never interleave and lose each other's rows."""
     hold = getattr(backend, "exclusive", None) if write else None

@@ -47,6 +47,7 @@ __all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
 SCHEMA = 4  # bump when the shape below changes: older files are then ignored and rebuilt
 # The input tabs, and the logs that give each item its trend and check-ins.
 KEPT_HUB_TABS = (*INPUT_TABS, HubTab.HISTORY, HubTab.CHECK_INS)
+GRID_LEVEL = 1  # each sheet's grid is packed at every save that read it
 MAX_CHUNKS = 30  # a log's packed pieces, one per append, merged into one past this
 # Findings a run adds after computing (refused writes); everything else is recomputed on load.
 _AFTER_COMPUTE = (Code.NOT_WRITTEN,)
@@ -69,7 +70,31 @@ class State:
     # What the run computed, for a next sync on the same date that recomputes only what an
     # edit touched (`sync.delta`); None when unknown.
     ledger: Ledger | None = None
+    # Per snapshot, its grid packed (gzip JSON) while it is not unpacked into the snapshot: a
+    # sync that recomputes a few teams unpacks only theirs (`grid_of`), the rest `unpack()`.
+    packed: list[bytes | None] | None = field(default=None, repr=False, compare=False)
     _run: Run | None = field(default=None, repr=False, compare=False)
+
+    def grid_of(self, index: int) -> Grid | None:
+        """Snapshot `index`'s grid, unpacked if it was not (None when it has none or its packed
+        form is unusable: the sheet is then read again)."""
+        snapshot = self.snapshots[index]
+        packed = self.packed[index] if self.packed is not None else None
+        if snapshot.grid is None and packed is not None:
+            try:
+                snapshot.grid = _unpack(packed)
+            except (BadState, OSError, EOFError, ValueError):
+                snapshot.version = None
+            self.packed[index] = None  # type: ignore[index]
+        return snapshot.grid
+
+    def unpack(self) -> State:
+        """This state with every snapshot's grid unpacked (once)."""
+        if self.packed is not None:
+            for index in range(len(self.snapshots)):
+                self.grid_of(index)
+            self.packed = None
+        return self
 
     @gc_paused()  # an edge like the engine's: computing a large organisation allocates much
     def run(self) -> Run:
@@ -77,7 +102,8 @@ class State:
         if self._run is None:
             table = parse_teams(self.hub)
             settings = parse_settings(self.hub)
-            computed = compute(table.teams, settings, self.snapshots, self.as_of, table.findings)
+            snapshots = self.unpack().snapshots
+            computed = compute(table.teams, settings, snapshots, self.as_of, table.findings)
             tabs = {title: whole_log(grid) or [] for title, grid in self.hub.tabs.items()}
             hub = HubSnapshot(self.hub.source, tabs, version=self.hub.version)
             computed = attach_history(computed, hub, False)
@@ -131,10 +157,12 @@ def _cell(value: object) -> Any:
     raise TypeError(f"a cell cannot hold {type(value).__name__}")
 
 
-def _snapshot(snap: TeamSnapshot) -> dict[str, Any]:
+def _snapshot(snap: TeamSnapshot, packed: bytes | None) -> dict[str, Any]:
     out: dict[str, Any] = {"team": snap.team, "source": snap.source, "tab": snap.tab}
     if snap.grid is not None:  # an empty grid is a read of an empty tab, not a failed read
-        out["grid"] = snap.grid
+        packed = _pack(snap.grid, GRID_LEVEL)
+    if packed is not None:
+        out["grid"] = base64.b64encode(packed).decode("ascii")
     for name in ("error", "link_template", "unwritable", "version", "handle", "identity"):
         value = getattr(snap, name)
         if value:
@@ -150,8 +178,8 @@ def _dumps(value: object) -> str:
     return json.dumps(value, default=_cell, ensure_ascii=False, separators=(",", ":"))
 
 
-def _pack(grid: Grid) -> bytes:
-    return gzip.compress(_dumps(grid).encode("utf-8"), compresslevel=6, mtime=0)
+def _pack(grid: Grid, level: int = 6) -> bytes:
+    return gzip.compress(_dumps(grid).encode("utf-8"), compresslevel=level, mtime=0)
 
 
 def _hub(hub: HubSnapshot) -> dict[str, Any]:
@@ -196,7 +224,10 @@ def encode(state: State) -> bytes:
         "as_of": state.as_of.isoformat(),
         "taken": state.taken,
         "hub": _hub(state.hub),
-        "teams": [_snapshot(s) for s in state.snapshots],
+        "teams": [
+            _snapshot(s, state.packed[i] if state.packed is not None else None)
+            for i, s in enumerate(state.snapshots)
+        ],
         "findings": [finding_json(f) for f in state.findings],
     }
     if state.ledger is not None:
@@ -259,7 +290,7 @@ def _team(raw: Any) -> TeamSnapshot:
         team=_text(raw.get("team")) or "",
         source=_text(raw.get("source"), "") or "",
         tab=_text(raw.get("tab"), "") or "",
-        grid=_grid(raw["grid"]) if "grid" in raw else None,
+        grid=None,
         error=_text(raw.get("error")),
         link_template=_text(raw.get("link_template"), "") or "",
         unwritable=_text(raw.get("unwritable")),
@@ -342,6 +373,10 @@ def decode(data: bytes, source: str) -> State:
             [_team(raw) for raw in document["teams"]],
             [read_finding(raw) for raw in document.get("findings", [])],
             _ledger(document.get("ledger")),
+            [
+                base64.b64decode(raw["grid"], validate=True) if "grid" in raw else None
+                for raw in document["teams"]
+            ],
         )
         teams = [t.name for t in parse_teams(state.hub).teams]
         parse_settings(state.hub)

@@ -30,7 +30,7 @@ class Syncs:
         self.state: State | None = None
 
     def sync(self, as_of: dt.date = AS_OF, *, full: bool = False) -> Run:
-        previous = [] if full or self.state is None else self.state.snapshots
+        previous = [] if full or self.state is None else self.state.unpack().snapshots
         outcome = run(self.backend(self.hub), as_of, write=True, previous=previous)
         self.state = decode(encode(state_of(outcome, self.hub)), self.hub)
         return outcome

@@ -75,7 +75,7 @@ def test_any_grid_and_names_survive(
     teams = [["Team", "Spreadsheet"], [name, f"{name}.xlsx"]]
     hub = HubSnapshot(SOURCE, {"Teams": teams, "Settings": SETTINGS, "Other": grid})
     loaded = decode(encode(State(SOURCE, dt.date(2026, 1, 2), 5.0, hub, [snap])), SOURCE)
-    assert loaded.snapshots == [snap] and loaded.hub.tabs == hub.tabs
+    assert loaded.unpack().snapshots == [snap] and loaded.hub.tabs == hub.tabs
     kinds = [[type(c) for c in row] for row in loaded.snapshots[0].grid or []]
     assert kinds == [[type(c) for c in row] for row in grid]
 

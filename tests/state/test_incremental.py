@@ -54,7 +54,7 @@ def sync(workspace: Path, as_of: dt.date, *, full: bool, history: bool = False) 
         as_of,
         write=True,
         history=history,
-        previous=previous.snapshots if previous is not None else [],
+        previous=previous.unpack().snapshots if previous is not None else [],
     )
     store.save(state_of(outcome, str(workspace)))
     return outcome
@@ -289,7 +289,7 @@ def test_only_changed_workbooks_are_read(pristine: Path, tmp_path: Path) -> None
             backend,  # type: ignore[arg-type]
             AS_OF,
             write=True,
-            previous=previous.snapshots if previous else [],
+            previous=previous.unpack().snapshots if previous else [],
         )
         store.save(state_of(outcome, source))
         return backend.read
