@@ -43,8 +43,8 @@ def _recorded(log: LogTab, row: list[CellValue]) -> Checkin:
 
 def _latest(log: LogTab, keys: set[str]) -> dict[str, Checkin]:
     """The latest recorded check-in of each of these IDs: by date, a later row winning a tie."""
-    latest = log.latest(dt.date.min)
-    return {key: _recorded(log, log.rows[latest[key]]) for key in keys if key in latest}
+    latest = log.latest_of(keys, dt.date.min)
+    return {key: _recorded(log, log.rows[at]) for key, at in latest.items()}
 
 
 def plan_checkins(

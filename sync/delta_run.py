@@ -297,7 +297,8 @@ def _ledger_after(
 
 
 def _overview(result: Result, ledger: Ledger) -> Overview:
-    statuses = Counter(Status(s) for s in ledger.statuses)
+    counted = Counter(ledger.statuses)
+    statuses = {status: counted[status.value] for status in Status}
     return Overview(
         result.as_of,
         result.cycle.name,

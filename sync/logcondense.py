@@ -18,7 +18,7 @@ from sheets_templates.definition import HubTab, OutputCol
 from .history import SPARK_LENGTH, sparkline
 from .logtab import CondensedLog, LogTab, read_log
 from .model import id_key
-from .snapshot import Grid
+from .snapshot import CellValue, Grid
 
 __all__ = ["after_append", "condense"]
 
@@ -45,17 +45,20 @@ def condense(title: str, grid: Grid, cycle: tuple[dt.date, dt.date]) -> Condense
 def after_append(title: str, log: CondensedLog, appended: Grid) -> CondensedLog:
     """`log` once `appended` (rows as read back) follow its rows. A History's rows are
     appended after every row it holds (dated later), so they end each item's trend."""
-    brief = _log(title, [*log, *appended])
-    assert brief is not None and brief.usable and log, "a log appended to has its header"
+    brief = _log(title, [log[0], *appended])
+    kept = _log(title, log)
+    assert brief is not None and kept is not None and brief.usable, "a log has its header"
     made = CondensedLog(
-        _latest(brief), [*log.chunks, appended], log.body_rows + len(appended), unpack=log.unpack
+        _latest_after(kept, brief),
+        [*log.chunks, appended],
+        log.body_rows + len(appended),
+        unpack=log.unpack,
     )
     if log.sparks is not None and log.cycle is not None:
         cycle = log.cycle
         sparks = dict(log.sparks)
         days = [log.last_day] if log.last_day is not None else []
-        added = brief.rows[len(log) - 1 :]
-        for row in added:
+        for row in brief.rows:
             day = brief.date(row)
             if day is not None:
                 days.append(day)
@@ -66,6 +69,27 @@ def after_append(title: str, log: CondensedLog, appended: Grid) -> CondensedLog:
                     ]
         made.sparks, made.cycle, made.last_day = sparks, cycle, max(days, default=None)
     return made
+
+
+def _latest_after(kept: LogTab, added: LogTab) -> Grid:
+    """`_latest` of the tab `kept` (each ID's latest row) once the rows of `added` follow."""
+    undated = dt.date.min if id_key(kept.name) == _CHECK_INS else None
+    rows: list[list[CellValue] | None] = list(kept.rows)
+    at = kept.latest_of([added.id_key(row) for row in added.rows], undated)
+    for row in added.rows:
+        key, day = added.id_key(row), added.date(row) or undated
+        if not key or day is None:
+            continue
+        before = at.get(key)
+        if before is not None:
+            latest = rows[before]
+            assert latest is not None
+            if day < (kept.date(latest) or undated or day):
+                continue
+            rows[before] = None
+        at[key] = len(rows)
+        rows.append(row)
+    return [list(kept.header), *(row for row in rows if row is not None)]
 
 
 def _log(title: str, grid: Grid) -> LogTab | None:

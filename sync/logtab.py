@@ -9,8 +9,8 @@ columns cannot be appended to safely; the run says so and leaves it alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from sheets_templates.definition import OutputCol, hub_column_names
 
@@ -35,7 +35,16 @@ class CondensedLog(list[list[CellValue]]):
     also keeps each item's sparkline by ID key (`sparks`) over the `cycle` (start, end) it was
     condensed for, and the latest date of its rows (`last_day`)."""
 
-    __slots__ = ("_whole", "body_rows", "chunks", "cycle", "last_day", "sparks", "unpack")
+    __slots__ = (
+        "_whole",
+        "body_rows",
+        "chunks",
+        "cycle",
+        "last_day",
+        "positions",
+        "sparks",
+        "unpack",
+    )
 
     def __init__(
         self,
@@ -56,6 +65,8 @@ class CondensedLog(list[list[CellValue]]):
         self.cycle = cycle
         self.last_day = last_day
         self._whole: Grid | None = None
+        # Each ID key's row among the rows after the header, once a reader asked (`LogTab`).
+        self.positions: dict[str, int] | None = None
 
     def whole(self) -> Grid:
         if self._whole is None:
@@ -88,6 +99,7 @@ class LogTab:
     # When `rows` are condensed (`CondensedLog`): the whole tab's rows, and how many there are.
     whole: Callable[[], list[list[CellValue]]] | None = None
     body_rows: int | None = None
+    condensed: CondensedLog | None = field(default=None, repr=False)
 
     @property
     def usable(self) -> bool:
@@ -128,6 +140,18 @@ class LogTab:
             if key not in latest or day >= latest[key][0]:
                 latest[key] = (day, index)
         return {key: index for key, (_, index) in latest.items()}
+
+    def latest_of(self, keys: Iterable[str], undated: dt.date | None) -> dict[str, int]:
+        """`latest(undated)` of these keys alone; of a condensed tab (which holds only each
+        ID's latest row) without reading every row but once per tab."""
+        if self.condensed is None:
+            latest = self.latest(undated)
+        elif self.condensed.positions is not None:
+            latest = self.condensed.positions
+        else:
+            latest = {self.id_key(row): i for i, row in enumerate(self.rows)}
+            self.condensed.positions = latest
+        return {key: latest[key] for key in keys if key in latest}
 
     def laid_out(self, values: dict[str, CellValue]) -> list[CellValue | Link]:
         """A new row with each value under its column of this tab's header."""
@@ -190,4 +214,6 @@ def read_log(name: str, grid: Grid | None) -> LogTab:
     def whole() -> list[list[CellValue]]:
         return read_log(name, condensed.whole()).rows
 
-    return LogTab(name, header, body, found, whole=whole, body_rows=condensed.body_rows)
+    return LogTab(
+        name, header, body, found, whole=whole, body_rows=condensed.body_rows, condensed=condensed
+    )
