@@ -55,37 +55,54 @@ def ledger_json(ledger: Ledger) -> dict[str, Any]:
     }
 
 
+def _of(kinds: frozenset[type], values: Any) -> list[Any]:
+    """`values`, a list whose items are all of these kinds (checked at C speed: a ledger has
+    a value per item of the organisation)."""
+    if type(values) is not list or set(map(type, values)) - kinds:
+        raise TypeError(f"a ledger column holds other than {sorted(k.__name__ for k in kinds)}")
+    return values
+
+
+_INT: frozenset[type] = frozenset({int})
+_TEXT: frozenset[type] = frozenset({str})
+_NUMBER: frozenset[type] = frozenset({int, float})
+
+
 def read_ledger(raw: dict[str, Any]) -> Ledger:
     """The ledger in `raw`; a damaged one raises (KeyError, TypeError, ValueError)."""
     ledger = Ledger(
         str(raw["code"]),
         dt.date.fromisoformat(raw["as_of"]),
-        [str(name) for name in raw["teams"]],
-        [bool(ok) for ok in raw["ok"]],
-        [int(n) for n in raw["offsets"]],
-        [str(i) for i in raw["ids"]],
-        [int(n) for n in raw["rows"]],
-        [int(n) for n in raw["parents"]],
-        [None if s is None else float(s) for s in raw["scores"]],
-        [float(w) for w in raw["weights"]],
-        [str(s) for s in raw["statuses"]],
-        [bool(o) for o in raw["objective"]],
-        [bool(f) for f in raw["fixed"]],
-        [bool(d) for d in raw["depended"]],
-        [int(n) for n in raw["cyclic"]],
-        [int(n) for n in raw["tree_at"]],
-        [int(n) for n in raw["depths"]],
+        _of(_TEXT, raw["teams"]),
+        list(map(bool, _of(_INT, raw["ok"]))),
+        _of(_INT, raw["offsets"]),
+        _of(_TEXT, raw["ids"]),
+        _of(_INT, raw["rows"]),
+        _of(_INT, raw["parents"]),
+        list(map(_float, _of(_NUMBER | {type(None)}, raw["scores"]))),
+        list(map(float, _of(_NUMBER, raw["weights"]))),
+        _of(_TEXT, raw["statuses"]),
+        list(map(bool, _of(_INT, raw["objective"]))),
+        list(map(bool, _of(_INT, raw["fixed"]))),
+        list(map(bool, _of(_INT, raw["depended"]))),
+        _of(_INT, raw["cyclic"]),
+        _of(_INT, raw["tree_at"]),
+        _of(_INT, raw["depths"]),
         int(raw["tree_filled"]),
         [read_finding(f) for f in raw["findings"]],
-        [None if o is None else str(o) for o in raw["owners"]],
+        _of(_TEXT | {type(None)}, raw["owners"]),
         [base64.b64decode(chunk, validate=True) for chunk in raw["chunks"]],
     )
     count = ledger.offsets[-1]
-    columns = (ledger.rows, ledger.parents, ledger.scores, ledger.weights, ledger.statuses)
+    columns = (ledger.ids, ledger.rows, ledger.parents, ledger.scores, ledger.weights)
     if len(ledger.offsets) != len(ledger.teams) + 1 or any(len(c) != count for c in columns):
         raise ValueError("its columns differ in length")
-    if len(ledger.ids) != count or len(ledger.owners) != len(ledger.findings):
-        raise ValueError("its findings do not match")
+    if len(ledger.statuses) != count or len(ledger.owners) != len(ledger.findings):
+        raise ValueError("its statuses or findings do not match")
     if ledger.chunks and len(ledger.chunks) != len(ledger.teams):
-        raise ValueError("its findings or pieces do not match")
+        raise ValueError("its pieces do not follow its teams")
     return ledger
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
