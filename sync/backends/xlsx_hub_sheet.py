@@ -48,7 +48,7 @@ HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
 LINE_HEIGHT = 15  # points, the default row height
 CHARACTERS_PER_WIDTH = 1.05  # text characters per unit of column width, on the safe side
 MAX_LINES = 27  # 409 points, the tallest row Excel allows
-CHUNK_ROWS = 2_000  # rows a piece: a part is compressed, and later changed, a piece at a time
+CHUNK_ROWS = 1_000  # rows a piece: a part is compressed, and later changed, a piece at a time
 
 
 @dataclass(frozen=True, slots=True)

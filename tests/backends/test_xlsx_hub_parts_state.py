@@ -43,7 +43,7 @@ def test_rows_replaced_through_the_backend_are_written_in_place_and_vouched_for(
     backend.read_hub()
     backend.write_hub([OutputTable(TREE, HEADER, kept)])
     [index] = json.loads((org / STATE_FILE).read_text(encoding="utf-8"))["parts"].values()
-    assert len(index["chunks"]) == 1 + 3 + 2  # the head, 2,000 rows at a time, the ends
+    assert len(index["chunks"]) == 1 + 5 + 2  # the head, 1,000 rows at a time, the ends
     backend = XlsxBackend(org)
     assert TREE in backend.read_hub().digests
     table, earlier = _replacing(kept, 4_321, "renamed")
