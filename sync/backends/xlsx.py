@@ -35,6 +35,7 @@ from ..snapshot import (
 )
 from .base import WriteRefused
 from .xlsx_bounds import MAX_HUB_ROWS
+from .xlsx_chunks import PartIndex
 from .xlsx_hub_changes import as_grid, count_changes
 from .xlsx_lock import workspace_lock
 from .xlsx_paths import PathRefused, file_key, workbook_path
@@ -46,7 +47,7 @@ from .xlsx_safety import (
     unwritable_reason,
     write_through,
 )
-from .xlsx_state import load_digests, save_digests
+from .xlsx_state import load_digests, load_parts, save_state
 from .xlsx_team_read import read_team
 from .xlsx_versions import unchanged_workbooks, version_after
 from .xlsx_workers import in_workers
@@ -319,8 +320,11 @@ class XlsxBackend:
 
         from .xlsx_hub import write_tables  # when first writing: see the module docstring
 
+        parts = load_parts(self.workspace, FileStamp.of(self.hub_path))
+        chunked: dict[str, PartIndex] = {}
+
         def replace(target: Path) -> None:
-            write_tables(self.hub_path, tables, target, VOUCHABLE_TABS)
+            chunked.update(write_tables(self.hub_path, tables, target, VOUCHABLE_TABS, parts))
 
         write_through(self.hub_path, HUB_FILE, replace, read_stamp)
         stamp = FileStamp.of(self.hub_path)
@@ -333,10 +337,12 @@ class XlsxBackend:
         # This run's record: digests of the tabs it vouches for now, the others' when asked.
         for table in tables:
             self._hub_digests.pop(table.name, None)
-            if table.name in VOUCHABLE_TABS:
+            # rows that replace some are vouched for by the whole tab's digest, given with them
+            partial = table.replaces is not None and table.digest is None
+            if table.name in VOUCHABLE_TABS and not partial:
                 self._hub_digests[table.name] = table_digest(table)
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
-        save_digests(self.workspace, stamp, vouched)
+        save_state(self.workspace, stamp, vouched, chunked)
         return sum(count_changes(before[t.name], t) for t in tables)
 
     def _before(self, name: str, known: dict[str, Grid]) -> Grid | None:

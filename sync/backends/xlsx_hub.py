@@ -1,7 +1,9 @@
 """Replacing the hub's output tabs (`Alignment Tree`, `Findings`, `History`, `Check-ins`).
 
-Each output tab is written as a whole new sheet part (see `xlsx_hub_sheet`), but for rows only
-appended to a log tab as okrtree wrote it (`xlsx_hub_append`); a tab that is not there yet is
+Each output tab is written as a whole new sheet part (see `xlsx_hub_sheet`), compressed in
+chunks (`xlsx_hub_parts`), but for rows that replace some of the tab's own or follow them,
+written into it a chunk at a time, or spliced into a log tab's part okrtree wrote in one piece
+(`xlsx_hub_append`); a tab that is not there yet is
 added after the input tabs, in the order above. `Teams`, `Settings`, every other tab
 and every other part of hub.xlsx (charts, pictures, a person's own tabs) keep their bytes. What
 else changes: `xl/styles.xml` (the formats the tabs use, added once), `xl/workbook.xml` (a new
@@ -12,9 +14,10 @@ new tab, and the calculation chain is dropped when a replaced tab held formulas.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from lxml import etree
@@ -22,15 +25,19 @@ from lxml import etree
 from sheets_templates.definition import INPUT_TABS, OUTPUT_TABS
 
 from ..snapshot import OutputTable, whole_table
+from .xlsx_chunks import PartIndex
 from .xlsx_dates import date_epoch
 from .xlsx_hub_append import appended_sheet
 from .xlsx_hub_fork import sheets_xml
+from .xlsx_hub_parts import StoredPart, appended_part, patched_part, stored_index, whole_part
 from .xlsx_package import (
     CONTENT_TYPES,
     REL_NS,
+    Deflated,
     PackageRefused,
     copy_package,
     parse_part,
+    raw_member,
     relationships,
     rels_part,
     serialize,
@@ -50,43 +57,56 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def write_tables(
-    path: Path, tables: list[OutputTable], target: Path, digested: Collection[str] = ()
-) -> None:
+    path: Path,
+    tables: list[OutputTable],
+    target: Path,
+    digested: Collection[str] = (),
+    parts: Mapping[str, PartIndex] | None = None,
+) -> dict[str, PartIndex]:
     """Write to `target` the hub at `path` with the tabs named by `tables` replaced or added;
-    the tables named in `digested` get their digest computed on the way (see `sheets_xml`)."""
+    the tables named in `digested` get their digest computed on the way (see `sheets_xml`).
+    `parts` is the index of each part okrtree wrote in chunks, while `path` is the file it
+    saved then (`xlsx_state`); the return value is the index of each such part in `target`."""
     for table in tables:
         if table.name in INPUT_TABS:
             raise ValueError(f"refusing to overwrite the hub's input tab {table.name!r}")
     try:
         with zipfile.ZipFile(path) as archive:
-            _HubPackage(archive).write(tables, target, digested)
+            return _HubPackage(archive, parts or {}).write(tables, target, digested)
     except (zipfile.BadZipFile, KeyError, ValueError) as err:
         raise PackageRefused(f"it cannot be read as a workbook ({err})") from err
 
 
 class _HubPackage:
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, parts: Mapping[str, PartIndex]) -> None:
         self.archive = archive
         self.workbook = workbook_part(archive)
         self.sheets = sheet_parts(archive, self.workbook)
         self.members = set(archive.namelist())
         self.replaced: dict[str, bytes] = {}
+        self.deflated: dict[str, Deflated] = {}  # the sheet parts written in chunks
         self.removed: set[str] = set()
+        self.parts = {
+            part: index
+            for part, index in parts.items()
+            if part in self.members and stored_index(archive.getinfo(part), index)
+        }
 
-    def write(self, tables: list[OutputTable], target: Path, digested: Collection[str]) -> None:
+    def write(
+        self, tables: list[OutputTable], target: Path, digested: Collection[str]
+    ) -> dict[str, PartIndex]:
         styles = StyleSheet(self.archive.read(STYLES_PART))
         epoch = date_epoch(self.archive.read(self.workbook))
         by_name = {sheet.name: sheet for sheet in self.sheets}
         whole: list[OutputTable] = []
         for table in tables:
             existing = by_name.get(table.name)
-            if table.earlier is not None:  # rows to append (in place, if the part allows)
-                if existing is not None and table.replaces is None:
-                    grown = appended_sheet(self.archive.read(existing.part), table, styles, epoch)
-                    if grown is not None:
-                        self.replaced[existing.part] = grown
-                        continue
+            if table.earlier is not None:  # rows to append or to replace, in place
+                if existing is not None and self._in_place(existing.part, table, styles, epoch):
+                    continue
+                digest = table.digest if table.replaces is not None else None
                 table = whole_table(table)
+                table.digest = digest  # of the whole tab, when the rows replace some
             whole.append(table)
         formulas_dropped = False
         new: list[tuple[OutputTable, str]] = []
@@ -98,8 +118,9 @@ class _HubPackage:
                 self.members.add(part)
             else:
                 part = existing.part
-                formulas_dropped |= bool(_FORMULA.search(self.archive.read(part)))
-            self.replaced[part] = generated.sheet
+                if part not in self.parts:  # okrtree's own part holds no formula
+                    formulas_dropped |= bool(_FORMULA.search(self.archive.read(part)))
+            self.deflated[part], self.parts[part] = whole_part(generated, table.header)
             rels = rels_part(part)
             if generated.rels is not None:
                 self.replaced[rels] = generated.rels
@@ -114,7 +135,37 @@ class _HubPackage:
         self.replaced[self.workbook] = full_calc_on_load(workbook) or workbook
         if formulas_dropped:
             self.removed |= drop_calc_chain(self.archive, self.workbook, self.replaced)
-        copy_package(self.archive, target, self.replaced, frozenset(self.removed))
+        copy_package(
+            self.archive, target, {**self.replaced, **self.deflated}, frozenset(self.removed)
+        )
+        return self.parts  # the chunked parts left as they were, and those written now
+
+    def _in_place(
+        self, part: str, table: OutputTable, styles: StyleSheet, epoch: dt.datetime
+    ) -> bool:
+        """Write the rows of `table` that replace or follow the tab's own into its part, a
+        chunk at a time when okrtree wrote it so (`xlsx_hub_parts`); False when they cannot
+        be."""
+        index = self.parts.pop(part, None)
+        if index is not None:
+            rels = rels_part(part)
+            stored = StoredPart(
+                raw_member(self.archive, self.archive.getinfo(part)),
+                index,
+                self.archive.read(rels) if rels in self.members else None,
+            )
+            changed = (patched_part if table.replaces is not None else appended_part)(
+                stored, table, styles, epoch
+            )
+            if changed is not None:
+                self.deflated[part], self.parts[part] = changed
+                return True
+        if table.replaces is None:
+            grown = appended_sheet(self.archive.read(part), table, styles, epoch)
+            if grown is not None:
+                self.replaced[part] = grown
+                return True
+        return False
 
     def _free_part_name(self) -> str:
         number = 1

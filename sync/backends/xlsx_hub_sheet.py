@@ -29,7 +29,15 @@ from ..snapshot import Link, OutputTable
 from .xlsx_styles import StyleSheet
 from .xlsx_writes import ILLEGAL_CHARACTERS
 
-__all__ = ["HYPERLINK_TYPE", "SheetXml", "prepare_styles", "sheet_xml"]
+__all__ = [
+    "CHUNK_ROWS",
+    "HYPERLINK_TYPE",
+    "RowChunk",
+    "SheetXml",
+    "prepare_styles",
+    "sheet_frame",
+    "sheet_xml",
+]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -40,15 +48,34 @@ HYPERLINK_STYLE_ID = 8  # Excel's built-in number for the Hyperlink cell style
 LINE_HEIGHT = 15  # points, the default row height
 CHARACTERS_PER_WIDTH = 1.05  # text characters per unit of column width, on the safe side
 MAX_LINES = 27  # 409 points, the tallest row Excel allows
+CHUNK_ROWS = 1_000  # rows a piece: a part is compressed, and later changed, a piece at a time
+
+
+@dataclass(frozen=True, slots=True)
+class RowChunk:
+    """`rows` rows from row number `first` written as one piece; `deepest` is their deepest
+    outline level, `width` the most cells one of them has (the header's count at least)."""
+
+    first: int
+    rows: int
+    deepest: int
+    width: int
 
 
 @dataclass(slots=True)
 class SheetXml:
-    """A generated sheet part and its relationships part (None when it links nowhere)."""
+    """A generated sheet part, in pieces, and its relationships part (None when it links
+    nowhere). The pieces: the head through the header row, the rows `CHUNK_ROWS` at a time
+    (`chunks` tells of each), the end of the rows through the filter, the rest."""
 
-    sheet: bytes
+    pieces: list[bytes]
     rels: bytes | None
     targets: dict[str, str] = field(default_factory=dict)  # relationship id -> external target
+    chunks: list[RowChunk] = field(default_factory=list)
+
+    @property
+    def sheet(self) -> bytes:
+        return b"".join(self.pieces)
 
 
 def _text(value: str) -> str:
@@ -81,6 +108,10 @@ def _split_link(target: str) -> tuple[str | None, str | None]:
     return file or None, location
 
 
+def _header_format(book: StyleSheet) -> int:
+    return book.cell_format(font=book.font(bold=True), fill=book.fill(HEADER_COLOUR))
+
+
 def _alignment(spec: dict[str, object]) -> dict[str, str] | None:
     """A column's `<alignment>` attributes from template.json (`wrap`, `align`)."""
     alignment = {}
@@ -96,7 +127,7 @@ class _Styles:
 
     def __init__(self, book: StyleSheet, table: OutputTable) -> None:
         columns = hub_columns(table.name)
-        self.header = book.cell_format(font=book.font(bold=True), fill=book.fill(HEADER_COLOUR))
+        self.header = _header_format(book)
         link_font = book.font(link=True)
         self.link = book.cell_format(
             font=link_font, style=book.named_style("Hyperlink", HYPERLINK_STYLE_ID, link_font)
@@ -163,11 +194,7 @@ def sheet_xml(
     letters = [get_column_letter(i + 1) for i in range(max(width, 1))]
     rows: list[str] = []
     links: list[tuple[str, str]] = []  # (cell, target)
-    header = "".join(
-        f'<c r="{letters[i]}1" s="{styles.header}" t="inlineStr"><is>{_text(name)}</is></c>'
-        for i, name in enumerate(table.header)
-    )
-    rows.append(f'<row r="1">{header}</row>')
+    rows.append(_header_row(table.header, styles.header))
     column_style = [
         f' s="{styles.by_column[c]}"' if c in styles.by_column else "" for c in range(width)
     ]
@@ -233,36 +260,79 @@ def sheet_xml(
         if lines > 1:
             attributes += f' ht="{lines * LINE_HEIGHT}" customHeight="1"'
         rows.append(f'<row r="{number}"{attributes}>{"".join(cells)}</row>')
-    last = f"{letters[max(width, 1) - 1]}{first + len(table.rows) - 1 if table.rows else 1}"
     hyperlinks, rels, targets = _hyperlinks(links)
+    last_row = first + len(table.rows) - 1 if table.rows else 1
+    head, data_end = _frame(table, width, last_row, deepest)
+    pieces = [head + rows[0]]
+    chunks: list[RowChunk] = []
+    for start in range(0, len(table.rows), CHUNK_ROWS):
+        end = start + CHUNK_ROWS
+        chunk = table.rows[start:end]
+        pieces.append("".join(rows[1 + start : 1 + end]))
+        widest = max(len(table.header), *(len(row) for row in chunk))
+        chunks.append(RowChunk(first + start, len(chunk), max(levels[start:end]), widest))
+    pieces.append(data_end)
+    pieces.append(
+        "".join(
+            [
+                hyperlinks,
+                '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" '
+                'footer="0.3"/>',
+                # landscape, one page wide and as many tall as it takes (fitToHeight 0: no limit)
+                '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
+                "</worksheet>",
+            ]
+        )
+    )
+    return SheetXml([piece.encode("utf-8") for piece in pieces], rels, targets, chunks)
+
+
+def sheet_frame(
+    table: OutputTable, book: StyleSheet, width: int, last_row: int, deepest: int
+) -> tuple[bytes, bytes]:
+    """The part's head (through the header row) and the piece that ends its rows (through the
+    filter), for a tab `width` cells wide whose last row is `last_row` and deepest outline
+    level `deepest`: what `sheet_xml` writes around the rows."""
+    header_format = _header_format(book)
+    head, data_end = _frame(table, width, last_row, deepest)
+    return (head + _header_row(table.header, header_format)).encode(), data_end.encode()
+
+
+def _header_row(header: list[str], header_format: int) -> str:
+    cells = "".join(
+        f'<c r="{get_column_letter(i + 1)}1" s="{header_format}" t="inlineStr">'
+        f"<is>{_text(name)}</is></c>"
+        for i, name in enumerate(header)
+    )
+    return f'<row r="1">{cells}</row>'
+
+
+def _frame(table: OutputTable, width: int, last_row: int, deepest: int) -> tuple[str, str]:
+    """The part up to `<sheetData>`, and from `</sheetData>` through the filter."""
+    last = f"{get_column_letter(max(width, 1))}{last_row}"
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name):g}" customWidth="1"/>'
         for i, name in enumerate(table.header)
     )
     outline = f' outlineLevelRow="{deepest}"' if deepest else ""
-    parts = [
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
-        # a tree's summary row (the parent) is above its detail rows; fit to the page width
-        '<sheetPr><outlinePr summaryBelow="0"/><pageSetUpPr fitToPage="1"/></sheetPr>',
-        f'<dimension ref="A1:{last}"/>',
-        '<sheetViews><sheetView workbookViewId="0">',
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
-        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>',
-        "</sheetView></sheetViews>",
-        f'<sheetFormatPr defaultRowHeight="15"{outline}/>',
-        f"<cols>{cols}</cols>" if cols else "",
-        "<sheetData>",
-        *rows,
-        "</sheetData>",
-        f'<autoFilter ref="A1:{last}"/>' if table.header else "",
-        hyperlinks,
-        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>',
-        # landscape, one page wide and as many tall as it takes (fitToHeight 0: no limit)
-        '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
-        "</worksheet>",
-    ]
-    return SheetXml("".join(parts).encode("utf-8"), rels, targets)
+    head = "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+            # a tree's summary row (the parent) is above its detail rows; fit to the page width
+            '<sheetPr><outlinePr summaryBelow="0"/><pageSetUpPr fitToPage="1"/></sheetPr>',
+            f'<dimension ref="A1:{last}"/>',
+            '<sheetViews><sheetView workbookViewId="0">',
+            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
+            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>',
+            "</sheetView></sheetViews>",
+            f'<sheetFormatPr defaultRowHeight="15"{outline}/>',
+            f"<cols>{cols}</cols>" if cols else "",
+            "<sheetData>",
+        ]
+    )
+    data_end = "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if table.header else "")
+    return head, data_end
 
 
 def _lines(values: Sequence[object], wrapped: list[tuple[int, float]]) -> int:

@@ -13,7 +13,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sheets_templates.builder import create_workspace
+from sheets_templates.definition import hub_column_names
+from sync.backends import xlsx_hub_parts, xlsx_hub_sheet
+from sync.backends.xlsx_hub import write_tables
 from sync.cli import cli
+from sync.snapshot import CellValue, Link, OutputTable
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -68,3 +72,35 @@ def test_libreoffice_opens_synced_workbooks_and_shows_the_new_values(tmp_path: P
     expected = [[_shown(v) for v in row] for row in tree.iter_rows(values_only=True)]
     assert [row[: len(expected[0])] for row in hub["Alignment Tree"]] == expected
     assert {"Teams", "Settings", "Findings"} <= set(hub)
+
+
+def _never_read() -> list[list[CellValue | Link]]:
+    raise AssertionError("the tab was written whole")
+
+
+def test_libreoffice_opens_a_hub_whose_rows_were_replaced_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_hub_sheet, "CHUNK_ROWS", 3)  # several chunks from a few rows
+    monkeypatch.setattr(xlsx_hub_parts, "CHUNK_ROWS", 3)
+    create_workspace(tmp_path / "org")
+    header = hub_column_names("Alignment Tree")
+    kept = [[f"item {i}", i % 3, f"T-{i}", "Key Result", "Core", None, i / 10] for i in range(10)]
+    parts = write_tables(
+        tmp_path / "org" / "hub.xlsx",
+        [OutputTable("Alignment Tree", header, kept)],
+        tmp_path / "before.xlsx",
+    )
+    replacing = OutputTable(
+        "Alignment Tree",
+        header,
+        [["renamed", 2, "T-4", "Key Result", "Core", None, 0.75]],
+        earlier=_never_read,  # written in place
+        replaces=[4],
+    )
+    write_tables(tmp_path / "before.xlsx", [replacing], tmp_path / "after.xlsx", parts=parts)
+    shown = _as_csv(tmp_path / "after.xlsx", tmp_path / "out")["Alignment Tree"]
+    assert [row[0] for row in shown[1:]] == [
+        "renamed" if i == 4 else f"item {i}" for i in range(10)
+    ]
+    assert shown[5][6] == "0.75"

@@ -1,0 +1,67 @@
+"""Through the local backend: the index of each part written in chunks is recorded beside the
+digests and stands while hub.xlsx is the file okrtree saved; rows that replace some are written
+in place and vouched for by the digest they came with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from sheets_templates.builder import create_workspace
+from sync.backends.xlsx import XlsxBackend
+from sync.backends.xlsx_state import STATE_FILE
+from sync.plan import table_digest
+from sync.snapshot import OutputTable, whole_table
+from tests.backends.test_xlsx_hub_parts import HEADER, TREE, Earlier, Row, _renamed, _tree
+
+
+def _replacing(kept: list[Row], at: int, title: str) -> tuple[OutputTable, Earlier]:
+    earlier = Earlier(kept)
+    table = OutputTable(TREE, HEADER, [_renamed(kept[at], title)], earlier=earlier, replaces=[at])
+    table.digest = table_digest(whole_table(table))
+    earlier.calls = 0
+    return table, earlier
+
+
+def _titles(path: Path) -> list[object]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return [row[0] for row in book[TREE].iter_rows(min_row=2, values_only=True)]
+    finally:
+        book.close()
+
+
+def test_rows_replaced_through_the_backend_are_written_in_place_and_vouched_for(
+    tmp_path: Path,
+) -> None:
+    org = tmp_path / "org"
+    create_workspace(org)
+    kept = _tree(5_000)
+    backend = XlsxBackend(org)
+    backend.read_hub()
+    backend.write_hub([OutputTable(TREE, HEADER, kept)])
+    [index] = json.loads((org / STATE_FILE).read_text(encoding="utf-8"))["parts"].values()
+    assert len(index["chunks"]) == 1 + 5 + 2  # the head, 1,000 rows at a time, the ends
+    backend = XlsxBackend(org)
+    assert TREE in backend.read_hub().digests
+    table, earlier = _replacing(kept, 4_321, "renamed")
+    table.filled = 12_345
+    assert backend.write_hub([table]) == len(HEADER) + 12_345  # counted as a whole tab
+    assert earlier.calls == 0  # in place
+    assert XlsxBackend(org).read_hub().digests[TREE] == table.digest
+    titles = _titles(org / "hub.xlsx")
+    assert titles[4_321] == "renamed" and titles[:4_321] == [r[0] for r in kept[:4_321]]
+    # A save by another program voids the index: the tab is written whole, and right.
+    book = load_workbook(org / "hub.xlsx")
+    book.save(org / "hub.xlsx")
+    book.close()
+    backend = XlsxBackend(org)
+    assert TREE in backend.read_hub().tabs
+    kept[4_321] = _renamed(kept[4_321], "renamed")
+    table, earlier = _replacing(kept, 7, "again")
+    backend.write_hub([table])
+    assert earlier.calls == 1  # written whole
+    assert _titles(org / "hub.xlsx")[4_320:4_322] == ["item 4320", "renamed"]
+    assert _titles(org / "hub.xlsx")[7] == "again"
