@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from .delta import MAX_SHARE, Recomputed, recompute
 from .engine import attach_history, exclusive, gc_paused, reusable, write_hub, write_teams
 from .history import plan_history
 from .hub import parse_settings, parse_teams
-from .ledger import PACK_LEVEL, Ledger, items_text, json_body
+from .ledger import Ledger, items_text, json_body, pack
 from .model import Code, Cycle, Finding, Result, Status, Team, TeamState, id_key
 from .owners import owner_of
 from .plan import (
@@ -196,6 +195,7 @@ def _write(
         [f for f in result.findings if f.code is Code.NOT_WRITTEN],
         updated,
         previous.packed,
+        previous.kept,
     )
     overview = _overview(result, updated)
     body = (
@@ -283,7 +283,7 @@ def _ledger_after(
             if ledger.parents[i] >= 0:
                 parent_ids[item.parent] = ledger.ids[ledger.parents[i]]
         if chunks:
-            chunks[t] = zlib.compress(items_text(items, parent_ids.get), PACK_LEVEL)
+            chunks[t] = pack(items_text(items, parent_ids.get))
     return dataclasses.replace(
         ledger,
         scores=scores,

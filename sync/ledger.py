@@ -14,8 +14,8 @@ A ledger is only used by the code that wrote it (`code`), on the date it was com
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +24,7 @@ from .model import Finding, Item, ItemType, Result, Team
 from .owners import finding_owners
 from .report import item_json, result_header
 
-__all__ = ["PACK_LEVEL", "Ledger", "items_text", "json_body", "ledger_of", "team_chunks"]
+__all__ = ["PACK_LEVEL", "Ledger", "items_text", "json_body", "ledger_of", "pack", "team_chunks"]
 
 PACK_LEVEL = 1  # the pieces are re-packed only for the teams a run recomputes
 
@@ -57,7 +57,12 @@ class Ledger:
         return range(self.offsets[team], self.offsets[team + 1])
 
     def chunk(self, team: int) -> bytes:
-        return zlib.decompress(self.chunks[team])
+        return gzip.decompress(self.chunks[team])
+
+
+def pack(text: bytes) -> bytes:
+    """A team's `--json` piece as the ledger keeps it (a gzip member of the state, as it is)."""
+    return gzip.compress(text, compresslevel=PACK_LEVEL, mtime=0)
 
 
 def team_chunks(result: Result, teams: list[Team]) -> list[bytes]:
@@ -155,5 +160,5 @@ def ledger_of(
         tree_filled,
         list(result.findings),
         finding_owners(result),
-        [zlib.compress(chunk, PACK_LEVEL) for chunk in chunks],
+        [pack(chunk) for chunk in chunks],
     )

@@ -1,4 +1,5 @@
-"""The last full run as data: what a sync read, in a versioned, compact form (gzip JSON).
+"""The last full run as data: what a sync read, in a versioned, compact form (gzip JSON, in
+members that a save writes again only when they changed: `members`).
 
 The state holds the inputs of the run, not its results: the hub's `Teams` and `Settings` tabs (and
 `History` and `Check-ins`, for trends and check-in logs, as the run left them: with the rows it
@@ -18,7 +19,6 @@ microseconds).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import gzip
 import itertools
@@ -42,10 +42,11 @@ from ..logtab import CondensedLog, whole_log
 from ..model import Code, Finding
 from ..snapshot import Grid, HubSnapshot, TeamSnapshot
 from .ledger_codec import finding_json, ledger_json, read_finding, read_ledger
+from .members import Kept, MemberReader, MemberWriter, join, split
 
 __all__ = ["SCHEMA", "BadState", "State", "decode", "encode", "state_of"]
 
-SCHEMA = 4  # bump when the shape below changes: older files are then ignored and rebuilt
+SCHEMA = 5  # bump when the shape below changes: older files are then ignored and rebuilt
 # The input tabs, and the logs that give each item its trend and check-ins.
 KEPT_HUB_TABS = (*INPUT_TABS, HubTab.HISTORY, HubTab.CHECK_INS)
 GRID_LEVEL = 1  # each sheet's grid is packed at every save that read it
@@ -74,6 +75,8 @@ class State:
     # Per snapshot, its grid packed (gzip JSON) while it is not unpacked into the snapshot: a
     # sync that recomputes a few teams unpacks only theirs (`grid_of`), the rest `unpack()`.
     packed: list[bytes | None] | None = field(default=None, repr=False, compare=False)
+    # What was read from members of the saved state, to save again as it was (`members`).
+    kept: Kept = field(default_factory=dict, repr=False, compare=False)
     _run: Run | None = field(default=None, repr=False, compare=False)
 
     def grid_of(self, index: int) -> Grid | None:
@@ -158,12 +161,12 @@ def _cell(value: object) -> Any:
     raise TypeError(f"a cell cannot hold {type(value).__name__}")
 
 
-def _snapshot(snap: TeamSnapshot, packed: bytes | None) -> dict[str, Any]:
+def _snapshot(snap: TeamSnapshot, packed: bytes | None, members: MemberWriter) -> dict[str, Any]:
     out: dict[str, Any] = {"team": snap.team, "source": snap.source, "tab": snap.tab}
     if snap.grid is not None:  # an empty grid is a read of an empty tab, not a failed read
         packed = _pack(snap.grid, GRID_LEVEL)
     if packed is not None:
-        out["grid"] = base64.b64encode(packed).decode("ascii")
+        out["grid"] = members.raw(packed)
     for name in ("error", "link_template", "unwritable", "version", "handle", "identity"):
         value = getattr(snap, name)
         if value:
@@ -183,7 +186,7 @@ def _pack(grid: Grid, level: int = 6) -> bytes:
     return gzip.compress(_dumps(grid).encode("utf-8"), compresslevel=level, mtime=0)
 
 
-def _hub(hub: HubSnapshot) -> dict[str, Any]:
+def _hub(hub: HubSnapshot, members: MemberWriter) -> dict[str, Any]:
     """The hub's tabs, a log tab in brief with its whole rows packed apart (`_log`)."""
     settings = parse_settings(hub)
     cycle = (settings.cycle_start, settings.cycle_end)
@@ -194,22 +197,22 @@ def _hub(hub: HubSnapshot) -> dict[str, Any]:
         if brief is None:
             tabs[title] = grid
         else:
-            logs[title] = _log(brief)
+            logs[title] = _log(brief, members)
     return {"source": hub.source, "tabs": tabs, "logs": logs, "version": hub.version}
 
 
-def _log(log: CondensedLog) -> dict[str, Any]:
-    """A log in brief; its chunks packed once each (gzip JSON, in base64), merged into one when
-    they grow many."""
+def _log(log: CondensedLog, members: MemberWriter) -> dict[str, Any]:
+    """A log in brief; its chunks packed once each (gzip JSON), merged into one when they grow
+    many."""
     chunks = log.chunks if len(log.chunks) <= MAX_CHUNKS else [log.whole()]
     packed = [chunk if isinstance(chunk, bytes) else _pack(chunk) for chunk in chunks]
     out: dict[str, Any] = {
-        "rows": list(log),
+        "rows": members.json(log),
         "body_rows": log.body_rows,
-        "chunks": [base64.b64encode(chunk).decode("ascii") for chunk in packed],
+        "chunks": [members.raw(chunk) for chunk in packed],
     }
     if log.sparks is not None:
-        out["sparks"] = log.sparks
+        out["sparks"] = members.json(log.sparks)
     if log.cycle is not None:
         out["cycle"] = [day.isoformat() for day in log.cycle]
     if log.last_day is not None:
@@ -218,24 +221,23 @@ def _log(log: CondensedLog) -> dict[str, Any]:
 
 
 def encode(state: State) -> bytes:
-    """The state as gzip-compressed JSON."""
+    """The state as a container of gzip members (`members`)."""
+    members = MemberWriter(state.kept, _dumps)
     document = {
         "schema": SCHEMA,
         "source": state.source,
         "as_of": state.as_of.isoformat(),
         "taken": state.taken,
-        "hub": _hub(state.hub),
+        "hub": _hub(state.hub, members),
         "teams": [
-            _snapshot(s, state.packed[i] if state.packed is not None else None)
+            _snapshot(s, state.packed[i] if state.packed is not None else None, members)
             for i, s in enumerate(state.snapshots)
         ],
         "findings": [finding_json(f) for f in state.findings],
     }
     if state.ledger is not None:
-        document["ledger"] = ledger_json(state.ledger)
-    # Level 1: the packed logs inside are compressed already, and a sync saves the state each
-    # time (a fifth larger than level 6, written in half the time).
-    return gzip.compress(_dumps(document).encode("utf-8"), compresslevel=1, mtime=0)
+        document["ledger"] = ledger_json(state.ledger, members)
+    return join(_dumps(document), members.members)
 
 
 # -- decoding ----------------------------------------------------------------------------------
@@ -302,30 +304,33 @@ def _team(raw: Any) -> TeamSnapshot:
     )
 
 
-def _read_log(raw: dict[str, Any]) -> CondensedLog:
-    sparks = raw.get("sparks")
-    if sparks is not None and not all(isinstance(v, str) for v in sparks.values()):
+def _read_log(raw: dict[str, Any], members: MemberReader) -> CondensedLog:
+    sparks = members.json(raw["sparks"]) if "sparks" in raw else None
+    if sparks is not None and (type(sparks) is not dict or set(map(type, sparks.values())) - {str}):
         raise BadState("a sparkline is not text")
     last_day, cycle = raw.get("last_day"), raw.get("cycle")
     start, end = (
         (dt.date.fromisoformat(day) for day in cycle) if cycle is not None else (None, None)
     )
-    return CondensedLog(
-        _grid(raw["rows"]),
-        [base64.b64decode(chunk, validate=True) for chunk in raw["chunks"]],
+    rows = _grid(members.json(raw["rows"]))
+    log = CondensedLog(
+        rows,
+        [members.raw(chunk) for chunk in raw["chunks"]],
         int(raw["body_rows"]),
         unpack=_unpack,
         sparks=sparks,
         cycle=None if start is None or end is None else (start, end),
         last_day=None if last_day is None else dt.date.fromisoformat(last_day),
     )
+    members.kept[id(log)] = (log, members.kept.pop(id(rows))[1])  # saved as the same rows
+    return log
 
 
-def _ledger(raw: Any) -> Ledger | None:
+def _ledger(raw: Any, members: MemberReader) -> Ledger | None:
     """A ledger kept with the state, or None: one that cannot be read is only a cost later."""
     try:
-        return None if raw is None else read_ledger(raw)
-    except (KeyError, TypeError, ValueError, IndexError):
+        return None if raw is None else read_ledger(raw, members)
+    except (KeyError, TypeError, ValueError, IndexError, OSError, EOFError):
         return None
 
 
@@ -351,9 +356,10 @@ def _same_source(written: Any, source: str) -> bool:
 def decode(data: bytes, source: str) -> State:
     """The state in `data`, written for `source`; `BadState` for anything else."""
     try:
-        document = json.loads(gzip.decompress(data), object_hook=_revive)
+        text, packed = split(data)
+        document = json.loads(text, object_hook=_revive)
     except (OSError, EOFError, ValueError, UnicodeDecodeError) as err:
-        raise BadState(f"not a gzip JSON state ({err})") from None
+        raise BadState(f"not a state this version wrote ({err})") from None
     if not isinstance(document, dict):
         raise BadState("not a state object")
     if document.get("schema") != SCHEMA:
@@ -361,10 +367,11 @@ def decode(data: bytes, source: str) -> State:
     if not _same_source(document.get("source"), source):
         raise BadState(f"it is the state of {document.get('source')!r}")
     try:
+        members = MemberReader(packed, {}, _revive)
         hub = document["hub"]
         tabs = {str(title): _grid(grid) for title, grid in hub["tabs"].items()}
         for title, log in hub.get("logs", {}).items():
-            tabs[str(title)] = _read_log(log)
+            tabs[str(title)] = _read_log(log, members)
         state = State(
             source,
             dt.date.fromisoformat(document["as_of"]),
@@ -372,15 +379,13 @@ def decode(data: bytes, source: str) -> State:
             HubSnapshot(str(hub["source"]), tabs, version=_text(hub.get("version"))),
             [_team(raw) for raw in document["teams"]],
             [read_finding(raw) for raw in document.get("findings", [])],
-            _ledger(document.get("ledger")),
-            [
-                base64.b64decode(raw["grid"], validate=True) if "grid" in raw else None
-                for raw in document["teams"]
-            ],
+            _ledger(document.get("ledger"), members),
+            [members.raw(raw["grid"]) if "grid" in raw else None for raw in document["teams"]],
+            members.kept,
         )
         teams = [t.name for t in parse_teams(state.hub).teams]
         parse_settings(state.hub)
-    except (KeyError, TypeError, ValueError, AttributeError, SourceError) as err:
+    except (KeyError, TypeError, ValueError, AttributeError, SourceError, OSError, EOFError) as err:
         raise BadState(f"damaged ({type(err).__name__}: {err})") from None
     if [s.team for s in state.snapshots] != teams:
         raise BadState("its team snapshots do not follow its Teams tab")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Any
 
 from ..ledger import Ledger
 from ..model import Code, Finding, Severity
+from .members import MemberReader, MemberWriter
 
 __all__ = ["finding_json", "ledger_json", "read_finding", "read_ledger"]
 
@@ -29,30 +29,38 @@ def read_finding(raw: Any) -> Finding:
     return Finding(Severity(severity), Code(code), item, team, str(message), tuple(related), row)
 
 
-def ledger_json(ledger: Ledger) -> dict[str, Any]:
+def ledger_json(ledger: Ledger, members: MemberWriter) -> dict[str, Any]:
+    """The ledger as JSON values, its columns and pieces as members of their own."""
+    columns = {name: members.json(getattr(ledger, name)) for name in _COLUMNS}
     return {
         "code": ledger.code,
         "as_of": ledger.as_of.isoformat(),
         "teams": ledger.teams,
-        "ok": [int(ok) for ok in ledger.ok],
+        "ok": ledger.ok,
         "offsets": ledger.offsets,
-        "ids": ledger.ids,
-        "rows": ledger.rows,
-        "parents": ledger.parents,
-        "scores": ledger.scores,
-        "weights": ledger.weights,
-        "statuses": ledger.statuses,
-        "objective": [int(o) for o in ledger.objective],
-        "fixed": [int(f) for f in ledger.fixed],
-        "depended": [int(d) for d in ledger.depended],
         "cyclic": ledger.cyclic,
-        "tree_at": ledger.tree_at,
-        "depths": ledger.depths,
         "tree_filled": ledger.tree_filled,
         "findings": [finding_json(f) for f in ledger.findings],
         "owners": ledger.owners,
-        "chunks": [base64.b64encode(chunk).decode("ascii") for chunk in ledger.chunks],
+        "chunks": [members.raw(chunk) for chunk in ledger.chunks],
+        **columns,
     }
+
+
+# The ledger's columns, a value per item: each a member of the state (`members`).
+_COLUMNS = (
+    "ids",
+    "rows",
+    "parents",
+    "scores",
+    "weights",
+    "statuses",
+    "objective",
+    "fixed",
+    "depended",
+    "tree_at",
+    "depths",
+)
 
 
 def _of(kinds: frozenset[type], values: Any) -> list[Any]:
@@ -64,34 +72,36 @@ def _of(kinds: frozenset[type], values: Any) -> list[Any]:
 
 
 _INT: frozenset[type] = frozenset({int})
+_BOOL: frozenset[type] = frozenset({bool})
 _TEXT: frozenset[type] = frozenset({str})
 _NUMBER: frozenset[type] = frozenset({int, float})
 
 
-def read_ledger(raw: dict[str, Any]) -> Ledger:
+def read_ledger(raw: dict[str, Any], members: MemberReader) -> Ledger:
     """The ledger in `raw`; a damaged one raises (KeyError, TypeError, ValueError)."""
+    column = {name: members.json(raw[name]) for name in _COLUMNS}
     ledger = Ledger(
         str(raw["code"]),
         dt.date.fromisoformat(raw["as_of"]),
         _of(_TEXT, raw["teams"]),
-        list(map(bool, _of(_INT, raw["ok"]))),
+        _of(_BOOL, raw["ok"]),
         _of(_INT, raw["offsets"]),
-        _of(_TEXT, raw["ids"]),
-        _of(_INT, raw["rows"]),
-        _of(_INT, raw["parents"]),
-        list(map(_float, _of(_NUMBER | {type(None)}, raw["scores"]))),
-        list(map(float, _of(_NUMBER, raw["weights"]))),
-        _of(_TEXT, raw["statuses"]),
-        list(map(bool, _of(_INT, raw["objective"]))),
-        list(map(bool, _of(_INT, raw["fixed"]))),
-        list(map(bool, _of(_INT, raw["depended"]))),
+        _of(_TEXT, column["ids"]),
+        _of(_INT, column["rows"]),
+        _of(_INT, column["parents"]),
+        _of(_NUMBER | {type(None)}, column["scores"]),
+        _of(_NUMBER, column["weights"]),
+        _of(_TEXT, column["statuses"]),
+        _of(_BOOL, column["objective"]),
+        _of(_BOOL, column["fixed"]),
+        _of(_BOOL, column["depended"]),
         _of(_INT, raw["cyclic"]),
-        _of(_INT, raw["tree_at"]),
-        _of(_INT, raw["depths"]),
+        _of(_INT, column["tree_at"]),
+        _of(_INT, column["depths"]),
         int(raw["tree_filled"]),
         [read_finding(f) for f in raw["findings"]],
         _of(_TEXT | {type(None)}, raw["owners"]),
-        [base64.b64decode(chunk, validate=True) for chunk in raw["chunks"]],
+        [members.raw(chunk) for chunk in raw["chunks"]],
     )
     count = ledger.offsets[-1]
     columns = (ledger.ids, ledger.rows, ledger.parents, ledger.scores, ledger.weights)
@@ -102,7 +112,3 @@ def read_ledger(raw: dict[str, Any]) -> Ledger:
     if ledger.chunks and len(ledger.chunks) != len(ledger.teams):
         raise ValueError("its pieces do not follow its teams")
     return ledger
-
-
-def _float(value: float | None) -> float | None:
-    return None if value is None else float(value)

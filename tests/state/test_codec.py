@@ -17,6 +17,7 @@ from sync.logtab import CondensedLog, read_log
 from sync.report import result_json
 from sync.snapshot import HubSnapshot, TeamSnapshot
 from sync.state import SCHEMA, BadState, State, decode, encode, state_of
+from sync.state.members import join, split
 
 SOURCE = "org"
 
@@ -81,20 +82,23 @@ def test_any_grid_and_names_survive(
 
 
 def _document(full_run: Run, **changes: object) -> bytes:
-    document = json.loads(gzip.decompress(encode(state_of(full_run, SOURCE))))
+    text, members = split(encode(state_of(full_run, SOURCE)))
+    document = json.loads(text)
     document.update(changes)
-    return gzip.compress(json.dumps(document).encode())
+    return join(json.dumps(document), members)
 
 
 @pytest.mark.parametrize(
     ("data", "why"),
     [
-        (b"", "not a gzip JSON state"),
-        (b"\x80\x04\x95pickle", "not a gzip JSON state"),
-        (gzip.compress(b"[1, 2]", mtime=0), "not a state object"),
-        (gzip.compress(b"{not json", mtime=0), "not a gzip JSON state"),
+        (b"", "not a state this version wrote"),
+        (b"\x80\x04\x95pickle", "not a state this version wrote"),
+        (gzip.compress(b"[1, 2]", mtime=0), "not the sizes it says"),
+        (gzip.compress(b"{not json", mtime=0), "not a state this version wrote"),
+        (join("[1, 2]", []), "not a state object"),
+        (join("{not json", []), "not a state this version wrote"),
     ],
-    ids=["empty", "pickle", "a list", "not JSON"],
+    ids=["empty", "pickle", "sizes only", "not JSON", "a list", "a document not JSON"],
 )
 def test_foreign_bytes_are_refused(data: bytes, why: str) -> None:
     with pytest.raises(BadState, match=why):
