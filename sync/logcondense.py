@@ -48,12 +48,14 @@ def after_append(title: str, log: CondensedLog, appended: Grid) -> CondensedLog:
     brief = _log(title, [log[0], *appended])
     kept = _log(title, log)
     assert brief is not None and kept is not None and brief.usable, "a log has its header"
+    dropped, winners = _latest_after(kept, brief)
     made = CondensedLog(
-        _latest_after(kept, brief),
+        [row for at, row in enumerate(log) if at not in dropped] + winners,
         [*log.chunks, appended],
         log.body_rows + len(appended),
         unpack=log.unpack,
     )
+    _keep_edits(log, made, dropped, winners)
     if log.sparks is not None and log.cycle is not None:
         cycle = log.cycle
         sparks = dict(log.sparks)
@@ -71,8 +73,23 @@ def after_append(title: str, log: CondensedLog, appended: Grid) -> CondensedLog:
     return made
 
 
-def _latest_after(kept: LogTab, added: LogTab) -> Grid:
-    """`_latest` of the tab `kept` (each ID's latest row) once the rows of `added` follow."""
+def _keep_edits(log: CondensedLog, made: CondensedLog, dropped: set[int], winners: Grid) -> None:
+    """`made` as `log`'s base with its edits and these: `log`'s rows at `dropped` (header
+    first) left out and `winners` added; a base edited much is saved whole again."""
+    base = log.base if log.base is not None else list(log)
+    before = set(log.dropped)
+    survivors = [at for at in range(len(base)) if at not in before]
+    from_base = {survivors[at] for at in dropped if at < len(survivors)}
+    from_added = {at - len(survivors) for at in dropped if at >= len(survivors)}
+    made.dropped = sorted(before | from_base)
+    made.added = [row for at, row in enumerate(log.added) if at not in from_added] + winners
+    edits = len(made.dropped) + len(made.added)
+    made.base = base if edits <= max(_REBASE_FROM, len(base) // 10) else None
+
+
+def _latest_after(kept: LogTab, added: LogTab) -> tuple[set[int], Grid]:
+    """`_latest` of the tab `kept` (each ID's latest row) once the rows of `added` follow: the
+    rows of `kept` it drops (counted with the header first) and the rows of `added` it keeps."""
     undated = dt.date.min if id_key(kept.name) == _CHECK_INS else None
     rows: list[list[CellValue] | None] = list(kept.rows)
     at = kept.latest_of([added.id_key(row) for row in added.rows], undated)
@@ -89,7 +106,12 @@ def _latest_after(kept: LogTab, added: LogTab) -> Grid:
             rows[before] = None
         at[key] = len(rows)
         rows.append(row)
-    return [list(kept.header), *(row for row in rows if row is not None)]
+    body = len(kept.rows)
+    dropped = {at + 1 for at in range(body) if rows[at] is None}
+    return dropped, [row for row in rows[body:] if row is not None]
+
+
+_REBASE_FROM = 1_000  # edits to a log's saved rows kept apart before it is saved whole again
 
 
 def _log(title: str, grid: Grid) -> LogTab | None:

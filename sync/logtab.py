@@ -37,9 +37,12 @@ class CondensedLog(list[list[CellValue]]):
 
     __slots__ = (
         "_whole",
+        "added",
+        "base",
         "body_rows",
         "chunks",
         "cycle",
+        "dropped",
         "last_day",
         "positions",
         "sparks",
@@ -67,6 +70,11 @@ class CondensedLog(list[list[CellValue]]):
         self._whole: Grid | None = None
         # Each ID key's row among the rows after the header, once a reader asked (`LogTab`).
         self.positions: dict[str, int] | None = None
+        # When these rows are `base` but its rows at `dropped` (header first), then `added`:
+        # a saved state keeps the base as it was and writes only the edits (`after_append`).
+        self.base: Grid | None = None
+        self.dropped: list[int] = []
+        self.added: Grid = []
 
     def whole(self) -> Grid:
         if self._whole is None:

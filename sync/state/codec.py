@@ -207,10 +207,14 @@ def _log(log: CondensedLog, members: MemberWriter) -> dict[str, Any]:
     chunks = log.chunks if len(log.chunks) <= MAX_CHUNKS else [log.whole()]
     packed = [chunk if isinstance(chunk, bytes) else _pack(chunk) for chunk in chunks]
     out: dict[str, Any] = {
-        "rows": members.json(log),
+        "rows": members.json(log if log.base is None else log.base),
         "body_rows": log.body_rows,
         "chunks": [members.raw(chunk) for chunk in packed],
     }
+    if log.base is not None and log.dropped:
+        out["dropped"] = log.dropped
+    if log.base is not None and log.added:
+        out["added"] = log.added
     if log.sparks is not None:
         out["sparks"] = members.json(log.sparks)
     if log.cycle is not None:
@@ -312,9 +316,13 @@ def _read_log(raw: dict[str, Any], members: MemberReader) -> CondensedLog:
     start, end = (
         (dt.date.fromisoformat(day) for day in cycle) if cycle is not None else (None, None)
     )
-    rows = _grid(members.json(raw["rows"]))
+    base = _grid(members.json(raw["rows"]))
+    dropped, added = raw.get("dropped", []), _grid(raw.get("added", []))
+    if type(dropped) is not list or set(map(type, dropped)) - {int}:
+        raise BadState("a log's dropped rows are not row numbers")
+    gone = set(dropped)
     log = CondensedLog(
-        rows,
+        [row for at, row in enumerate(base) if at not in gone] + added,
         [members.raw(chunk) for chunk in raw["chunks"]],
         int(raw["body_rows"]),
         unpack=_unpack,
@@ -322,7 +330,7 @@ def _read_log(raw: dict[str, Any], members: MemberReader) -> CondensedLog:
         cycle=None if start is None or end is None else (start, end),
         last_day=None if last_day is None else dt.date.fromisoformat(last_day),
     )
-    members.kept[id(log)] = (log, members.kept.pop(id(rows))[1])  # saved as the same rows
+    log.base, log.dropped, log.added = base, dropped, added
     return log
 
 

@@ -178,3 +178,37 @@ def test_a_log_tab_comes_back_whole_however_often_it_is_saved(
     assert kept.whole() == whole
     again = decode(encode(loaded), SOURCE).hub.tabs[title]  # saved again as loaded
     assert isinstance(again, CondensedLog) and again.whole() == whole and again == kept
+
+
+check_in_rows = st.lists(
+    st.tuples(
+        st.dates(dt.date(2026, 10, 1), dt.date(2026, 12, 31)) | st.none(),
+        st.sampled_from(["A-1", "A-2", "B-1", "b-1", "C-9"]),
+        st.floats(0, 100, allow_nan=False) | st.none(),
+    ).map(lambda r: [r[0], r[1], "A", None, r[2]]),
+    max_size=6,
+)
+
+
+@given(check_in_rows, st.lists(check_in_rows, min_size=1, max_size=4))
+def test_a_log_appended_to_and_saved_each_time_keeps_its_latest_rows(
+    first: list[list[object]], appends: list[list[list[object]]]
+) -> None:
+    """Saved as its first rows and the edits since, a log comes back as it was in memory."""
+    from sync.logcondense import after_append
+
+    title = "Check-ins"
+    teams = [["Team", "Spreadsheet"], ["A", "a.xlsx"]]
+    snap = TeamSnapshot("A", "a.xlsx", "OKRs", grid=[])
+    header = hub_column_names(title)
+    hub = HubSnapshot(SOURCE, {"Teams": teams, "Settings": SETTINGS, title: [header, *first]})
+    state = decode(encode(State(SOURCE, dt.date(2026, 11, 2), 5.0, hub, [snap])), SOURCE)
+    for rows in appends:
+        log = state.hub.tabs[title]
+        assert isinstance(log, CondensedLog)
+        grown = after_append(title, log, [list(r) + [None] * (len(header) - 5) for r in rows])
+        state.hub.tabs[title] = grown
+        state = decode(encode(state), SOURCE)
+        loaded = state.hub.tabs[title]
+        assert isinstance(loaded, CondensedLog)
+        assert list(loaded) == list(grown) and loaded.whole() == grown.whole()
