@@ -173,7 +173,7 @@ def sync_and_record(
         shown = Shown(delta.overview, delta.body)
         files = _vouched_delta(backend, delta)
         if record is not None:
-            _record(record, files, as_of, history, shown)
+            _record(record, files, as_of, history, shown, delta.packed_body)
         return shown
     outcome = execute(
         source, as_of, write=True, history=history, full=full, backend=backend, as_json=as_json
@@ -185,15 +185,21 @@ def sync_and_record(
 
 
 def _record(
-    record: Path, files: list[Any] | None, as_of: dt.date, history: bool, shown: Shown
+    record: Path,
+    files: list[Any] | None,
+    as_of: dt.date,
+    history: bool,
+    shown: Shown,
+    packed: list[bytes] | None = None,
 ) -> None:
-    """Keep what the sync showed for the next, when every write went through."""
+    """Keep what the sync showed for the next, when every write went through (`packed`: its
+    `--json` body as gzip members already)."""
     if files is None:
         lastsync.forget(record)
     else:
         code = lastsync.code_stamp()
         kept = lastsync.LastSync(as_of, history, code, files, shown.overview, shown.body)
-        lastsync.save(record, kept)
+        lastsync.save(record, kept, packed)
 
 
 def _delta(backend: Backend, source: str, as_of: dt.date, as_json: bool) -> DeltaSync | None:

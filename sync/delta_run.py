@@ -24,7 +24,7 @@ from .delta import MAX_SHARE, Recomputed, recompute
 from .engine import attach_history, exclusive, gc_paused, reusable, write_hub, write_teams
 from .history import plan_history
 from .hub import parse_settings, parse_teams
-from .ledger import Ledger, items_text, json_body, pack
+from .ledger import Ledger, items_text, json_body, pack, packed_body
 from .model import Code, Cycle, Finding, Result, Status, Team, TeamState, id_key
 from .owners import owner_of
 from .plan import (
@@ -55,6 +55,7 @@ class DeltaSync:
     state: State
     overview: Overview
     body: bytes | None
+    packed_body: list[bytes] | None  # the body as gzip members (`ledger.packed_body`)
     snapshots: list[TeamSnapshot]
     findings: list[Finding]
 
@@ -198,12 +199,11 @@ def _write(
         previous.kept,
     )
     overview = _overview(result, updated)
-    body = (
-        json_body(result, [updated.chunk(t) for t in range(len(teams))], owners)
-        if as_json
-        else None
-    )
-    return DeltaSync(state, overview, body, snapshots, result.findings)
+    body = packed = None
+    if as_json:
+        body = json_body(result, [updated.chunk(t) for t in range(len(teams))], owners)
+        packed = packed_body(result, updated.chunks, owners)
+    return DeltaSync(state, overview, body, packed, snapshots, result.findings)
 
 
 def _on_rows(findings: list[Finding]) -> dict[tuple[str, int], list[Finding]]:

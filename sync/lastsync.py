@@ -99,8 +99,9 @@ def _read_overview(raw: dict[str, Any]) -> Overview:
     )
 
 
-def save(path: Path, record: LastSync) -> None:
-    """Keep `record` at `path` (replaced atomically); a failure only costs speed later."""
+def save(path: Path, record: LastSync, packed: list[bytes] | None = None) -> None:
+    """Keep `record` at `path` (replaced atomically); a failure only costs speed later.
+    `packed`: its body as gzip members already (`ledger.packed_body`), written as they are."""
     head = {
         "schema": SCHEMA,
         "as_of": record.as_of.isoformat(),
@@ -110,11 +111,15 @@ def save(path: Path, record: LastSync) -> None:
         "overview": _overview(record.overview),
         "json": record.body is not None,
     }
-    text = (json.dumps(head, ensure_ascii=False) + "\n").encode("utf-8") + (record.body or b"")
+    text = (json.dumps(head, ensure_ascii=False) + "\n").encode("utf-8")
+    if packed is None or record.body is None:
+        members = [gzip.compress(text + (record.body or b""), compresslevel=1, mtime=0)]
+    else:
+        members = [gzip.compress(text, compresslevel=1, mtime=0), *packed]
     temporary = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(gzip.compress(text, compresslevel=1, mtime=0))
+        temporary.write_bytes(b"".join(members))
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)

@@ -24,7 +24,16 @@ from .model import Finding, Item, ItemType, Result, Team
 from .owners import finding_owners
 from .report import item_json, result_header
 
-__all__ = ["PACK_LEVEL", "Ledger", "items_text", "json_body", "ledger_of", "pack", "team_chunks"]
+__all__ = [
+    "PACK_LEVEL",
+    "Ledger",
+    "items_text",
+    "json_body",
+    "ledger_of",
+    "pack",
+    "packed_body",
+    "team_chunks",
+]
 
 PACK_LEVEL = 1  # the pieces are re-packed only for the teams a run recomputes
 
@@ -65,6 +74,9 @@ def pack(text: bytes) -> bytes:
     return gzip.compress(text, compresslevel=PACK_LEVEL, mtime=0)
 
 
+_EMPTY = pack(b"")  # the piece of a team without items
+
+
 def team_chunks(result: Result, teams: list[Team]) -> list[bytes]:
     """Each team's items as `--json` shows them (the text between the list's brackets)."""
     ids = {item.key: item.id for item in result.items}
@@ -89,6 +101,23 @@ def items_text(items: list[Item], parent_id: Callable[[str | None], str | None])
 def json_body(result: Result, chunks: list[bytes], owners: list[str | None] | None = None) -> bytes:
     """The `--json` text of a run but its `writes` (which `lastsync.json_text` adds), its items
     from the teams' pieces (`team_chunks`)."""
+    before, after = _around_items(result, owners)
+    return b"".join([before, b", ".join(chunk for chunk in chunks if chunk), after])
+
+
+def packed_body(result: Result, packed: list[bytes], owners: list[str | None]) -> list[bytes]:
+    """`json_body` as gzip members, its items from the teams' pieces as the ledger packs them
+    (`pack`), which are taken as they are: the members joined are a gzip file of it."""
+    before, after = _around_items(result, owners)
+    members = [pack(before)]
+    comma = pack(b", ")
+    for piece in (p for p in packed if p != _EMPTY):
+        members.extend([comma, piece] if len(members) > 1 else [piece])
+    return [*members, pack(after)]
+
+
+def _around_items(result: Result, owners: list[str | None] | None) -> tuple[bytes, bytes]:
+    """The `--json` body's text before its items and after them."""
     head = {
         **result_header(result),
         "teams": [
@@ -108,16 +137,9 @@ def json_body(result: Result, chunks: list[bytes], owners: list[str | None] | No
         for finding, owner in zip(result.findings, owners, strict=True)
     ]
     dumps = json.dumps
-    return b"".join(
-        [
-            dumps(head, ensure_ascii=False, allow_nan=False)[:-1].encode("utf-8"),
-            b', "items": [',
-            b", ".join(chunk for chunk in chunks if chunk),
-            b'], "findings": ',
-            dumps(findings, ensure_ascii=False, allow_nan=False).encode("utf-8"),
-            b"}",
-        ]
-    )
+    before = dumps(head, ensure_ascii=False, allow_nan=False)[:-1] + ', "items": ['
+    after = '], "findings": ' + dumps(findings, ensure_ascii=False, allow_nan=False) + "}"
+    return before.encode("utf-8"), after.encode("utf-8")
 
 
 def ledger_of(

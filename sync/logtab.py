@@ -157,7 +157,13 @@ class LogTab:
         elif self.condensed.positions is not None:
             latest = self.condensed.positions
         else:
-            latest = {self.id_key(row): i for i, row in enumerate(self.rows)}
+            assert self.columns is not None
+            at = self.columns[_ID]
+            latest = {
+                id_key(cell if type(cell) is str else cell_text(cell)): i
+                for i, row in enumerate(self.rows)
+                for cell in (row[at] if at < len(row) else None,)
+            }
             self.condensed.positions = latest
         return {key: latest[key] for key in keys if key in latest}
 

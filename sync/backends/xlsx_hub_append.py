@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import WINDOWS_EPOCH
-
 from ..snapshot import OutputTable
+from .xlsx_dates import WINDOWS_EPOCH
 from .xlsx_hub_sheet import MAIN_NS, REL_NS, sheet_xml
 from .xlsx_styles import StyleSheet
+from .xlsx_writes import column_letter, column_number
 
 __all__ = ["appended_sheet"]
 
@@ -51,11 +50,11 @@ def appended_sheet(
     header_end = made.index(b"</row>", made.index(b"<sheetData>")) + len(b"</row>")
     rows = made[header_end : made.index(b"</sheetData>")]
     width = max(
-        column_index_from_string(dimension[1].decode()),
+        column_number(dimension[1].decode()),
         len(table.header),
         *(len(row) for row in table.rows),
     )
-    reference = f"A1:{get_column_letter(width)}{last_row + len(table.rows)}".encode()
+    reference = f"A1:{column_letter(width)}{last_row + len(table.rows)}".encode()
     return b"".join(
         [
             part[: dimension.start()],

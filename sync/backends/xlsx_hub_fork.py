@@ -17,10 +17,9 @@ import threading
 from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 
-from openpyxl.utils.datetime import WINDOWS_EPOCH
-
 from ..plan import table_digest
 from ..snapshot import OutputTable
+from .xlsx_dates import WINDOWS_EPOCH
 from .xlsx_hub_sheet import SheetXml, prepare_styles, sheet_xml
 from .xlsx_styles import StyleSheet
 

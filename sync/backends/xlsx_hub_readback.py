@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
-
 from sheets_templates.definition import hub_columns
 
 from ..plan import trim_blanks
 from ..snapshot import CellValue, Grid, Link, OutputTable
+from .xlsx_dates import WINDOWS_EPOCH, serial
 from .xlsx_read import WHOLE_NUMBER_LIMIT
 from .xlsx_writes import ILLEGAL_CHARACTERS
 
@@ -61,7 +60,7 @@ def _cell(value: CellValue | Link, dated: bool, epoch: dt.datetime) -> CellValue
         return _number(value)  # type: ignore[arg-type]
     if isinstance(value, dt.date):
         if not dated:
-            return _number(to_excel(value, epoch))
+            return _number(serial(value, epoch))
         if isinstance(value, dt.datetime) and value.time() != dt.time():
             raise _Unsure  # a time of day, through a serial number and back
         return dt.datetime(value.year, value.month, value.day)

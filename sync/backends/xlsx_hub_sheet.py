@@ -19,15 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
-
 from sheets_templates.definition import HEADER_COLOUR, OutputCol, hub_columns, status_colours
 
 from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
+from .xlsx_dates import WINDOWS_EPOCH, serial
 from .xlsx_styles import StyleSheet
-from .xlsx_writes import ILLEGAL_CHARACTERS
+from .xlsx_writes import ILLEGAL_CHARACTERS, column_letter
 
 __all__ = [
     "CHUNK_ROWS",
@@ -191,7 +189,7 @@ def sheet_xml(
     counted from the workbook's `epoch` (`xlsx_package.date_epoch`)."""
     styles = _Styles(book, table)
     width = max([len(table.header), *(len(row) for row in table.rows)], default=0)
-    letters = [get_column_letter(i + 1) for i in range(max(width, 1))]
+    letters = [column_letter(i + 1) for i in range(max(width, 1))]
     rows: list[str] = []
     links: list[tuple[str, str]] = []  # (cell, target)
     rows.append(_header_row(table.header, styles.header))
@@ -300,7 +298,7 @@ def sheet_frame(
 
 def _header_row(header: list[str], header_format: int) -> str:
     cells = "".join(
-        f'<c r="{get_column_letter(i + 1)}1" s="{header_format}" t="inlineStr">'
+        f'<c r="{column_letter(i + 1)}1" s="{header_format}" t="inlineStr">'
         f"<is>{_text(name)}</is></c>"
         for i, name in enumerate(header)
     )
@@ -309,7 +307,7 @@ def _header_row(header: list[str], header_format: int) -> str:
 
 def _frame(table: OutputTable, width: int, last_row: int, deepest: int) -> tuple[str, str]:
     """The part up to `<sheetData>`, and from `</sheetData>` through the filter."""
-    last = f"{get_column_letter(max(width, 1))}{last_row}"
+    last = f"{column_letter(max(width, 1))}{last_row}"
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{_width(table.name, name):g}" customWidth="1"/>'
         for i, name in enumerate(table.header)
@@ -363,10 +361,10 @@ def _cell(ref: str, value: object, s: str, epoch: dt.datetime) -> str:
             return ""
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, dt.date):
-        serial = _SERIALS.get((epoch, value))
-        if serial is None:
-            serial = _SERIALS[(epoch, value)] = repr(to_excel(value, epoch))
-        return f'<c r="{ref}"{s}><v>{serial}</v></c>'
+        number = _SERIALS.get((epoch, value))
+        if number is None:
+            number = _SERIALS[(epoch, value)] = repr(serial(value, epoch))
+        return f'<c r="{ref}"{s}><v>{number}</v></c>'
     return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
 
 

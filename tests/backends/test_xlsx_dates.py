@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, MAC_EPOCH, WINDOWS_EPOCH
 
@@ -54,3 +56,20 @@ def test_log_dates_read_back_as_written_in_either_date_system(hub: Path, tmp_pat
     rows = _read(grown, "History")
     assert [row[0] for row in rows[1:]] == [dt.datetime(2026, 11, 21), dt.datetime(2026, 11, 22)]
     assert rows == as_read(OutputTable("History", header, [*first, *added]), epoch)
+
+
+@given(
+    st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 12, 31))
+    | st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+    | st.times()
+    | st.timedeltas(dt.timedelta(days=-1000), dt.timedelta(days=1000)),
+    st.sampled_from(["windows", "mac"]),
+)
+def test_a_serial_is_what_openpyxl_writes(value: object, system: str) -> None:
+    from openpyxl.utils.datetime import to_excel
+
+    from sync.backends import xlsx_dates
+
+    ours = xlsx_dates.MAC_EPOCH if system == "mac" else xlsx_dates.WINDOWS_EPOCH
+    assert ours == (MAC_EPOCH if system == "mac" else WINDOWS_EPOCH)
+    assert xlsx_dates.serial(value, ours) == to_excel(value, ours)  # type: ignore[arg-type]
