@@ -226,7 +226,9 @@ def _standing(
 ) -> Shown | None:
     """What the last sync showed, with nothing written, if nothing moved since it ran."""
     last = lastsync.load(record)
-    if last is None or not last.stands_for(as_of, history) or (as_json and last.body is None):
+    if last is None or not last.stands_for(as_of, history):
+        return None
+    if as_json and last.unpack_body is None:
         return None
     store = open_state_store(source)  # the state too must still be there for the service
     if not isinstance(store, DirectoryStore) or not store.path.is_file():
@@ -234,7 +236,7 @@ def _standing(
     if not backend.files_unmoved(last.files):
         return None
     overview = dataclasses.replace(last.overview, writes_spreadsheets=0, writes_cells=0)
-    return Shown(overview, last.body)
+    return Shown(overview, last.shown_body() if as_json else None)
 
 
 def _vouched(backend: Any, outcome: Run) -> list[Any] | None:

@@ -16,7 +16,9 @@ import gzip
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,14 @@ class LastSync:
     files: list[Any]
     overview: Overview
     body: bytes | None = None  # `json_body` of the run, when it printed --json
+    # A record loaded: its body, unpacked when asked for (only once the record stands).
+    unpack_body: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def shown_body(self) -> bytes | None:
+        """The body: as given, or unpacked from the record loaded."""
+        if self.body is None and self.unpack_body is not None:
+            self.body = self.unpack_body()
+        return self.body
 
     def stands_for(self, as_of: dt.date, history: bool) -> bool:
         """Whether this record answers a sync on `as_of` with these options, by this code."""
@@ -134,20 +144,34 @@ def forget(path: Path) -> None:
 
 
 def load(path: Path) -> LastSync | None:
-    """The record at `path`; None when there is none or it is not one this version wrote."""
+    """The record at `path`; None when there is none or it is not one this version wrote. Its
+    body stays packed until asked for (`LastSync.shown_body`)."""
     try:
-        data = gzip.decompress(path.read_bytes())
-        end = data.index(b"\n")
-        head = json.loads(data[:end])
+        data = path.read_bytes()
+        reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        text = reader.decompress(data, _STEP)
+        while b"\n" not in text and reader.unconsumed_tail:
+            text += reader.decompress(reader.unconsumed_tail, _STEP)
+        end = text.index(b"\n")
+        head = json.loads(text[:end])
         if head.get("schema") != SCHEMA:
             return None
+
+        def unpack_body() -> bytes:
+            rest = text[end + 1 :] + reader.decompress(reader.unconsumed_tail)
+            return rest + (gzip.decompress(reader.unused_data) if reader.unused_data else b"")
+
         return LastSync(
             dt.date.fromisoformat(head["as_of"]),
             bool(head["history"]),
             str(head["code"]),
             list(head["files"]),
             _read_overview(head["overview"]),
-            data[end + 1 :] if head["json"] else None,
+            None,
+            unpack_body if head["json"] else None,
         )
-    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError, zlib.error):
         return None
+
+
+_STEP = 1 << 16  # the head is read this much at a time, the body only when it is shown
