@@ -23,6 +23,7 @@ from lxml import etree
 
 from ..snapshot import CellValue, Link, OutputTable
 from .xlsx_chunks import (
+    Chunk,
     PartIndex,
     Piece,
     assemble,
@@ -41,6 +42,7 @@ _ROW_LEVEL = re.compile(rb'<row r="[0-9]+" outlineLevel="([0-9]+)"')
 _HYPERLINK = b'<hyperlink ref="'
 _LINK_ELEMENT = re.compile(rb'<hyperlink ref="[A-Z]{1,3}([0-9]+)"[^>]*/>')
 _REL_ID = re.compile(rb' r:id="([^"]+)"')
+Row = list[CellValue | Link]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,61 +84,77 @@ def patched_part(
     stored: StoredPart, table: OutputTable, book: StyleSheet, epoch: dt.datetime
 ) -> tuple[Deflated, PartIndex] | None:
     """The part with `table.rows` in place of the rows at `table.replaces`, or None."""
-    index = stored.index
     assert table.replaces is not None
-    total = sum(chunk.rows for chunk in index.row_chunks)
-    if tuple(table.header) != index.header or len(table.replaces) != len(table.rows):
+    chunks = stored.index.row_chunks
+    total = sum(chunk.rows for chunk in chunks)
+    if tuple(table.header) != stored.index.header or len(table.replaces) != len(table.rows):
         return None
     new_rows = dict(zip(table.replaces, table.rows, strict=True))  # the last one of a place wins
     if any(not 0 <= at < total for at in new_rows):
         return None
-    starts = [chunk.first for chunk in index.row_chunks]
+    starts = [chunk.first for chunk in chunks]
     touched: dict[int, list[int]] = {}
     for at in sorted(new_rows):
         touched.setdefault(bisect.bisect_right(starts, at + 2) - 1, []).append(at)
-    rest: bytes | None = None
-    rel_ids: dict[str, str] | None = None
-    level = level_for(index.size)
-    chunks = list(index.row_chunks)
-    pieces = {number: kept_piece(stored.data, chunk) for number, chunk in enumerate(chunks)}
+    level = level_for(stored.index.size)
+    pieces = [kept_piece(stored.data, chunk) for chunk in chunks]
+    patch = _Patch(stored, table, book, epoch)
     added_before = book.changed
     book.changed = False
     try:
         for number, places in touched.items():
-            chunk = chunks[number]
-            old = inflate_chunk(stored.data, chunk)
-            if old is None or chunk.width > len(table.header):
+            raw = patch.chunk(chunks[number], {at: new_rows[at] for at in places})
+            if raw is None:
                 return None
-            spliced: list[bytes] = []
-            cursor = 0
-            width = len(table.header)
-            for run in _runs(places):
-                rows = [new_rows[at] for at in run]
-                made = _rows_xml(table, rows, run[0] + 2, book, epoch)
-                if book.changed:
-                    return None  # a new cell format: written whole
-                if rest is None:
-                    rest = inflate_chunk(stored.data, index.chunks[-1])
-                    if rest is None:
-                        return None
-                if made.targets and rel_ids is None:
-                    rel_ids = _hub_rel_ids(stored.rels)
-                new_links = _made_links(made, rel_ids or {})
-                if new_links is None or new_links != _links_of_rows(rest, run[0] + 2, run[-1] + 2):
-                    return None  # a link changes: the hyperlinks and relationships with it
-                span = _row_span(old, run[0] + 2, run[-1] + 2)
-                if span is None:
-                    return None
-                spliced += [old[cursor : span[0]], *made.pieces[1:-2]]
-                cursor = span[1]
-                width = max(width, *(len(row) for row in rows))
-            spliced.append(old[cursor:])
-            raw = b"".join(spliced)
-            deepest = max((int(level) for level in _ROW_LEVEL.findall(raw)), default=0)
+            chunk = chunks[number]
+            width = max(len(table.header), *(len(new_rows[at]) for at in places))
+            deepest = max((int(depth) for depth in _ROW_LEVEL.findall(raw)), default=0)
             pieces[number] = deflate_piece(raw, level, chunk.first, chunk.rows, deepest, width)
     finally:
         book.changed = added_before or book.changed
-    return _framed(stored, table, book, [pieces[n] for n in range(len(chunks))], level)
+    return _framed(stored, table, book, pieces, level)
+
+
+class _Patch:
+    """Rows replaced in the chunks of one stored part."""
+
+    def __init__(
+        self, stored: StoredPart, table: OutputTable, book: StyleSheet, epoch: dt.datetime
+    ) -> None:
+        self.stored, self.table, self.book, self.epoch = stored, table, book, epoch
+        self.rest: bytes | None = None  # the part after its rows, with the hyperlinks
+        self.rel_ids: dict[str, str] | None = None
+
+    def chunk(self, chunk: Chunk, new_rows: dict[int, Row]) -> bytes | None:
+        """The chunk's rows with `new_rows` (by 0-based place) in place, or None when the
+        part must be written whole: a new cell format, a link that changes, a chunk not as
+        its index says or wider than the header (the rows it drops may be the widest)."""
+        old = inflate_chunk(self.stored.data, chunk)
+        if old is None or chunk.width > len(self.table.header):
+            return None
+        if self.rest is None:
+            self.rest = inflate_chunk(self.stored.data, self.stored.index.chunks[-1])
+            if self.rest is None:
+                return None
+        spliced: list[bytes] = []
+        cursor = 0
+        for run in _runs(sorted(new_rows)):
+            first, last = run[0] + 2, run[-1] + 2  # row numbers: the header is row 1
+            made = _rows_xml(self.table, [new_rows[at] for at in run], first, self.book, self.epoch)
+            if self.book.changed:
+                return None
+            if made.targets and self.rel_ids is None:
+                self.rel_ids = _hub_rel_ids(self.stored.rels)
+            links = _made_links(made, self.rel_ids or {})
+            if links is None or links != _links_of_rows(self.rest, first, last):
+                return None  # the hyperlinks and relationships would change with it
+            span = _row_span(old, first, last)
+            if span is None:
+                return None
+            spliced += [old[cursor : span[0]], *made.pieces[1:-2]]
+            cursor = span[1]
+        spliced.append(old[cursor:])
+        return b"".join(spliced)
 
 
 def appended_part(
@@ -152,7 +170,7 @@ def appended_part(
         return None  # logs link nowhere; a link would need the relationships part
     level = level_for(index.size)
     pieces = [kept_piece(stored.data, chunk) for chunk in chunks]
-    rows: list[list[CellValue | Link]] = table.rows
+    rows: list[Row] = table.rows
     following = total + 2
     if chunks and chunks[-1].rows < CHUNK_ROWS and rows:  # top up the last chunk first
         last = chunks[-1]
@@ -182,7 +200,7 @@ def appended_part(
 
 def _rows_xml(
     table: OutputTable,
-    rows: list[list[CellValue | Link]],
+    rows: list[Row],
     first: int,
     book: StyleSheet,
     epoch: dt.datetime,
