@@ -65,3 +65,22 @@ def test_rows_replaced_through_the_backend_are_written_in_place_and_vouched_for(
     assert earlier.calls == 1  # written whole
     assert _titles(org / "hub.xlsx")[4_320:4_322] == ["item 4320", "renamed"]
     assert _titles(org / "hub.xlsx")[7] == "again"
+
+
+def test_rows_that_replace_some_without_the_whole_tab_digest_leave_the_tab_unvouched(
+    tmp_path: Path,
+) -> None:
+    org = tmp_path / "org"
+    create_workspace(org)
+    kept = _tree(10)
+    backend = XlsxBackend(org)
+    backend.read_hub()
+    backend.write_hub([OutputTable(TREE, HEADER, kept)])
+    backend = XlsxBackend(org)
+    assert TREE in backend.read_hub().digests
+    table = OutputTable(TREE, HEADER, [_renamed(kept[3], "renamed")], replaces=[3])
+    table.earlier = Earlier(kept)
+    assert backend.write_hub([table]) == len(HEADER)  # written, its cells counted as a tab's
+    assert table.digest is None  # no digest made of the one row
+    assert TREE not in XlsxBackend(org).read_hub().digests
+    assert _titles(org / "hub.xlsx")[3] == "renamed"
