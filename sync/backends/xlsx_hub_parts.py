@@ -13,6 +13,7 @@ not as its index says) returns None, and the caller writes the tab whole.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import re
 import zipfile
@@ -26,6 +27,7 @@ from .xlsx_chunks import (
     Chunk,
     PartIndex,
     Piece,
+    RowChunk,
     assemble,
     deflate_piece,
     inflate_chunk,
@@ -60,9 +62,7 @@ def whole_part(made: SheetXml, header: list[str]) -> tuple[Deflated, PartIndex]:
     head, *rows, data_end, rest = made.pieces
     pieces = [deflate_piece(head, level)]
     for raw, chunk in zip(rows, made.chunks, strict=True):
-        pieces.append(
-            deflate_piece(raw, level, chunk.first, chunk.rows, chunk.deepest, chunk.width)
-        )
+        pieces.append(deflate_piece(raw, level, chunk))
     pieces += [deflate_piece(data_end, level), deflate_piece(rest, level)]
     return assemble(header, pieces)
 
@@ -70,13 +70,13 @@ def whole_part(made: SheetXml, header: list[str]) -> tuple[Deflated, PartIndex]:
 def stored_index(info: zipfile.ZipInfo, index: PartIndex) -> bool:
     """Whether the zip member is the part the index was made for."""
     rows = index.row_chunks
-    numbers = [2, *(chunk.first + chunk.rows for chunk in rows)]
+    numbers = [2, *(chunk.span.first + chunk.span.rows for chunk in rows)]
     return (
         info.compress_type == zipfile.ZIP_DEFLATED
         and not info.flag_bits & 0x01  # encrypted
         and (info.compress_size, info.file_size, info.CRC) == (index.length, index.size, index.crc)
-        and all(chunk.first == number for chunk, number in zip(rows, numbers, strict=False))
-        and all(chunk.rows > 0 for chunk in rows)
+        and all(c.span.first == number for c, number in zip(rows, numbers, strict=False))
+        and all(chunk.span.rows > 0 for chunk in rows)
     )
 
 
@@ -86,13 +86,13 @@ def patched_part(
     """The part with `table.rows` in place of the rows at `table.replaces`, or None."""
     assert table.replaces is not None
     chunks = stored.index.row_chunks
-    total = sum(chunk.rows for chunk in chunks)
+    total = sum(chunk.span.rows for chunk in chunks)
     if tuple(table.header) != stored.index.header or len(table.replaces) != len(table.rows):
         return None
     new_rows = dict(zip(table.replaces, table.rows, strict=True))  # the last one of a place wins
     if any(not 0 <= at < total for at in new_rows):
         return None
-    starts = [chunk.first for chunk in chunks]
+    starts = [chunk.span.first for chunk in chunks]
     touched: dict[int, list[int]] = {}
     for at in sorted(new_rows):
         touched.setdefault(bisect.bisect_right(starts, at + 2) - 1, []).append(at)
@@ -106,10 +106,10 @@ def patched_part(
             raw = patch.chunk(chunks[number], {at: new_rows[at] for at in places})
             if raw is None:
                 return None
-            chunk = chunks[number]
             width = max(len(table.header), *(len(new_rows[at]) for at in places))
             deepest = max((int(depth) for depth in _ROW_LEVEL.findall(raw)), default=0)
-            pieces[number] = deflate_piece(raw, level, chunk.first, chunk.rows, deepest, width)
+            span = dataclasses.replace(chunks[number].span, deepest=deepest, width=width)
+            pieces[number] = deflate_piece(raw, level, span)
     finally:
         book.changed = added_before or book.changed
     return _framed(stored, table, book, pieces, level)
@@ -130,7 +130,7 @@ class _Patch:
         part must be written whole: a new cell format, a link that changes, a chunk not as
         its index says or wider than the header (the rows it drops may be the widest)."""
         old = inflate_chunk(self.stored.data, chunk)
-        if old is None or chunk.width > len(self.table.header):
+        if old is None or chunk.span.width > len(self.table.header):
             return None
         if self.rest is None:
             self.rest = inflate_chunk(self.stored.data, self.stored.index.chunks[-1])
@@ -148,11 +148,11 @@ class _Patch:
             links = _made_links(made, self.rel_ids or {})
             if links is None or links != _links_of_rows(self.rest, first, last):
                 return None  # the hyperlinks and relationships would change with it
-            span = _row_span(old, first, last)
-            if span is None:
+            where = _row_span(old, first, last)
+            if where is None:
                 return None
-            spliced += [old[cursor : span[0]], *made.pieces[1:-2]]
-            cursor = span[1]
+            spliced += [old[cursor : where[0]], *made.pieces[1:-2]]
+            cursor = where[1]
         spliced.append(old[cursor:])
         return b"".join(spliced)
 
@@ -163,7 +163,7 @@ def appended_part(
     """The part with `table.rows` after its `kept_rows` rows, or None."""
     index = stored.index
     chunks = list(index.row_chunks)
-    total = sum(chunk.rows for chunk in chunks)
+    total = sum(chunk.span.rows for chunk in chunks)
     if tuple(table.header) != index.header or total != table.kept_rows:
         return None
     if any(isinstance(value, Link) for row in table.rows for value in row):
@@ -172,29 +172,26 @@ def appended_part(
     pieces = [kept_piece(stored.data, chunk) for chunk in chunks]
     rows: list[Row] = table.rows
     following = total + 2
-    if chunks and chunks[-1].rows < CHUNK_ROWS and rows:  # top up the last chunk first
+    if chunks and chunks[-1].span.rows < CHUNK_ROWS and rows:  # top up the last chunk first
         last = chunks[-1]
         old = inflate_chunk(stored.data, last)
         if old is None:
             return None
-        room = CHUNK_ROWS - last.rows
+        room = CHUNK_ROWS - last.span.rows
         made = _rows_xml(table, rows[:room], following, book, epoch)
         [added] = made.chunks
-        pieces[-1] = deflate_piece(
-            old + made.pieces[1],
-            level,
-            last.first,
-            last.rows + added.rows,
-            max(last.deepest, added.deepest),
-            max(last.width, added.width),
+        span = RowChunk(
+            last.span.first,
+            last.span.rows + added.rows,
+            max(last.span.deepest, added.deepest),
+            max(last.span.width, added.width),
         )
+        pieces[-1] = deflate_piece(old + made.pieces[1], level, span)
         rows, following = rows[room:], following + added.rows
     if rows:
         made = _rows_xml(table, rows, following, book, epoch)
         for raw, chunk in zip(made.pieces[1:-2], made.chunks, strict=True):
-            pieces.append(
-                deflate_piece(raw, level, chunk.first, chunk.rows, chunk.deepest, chunk.width)
-            )
+            pieces.append(deflate_piece(raw, level, chunk))
     return _framed(stored, table, book, pieces, level)
 
 
@@ -213,9 +210,9 @@ def _framed(
 ) -> tuple[Deflated, PartIndex] | None:
     """The part from its row chunks: the head and the end of the rows made for them, the
     rest kept."""
-    width = max([len(table.header), *(piece.width for piece in rows)])
-    deepest = max([0, *(piece.deepest for piece in rows)])
-    last_row = rows[-1].first + rows[-1].rows - 1 if rows else 1
+    width = max([len(table.header), *(piece.span.width for piece in rows)])
+    deepest = max([0, *(piece.span.deepest for piece in rows)])
+    last_row = rows[-1].span.first + rows[-1].span.rows - 1 if rows else 1
     head, data_end = sheet_frame(table, book, width, last_row, deepest)
     pieces = [
         deflate_piece(head, level),

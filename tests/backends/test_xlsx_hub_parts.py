@@ -157,6 +157,11 @@ def _whole(table: OutputTable) -> OutputTable:
     return whole_table(dataclasses.replace(table, earlier=Earlier(table.earlier())))  # type: ignore[misc]
 
 
+def _places(kept: list[Row]) -> st.SearchStrategy[list[int]]:
+    """Places of rows to replace, a place perhaps twice (the last row given for it wins)."""
+    return st.lists(st.integers(0, len(kept) - 1), min_size=1, max_size=4)
+
+
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -169,7 +174,7 @@ def test_rows_replaced_with_their_links_kept_are_written_in_place_as_a_whole_wri
 ) -> None:
     folder = tmp_path_factory.mktemp("in-place")
     before, parts, earlier = _pair(hub, folder, OutputTable(TREE, HEADER, []), kept)
-    positions = data.draw(st.lists(st.integers(0, len(kept) - 1), min_size=1, max_size=4))
+    positions = data.draw(_places(kept))
     rows = []
     for at in positions:  # new values but for the link, the status and the score
         row = list(kept[at])
@@ -190,7 +195,7 @@ def test_any_rows_replaced_make_what_a_whole_write_makes(
 ) -> None:
     folder = tmp_path_factory.mktemp("any")
     before, parts, earlier = _pair(hub, folder, OutputTable(TREE, HEADER, []), kept)
-    positions = data.draw(st.lists(st.integers(0, len(kept) - 1), min_size=1, max_size=4))
+    positions = data.draw(_places(kept))
     rows = data.draw(st.lists(RAGGED_ROWS, min_size=len(positions), max_size=len(positions)))
     for at, row in zip(positions, rows, strict=True):
         if data.draw(st.booleans()):  # keep the row's link, as most changes do

@@ -33,19 +33,24 @@ def _titles(path: Path) -> list[object]:
         book.close()
 
 
-def test_rows_replaced_through_the_backend_are_written_in_place_and_vouched_for(
-    tmp_path: Path,
-) -> None:
-    org = tmp_path / "org"
+def _written_whole(org: Path, kept: list[Row]) -> XlsxBackend:
+    """A workspace whose tree okrtree wrote whole, and a backend that has read its hub."""
     create_workspace(org)
-    kept = _tree(5_000)
     backend = XlsxBackend(org)
     backend.read_hub()
     backend.write_hub([OutputTable(TREE, HEADER, kept)])
-    [index] = json.loads((org / STATE_FILE).read_text(encoding="utf-8"))["parts"].values()
-    assert len(index["chunks"]) == 1 + 5 + 2  # the head, 1,000 rows at a time, the ends
     backend = XlsxBackend(org)
     assert TREE in backend.read_hub().digests
+    return backend
+
+
+def test_rows_replaced_through_the_backend_are_written_in_place_and_vouched_for(
+    tmp_path: Path,
+) -> None:
+    org, kept = tmp_path / "org", _tree(5_000)
+    backend = _written_whole(org, kept)
+    [index] = json.loads((org / STATE_FILE).read_text(encoding="utf-8"))["parts"].values()
+    assert len(index["chunks"]) == 1 + 5 + 2  # the head, 1,000 rows at a time, the ends
     table, earlier = _replacing(kept, 4_321, "renamed")
     table.filled = 12_345
     assert backend.write_hub([table]) == len(HEADER) + 12_345  # counted as a whole tab
@@ -70,14 +75,8 @@ def test_rows_replaced_through_the_backend_are_written_in_place_and_vouched_for(
 def test_rows_that_replace_some_without_the_whole_tab_digest_leave_the_tab_unvouched(
     tmp_path: Path,
 ) -> None:
-    org = tmp_path / "org"
-    create_workspace(org)
-    kept = _tree(10)
-    backend = XlsxBackend(org)
-    backend.read_hub()
-    backend.write_hub([OutputTable(TREE, HEADER, kept)])
-    backend = XlsxBackend(org)
-    assert TREE in backend.read_hub().digests
+    org, kept = tmp_path / "org", _tree(10)
+    backend = _written_whole(org, kept)
     table = OutputTable(TREE, HEADER, [_renamed(kept[3], "renamed")], replaces=[3])
     table.earlier = Earlier(kept)
     assert backend.write_hub([table]) == len(HEADER)  # written, its cells counted as a tab's
