@@ -29,7 +29,14 @@ from .xlsx_chunks import PartIndex
 from .xlsx_dates import date_epoch
 from .xlsx_hub_append import appended_sheet
 from .xlsx_hub_fork import sheets_xml
-from .xlsx_hub_parts import StoredPart, appended_part, patched_part, stored_index, whole_part
+from .xlsx_hub_parts import (
+    StoredPart,
+    appended_part,
+    chunked_sheet,
+    patched_part,
+    stored_index,
+    whole_part,
+)
 from .xlsx_package import (
     CONTENT_TYPES,
     REL_NS,
@@ -163,7 +170,11 @@ class _HubPackage:
         if table.replaces is None:
             grown = appended_sheet(self.archive.read(part), table, styles, epoch)
             if grown is not None:
-                self.replaced[part] = grown
+                chunked = chunked_sheet(grown, table, styles)
+                if chunked is not None:  # rows are appended in place from now on
+                    self.deflated[part], self.parts[part] = chunked
+                else:
+                    self.replaced[part] = grown
                 return True
         return False
 

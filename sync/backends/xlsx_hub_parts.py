@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import etree
+from openpyxl.utils import column_index_from_string
 
 from ..snapshot import CellValue, Link, OutputTable
 from .xlsx_chunks import (
@@ -38,10 +39,20 @@ from .xlsx_hub_sheet import CHUNK_ROWS, HYPERLINK_TYPE, SheetXml, sheet_frame, s
 from .xlsx_package import REL_NS, Deflated
 from .xlsx_styles import StyleSheet
 
-__all__ = ["StoredPart", "appended_part", "patched_part", "stored_index", "whole_part"]
+__all__ = [
+    "StoredPart",
+    "appended_part",
+    "chunked_sheet",
+    "patched_part",
+    "stored_index",
+    "whole_part",
+]
 
 _ROW_LEVEL = re.compile(rb'<row r="[0-9]+" outlineLevel="([0-9]+)"')
-_HYPERLINK = b'<hyperlink ref="'
+_ROW_START = re.compile(rb'<row r="([0-9]+)"')
+_ROW_END = re.compile(rb"</row>")
+_DATA_END = re.compile(rb'</sheetData>(?:<autoFilter ref="[A-Z0-9:]+"/>)?')
+_DIMENSION = re.compile(rb'<dimension ref="A1:([A-Z]{1,3})[0-9]+"/>')
 _LINK_ELEMENT = re.compile(rb'<hyperlink ref="[A-Z]{1,3}([0-9]+)"[^>]*/>')
 _REL_ID = re.compile(rb' r:id="([^"]+)"')
 Row = list[CellValue | Link]
@@ -54,6 +65,55 @@ class StoredPart:
     data: bytes
     index: PartIndex
     rels: bytes | None
+
+
+def chunked_sheet(
+    xml: bytes, table: OutputTable, book: StyleSheet
+) -> tuple[Deflated, PartIndex] | None:
+    """A part okrtree wrote in one piece (a log's rows spliced in, `xlsx_hub_append`)
+    compressed in chunks as writing the tab whole would, so that rows are next appended in
+    place; None when it is not laid out as `sheet_xml` lays out `table`'s."""
+    data = xml.find(b"<sheetData>")
+    head_end = xml.find(b"</row>", data) + len(b"</row>")
+    data_end = xml.rfind(b"</sheetData>")
+    dimension = _DIMENSION.search(xml, 0, data)
+    after = _DATA_END.match(xml, data_end)
+    if data < 0 or head_end < data or dimension is None or after is None:
+        return None
+    width = max(len(table.header), column_index_from_string(dimension[1].decode()))
+    ends = [found.end() for found in _ROW_END.finditer(xml, head_end, data_end)]
+    last = _ROW_START.match(xml, xml.rfind(b"<row ", head_end, data_end))
+    if (
+        ends
+        and (last is None or int(last[1]) != len(ends) + 1)
+        or (ends or [head_end])[-1] != data_end
+    ):
+        return None  # rows numbered from 2 on, one after another, and nothing else
+    spans: list[tuple[int, int, RowChunk]] = []
+    start = head_end
+    for at in range(0, len(ends), CHUNK_ROWS):
+        end = ends[min(at + CHUNK_ROWS, len(ends)) - 1]
+        first = _ROW_START.match(xml, start)
+        if first is None or int(first[1]) != at + 2:
+            return None
+        deepest = max((int(depth) for depth in _ROW_LEVEL.findall(xml, start, end)), default=0)
+        rows = min(CHUNK_ROWS, len(ends) - at)
+        spans.append((start, end, RowChunk(at + 2, rows, deepest, width)))
+        start = end
+    deepest = max([0, *(span.deepest for _, _, span in spans)])
+    head, filtered = sheet_frame(table, book, width, len(ends) + 1, deepest)
+    if xml[:head_end] != head or xml[data_end : after.end()] != filtered:
+        return None
+    level = level_for(len(xml))
+    return assemble(
+        table.header,
+        [
+            deflate_piece(head, level),
+            *(deflate_piece(xml[start:end], level, span) for start, end, span in spans),
+            deflate_piece(filtered, level),
+            deflate_piece(xml[after.end() :], level),
+        ],
+    )
 
 
 def whole_part(made: SheetXml, header: list[str]) -> tuple[Deflated, PartIndex]:
@@ -207,7 +267,7 @@ def _rows_xml(
 
 def _framed(
     stored: StoredPart, table: OutputTable, book: StyleSheet, rows: list[Piece], level: int
-) -> tuple[Deflated, PartIndex] | None:
+) -> tuple[Deflated, PartIndex]:
     """The part from its row chunks: the head and the end of the rows made for them, the
     rest kept."""
     width = max([len(table.header), *(piece.span.width for piece in rows)])
