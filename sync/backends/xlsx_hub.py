@@ -1,15 +1,15 @@
 """Replacing the hub's output tabs (`Alignment Tree`, `Findings`, `History`, `Check-ins`).
 
 Each output tab is written as a whole new sheet part (see `xlsx_hub_sheet`), compressed in
-chunks (`xlsx_hub_parts`), but for rows that replace some of the tab's own or follow them,
-written into it a chunk at a time, or spliced into a log tab's part okrtree wrote in one piece
-(`xlsx_hub_append`); a tab that is not there yet is
-added after the input tabs, in the order above. `Teams`, `Settings`, every other tab
-and every other part of hub.xlsx (charts, pictures, a person's own tabs) keep their bytes. What
-else changes: `xl/styles.xml` (the formats the tabs use, added once), `xl/workbook.xml` (a new
-tab's entry, each output tab's print titles so its header row repeats on every printed page,
-and full calculation on load), its relationships and `[Content_Types].xml` for a
-new tab, and the calculation chain is dropped when a replaced tab held formulas.
+chunks (`xlsx_hub_parts`); rows that replace some of the tab's own, or follow a log's, are
+written into its part a chunk at a time instead, or spliced into a log's part okrtree wrote in
+one piece (`xlsx_hub_append`). A tab that is not there yet is added after the input tabs, in
+the order above. `Teams`, `Settings`, every other tab and every other part of hub.xlsx (charts,
+pictures, a person's own tabs) keep their bytes. What else changes: `xl/styles.xml` (the
+formats the tabs use, added once), `xl/workbook.xml` (a new tab's entry, each output tab's
+print titles so its header row repeats on every printed page, and full calculation on load),
+its relationships and `[Content_Types].xml` for a new tab, and the calculation chain is
+dropped when a replaced tab held formulas.
 """
 
 from __future__ import annotations

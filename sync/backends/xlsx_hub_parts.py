@@ -82,13 +82,11 @@ def chunked_sheet(
         return None
     width = max(len(table.header), column_index_from_string(dimension[1].decode()))
     ends = [found.end() for found in _ROW_END.finditer(xml, head_end, data_end)]
-    last = _ROW_START.match(xml, xml.rfind(b"<row ", head_end, data_end))
-    if (
-        ends
-        and (last is None or int(last[1]) != len(ends) + 1)
-        or (ends or [head_end])[-1] != data_end
-    ):
-        return None  # rows numbered from 2 on, one after another, and nothing else
+    if (ends or [head_end])[-1] != data_end:
+        return None  # something else than rows
+    last = _ROW_START.match(xml, xml.rfind(b"<row ", head_end, data_end)) if ends else None
+    if ends and (last is None or int(last[1]) != len(ends) + 1):
+        return None  # not numbered from 2 on, one after another
     spans: list[tuple[int, int, RowChunk]] = []
     start = head_end
     for at in range(0, len(ends), CHUNK_ROWS):
