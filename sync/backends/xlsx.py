@@ -337,10 +337,9 @@ class XlsxBackend:
         # This run's record: digests of the tabs it vouches for now, the others' when asked.
         for table in tables:
             self._hub_digests.pop(table.name, None)
-            # rows that replace some are vouched for by the whole tab's digest, given with them
-            partial = table.replaces is not None and table.digest is None
-            if table.name in VOUCHABLE_TABS and not partial:
-                self._hub_digests[table.name] = table_digest(table)
+            digest = _whole_digest(table)
+            if table.name in VOUCHABLE_TABS and digest is not None:
+                self._hub_digests[table.name] = digest
         vouched = {k: v for k, v in self._hub_digests.items() if k in VOUCHABLE_TABS}
         save_state(self.workspace, stamp, vouched, chunked)
         return sum(count_changes(before[t.name], t) for t in tables)
@@ -358,13 +357,13 @@ class XlsxBackend:
         recorded = self._hub_digests.get(table.name)
         written = self._hub_written.get(table.name)
         if recorded is None and written is not None:
-            recorded = table_digest(written)
-        if table.grown:
+            recorded = _whole_digest(written)
+        if table.grown or (table.replaces is not None and table.digest is None):
             return False
         grid = whole_log(known.get(table.name))
         if recorded is None and not grid:
             return False
-        digest = table_digest(table)
+        digest = _whole_digest(table)
         if recorded == digest:
             return True
         if not grid:
@@ -418,6 +417,12 @@ def _source_key(workspace: Path, source: str) -> str:
 def _is_log(title: str) -> bool:
     """A hub log tab, found by its title as the planner finds it."""
     return id_key(title) in LOG_TABS
+
+
+def _whole_digest(table: OutputTable) -> str | None:
+    """`table_digest` of the whole tab: for rows that replace some, the one given with them
+    (None when none was), never one of those rows alone."""
+    return table.digest if table.replaces is not None else table_digest(table)
 
 
 def _version(stamp: FileStamp) -> str:

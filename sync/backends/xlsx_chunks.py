@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from .xlsx_crc import crc32_combine
 from .xlsx_package import Deflated
 
 __all__ = [
+    "NO_ROWS",
     "Chunk",
     "PartIndex",
     "Piece",
+    "RowChunk",
     "assemble",
     "deflate_piece",
     "index_from_json",
@@ -36,19 +38,28 @@ _FINAL_BLOCK = zlib.compressobj(1, zlib.DEFLATED, _RAW_DEFLATE).flush()
 
 
 @dataclass(frozen=True, slots=True)
+class RowChunk:
+    """`rows` rows from row number `first` in one chunk; `deepest` is their deepest outline
+    level, `width` the most cells one of them has (the header's count at least)."""
+
+    first: int
+    rows: int
+    deepest: int
+    width: int
+
+
+NO_ROWS = RowChunk(0, 0, 0, 0)  # the head and the ends of a part
+
+
+@dataclass(frozen=True, slots=True)
 class Chunk:
-    """Where one chunk lies in the compressed part, what it holds once inflated, and of its
-    rows (none for the head and the ends): the first one's number, their count, their
-    deepest outline level and the most cells one of them has."""
+    """Where one chunk lies in the compressed part, what it holds once inflated, and its rows."""
 
     offset: int
     length: int
     size: int
     crc: int
-    first: int = 0
-    rows: int = 0
-    deepest: int = 0
-    width: int = 0
+    span: RowChunk = NO_ROWS
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +91,7 @@ class Piece:
     data: bytes
     size: int
     crc: int
-    first: int = 0
-    rows: int = 0
-    deepest: int = 0
-    width: int = 0
+    span: RowChunk = NO_ROWS
 
 
 def level_for(size: int) -> int:
@@ -91,19 +99,18 @@ def level_for(size: int) -> int:
     return 1 if size > _LARGE_PART else 6
 
 
-def deflate_piece(
-    raw: bytes, level: int, first: int = 0, rows: int = 0, deepest: int = 0, width: int = 0
-) -> Piece:
+def deflate_piece(raw: bytes, level: int, span: RowChunk = NO_ROWS) -> Piece:
     """`raw` compressed as a chunk of its own."""
     compressor = zlib.compressobj(level, zlib.DEFLATED, _RAW_DEFLATE)
     data = compressor.compress(raw) + compressor.flush(zlib.Z_FULL_FLUSH)
-    return Piece(data, len(raw), zlib.crc32(raw), first, rows, deepest, width)
+    return Piece(data, len(raw), zlib.crc32(raw), span)
 
 
 def kept_piece(part: bytes, chunk: Chunk) -> Piece:
     """A chunk of the stored `part` as it is."""
-    data = part[chunk.offset : chunk.offset + chunk.length]
-    return Piece(data, chunk.size, chunk.crc, chunk.first, chunk.rows, chunk.deepest, chunk.width)
+    return Piece(
+        part[chunk.offset : chunk.offset + chunk.length], chunk.size, chunk.crc, chunk.span
+    )
 
 
 def inflate_chunk(part: bytes, chunk: Chunk) -> bytes | None:
@@ -124,18 +131,7 @@ def assemble(header: Sequence[str], pieces: Sequence[Piece]) -> tuple[Deflated, 
     crc = 0
     size = 0
     for piece in pieces:
-        chunks.append(
-            Chunk(
-                offset,
-                len(piece.data),
-                piece.size,
-                piece.crc,
-                piece.first,
-                piece.rows,
-                piece.deepest,
-                piece.width,
-            )
-        )
+        chunks.append(Chunk(offset, len(piece.data), piece.size, piece.crc, piece.span))
         offset += len(piece.data)
         crc = crc32_combine(crc, piece.crc, piece.size)
         size += piece.size
@@ -147,10 +143,7 @@ def index_to_json(index: PartIndex) -> dict[str, object]:
     return {
         "header": list(index.header),
         "crc": index.crc,
-        "chunks": [
-            [c.offset, c.length, c.size, c.crc, c.first, c.rows, c.deepest, c.width]
-            for c in index.chunks
-        ],
+        "chunks": [[c.offset, c.length, c.size, c.crc, *astuple(c.span)] for c in index.chunks],
     }
 
 
@@ -173,6 +166,7 @@ def index_from_json(value: object) -> PartIndex:
             and fields[0] == offset
         ):
             raise ValueError("bad chunk")
-        made.append(Chunk(*fields))
-        offset += fields[1]
+        _, length, size, chunk_crc, first, rows, deepest, width = fields
+        made.append(Chunk(offset, length, size, chunk_crc, RowChunk(first, rows, deepest, width)))
+        offset += length
     return PartIndex(tuple(header), tuple(made), crc)

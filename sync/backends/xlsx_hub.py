@@ -1,15 +1,15 @@
 """Replacing the hub's output tabs (`Alignment Tree`, `Findings`, `History`, `Check-ins`).
 
 Each output tab is written as a whole new sheet part (see `xlsx_hub_sheet`), compressed in
-chunks (`xlsx_hub_parts`), but for rows that replace some of the tab's own or follow them,
-written into it a chunk at a time, or spliced into a log tab's part okrtree wrote in one piece
-(`xlsx_hub_append`); a tab that is not there yet is
-added after the input tabs, in the order above. `Teams`, `Settings`, every other tab
-and every other part of hub.xlsx (charts, pictures, a person's own tabs) keep their bytes. What
-else changes: `xl/styles.xml` (the formats the tabs use, added once), `xl/workbook.xml` (a new
-tab's entry, each output tab's print titles so its header row repeats on every printed page,
-and full calculation on load), its relationships and `[Content_Types].xml` for a
-new tab, and the calculation chain is dropped when a replaced tab held formulas.
+chunks (`xlsx_hub_parts`); rows that replace some of the tab's own, or follow a log's, are
+written into its part a chunk at a time instead, or spliced into a log's part okrtree wrote in
+one piece (`xlsx_hub_append`). A tab that is not there yet is added after the input tabs, in
+the order above. `Teams`, `Settings`, every other tab and every other part of hub.xlsx (charts,
+pictures, a person's own tabs) keep their bytes. What else changes: `xl/styles.xml` (the
+formats the tabs use, added once), `xl/workbook.xml` (a new tab's entry, each output tab's
+print titles so its header row repeats on every printed page, and full calculation on load),
+its relationships and `[Content_Types].xml` for a new tab, and the calculation chain is
+dropped when a replaced tab held formulas.
 """
 
 from __future__ import annotations
@@ -29,7 +29,14 @@ from .xlsx_chunks import PartIndex
 from .xlsx_dates import date_epoch
 from .xlsx_hub_append import appended_sheet
 from .xlsx_hub_fork import sheets_xml
-from .xlsx_hub_parts import StoredPart, appended_part, patched_part, stored_index, whole_part
+from .xlsx_hub_parts import (
+    StoredPart,
+    appended_part,
+    chunked_sheet,
+    patched_part,
+    stored_index,
+    whole_part,
+)
 from .xlsx_package import (
     CONTENT_TYPES,
     REL_NS,
@@ -163,7 +170,11 @@ class _HubPackage:
         if table.replaces is None:
             grown = appended_sheet(self.archive.read(part), table, styles, epoch)
             if grown is not None:
-                self.replaced[part] = grown
+                chunked = chunked_sheet(grown, table, styles)
+                if chunked is not None:  # rows are appended in place from now on
+                    self.deflated[part], self.parts[part] = chunked
+                else:
+                    self.replaced[part] = grown
                 return True
         return False
 

@@ -13,6 +13,7 @@ not as its index says) returns None, and the caller writes the tab whole.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import re
 import zipfile
@@ -20,11 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import etree
+from openpyxl.utils import column_index_from_string
 
 from ..snapshot import CellValue, Link, OutputTable
 from .xlsx_chunks import (
+    Chunk,
     PartIndex,
     Piece,
+    RowChunk,
     assemble,
     deflate_piece,
     inflate_chunk,
@@ -35,12 +39,23 @@ from .xlsx_hub_sheet import CHUNK_ROWS, HYPERLINK_TYPE, SheetXml, sheet_frame, s
 from .xlsx_package import REL_NS, Deflated
 from .xlsx_styles import StyleSheet
 
-__all__ = ["StoredPart", "appended_part", "patched_part", "stored_index", "whole_part"]
+__all__ = [
+    "StoredPart",
+    "appended_part",
+    "chunked_sheet",
+    "patched_part",
+    "stored_index",
+    "whole_part",
+]
 
 _ROW_LEVEL = re.compile(rb'<row r="[0-9]+" outlineLevel="([0-9]+)"')
-_HYPERLINK = b'<hyperlink ref="'
+_ROW_START = re.compile(rb'<row r="([0-9]+)"')
+_ROW_END = re.compile(rb"</row>")
+_DATA_END = re.compile(rb'</sheetData>(?:<autoFilter ref="[A-Z0-9:]+"/>)?')
+_DIMENSION = re.compile(rb'<dimension ref="A1:([A-Z]{1,3})[0-9]+"/>')
 _LINK_ELEMENT = re.compile(rb'<hyperlink ref="[A-Z]{1,3}([0-9]+)"[^>]*/>')
 _REL_ID = re.compile(rb' r:id="([^"]+)"')
+Row = list[CellValue | Link]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +67,60 @@ class StoredPart:
     rels: bytes | None
 
 
+def chunked_sheet(
+    xml: bytes, table: OutputTable, book: StyleSheet
+) -> tuple[Deflated, PartIndex] | None:
+    """A part okrtree wrote in one piece (a log's rows spliced in, `xlsx_hub_append`)
+    compressed in chunks as writing the tab whole would, so that rows are next appended in
+    place; None when it is not laid out as `sheet_xml` lays out `table`'s."""
+    data = xml.find(b"<sheetData>")
+    head_end = xml.find(b"</row>", data) + len(b"</row>")
+    data_end = xml.rfind(b"</sheetData>")
+    dimension = _DIMENSION.search(xml, 0, data)
+    after = _DATA_END.match(xml, data_end)
+    if data < 0 or head_end < data or dimension is None or after is None:
+        return None
+    width = max(len(table.header), column_index_from_string(dimension[1].decode()))
+    ends = [found.end() for found in _ROW_END.finditer(xml, head_end, data_end)]
+    if (ends or [head_end])[-1] != data_end:
+        return None  # something else than rows
+    last = _ROW_START.match(xml, xml.rfind(b"<row ", head_end, data_end)) if ends else None
+    if ends and (last is None or int(last[1]) != len(ends) + 1):
+        return None  # not numbered from 2 on, one after another
+    spans: list[tuple[int, int, RowChunk]] = []
+    start = head_end
+    for at in range(0, len(ends), CHUNK_ROWS):
+        end = ends[min(at + CHUNK_ROWS, len(ends)) - 1]
+        first = _ROW_START.match(xml, start)
+        if first is None or int(first[1]) != at + 2:
+            return None
+        deepest = max((int(depth) for depth in _ROW_LEVEL.findall(xml, start, end)), default=0)
+        rows = min(CHUNK_ROWS, len(ends) - at)
+        spans.append((start, end, RowChunk(at + 2, rows, deepest, width)))
+        start = end
+    deepest = max([0, *(span.deepest for _, _, span in spans)])
+    head, filtered = sheet_frame(table, book, width, len(ends) + 1, deepest)
+    if xml[:head_end] != head or xml[data_end : after.end()] != filtered:
+        return None
+    level = level_for(len(xml))
+    return assemble(
+        table.header,
+        [
+            deflate_piece(head, level),
+            *(deflate_piece(xml[start:end], level, span) for start, end, span in spans),
+            deflate_piece(filtered, level),
+            deflate_piece(xml[after.end() :], level),
+        ],
+    )
+
+
 def whole_part(made: SheetXml, header: list[str]) -> tuple[Deflated, PartIndex]:
     """`made` compressed in chunks, and its index."""
     level = level_for(sum(len(piece) for piece in made.pieces))
     head, *rows, data_end, rest = made.pieces
     pieces = [deflate_piece(head, level)]
     for raw, chunk in zip(rows, made.chunks, strict=True):
-        pieces.append(
-            deflate_piece(raw, level, chunk.first, chunk.rows, chunk.deepest, chunk.width)
-        )
+        pieces.append(deflate_piece(raw, level, chunk))
     pieces += [deflate_piece(data_end, level), deflate_piece(rest, level)]
     return assemble(header, pieces)
 
@@ -68,13 +128,13 @@ def whole_part(made: SheetXml, header: list[str]) -> tuple[Deflated, PartIndex]:
 def stored_index(info: zipfile.ZipInfo, index: PartIndex) -> bool:
     """Whether the zip member is the part the index was made for."""
     rows = index.row_chunks
-    numbers = [2, *(chunk.first + chunk.rows for chunk in rows)]
+    numbers = [2, *(chunk.span.first + chunk.span.rows for chunk in rows)]
     return (
         info.compress_type == zipfile.ZIP_DEFLATED
         and not info.flag_bits & 0x01  # encrypted
         and (info.compress_size, info.file_size, info.CRC) == (index.length, index.size, index.crc)
-        and all(chunk.first == number for chunk, number in zip(rows, numbers, strict=False))
-        and all(chunk.rows > 0 for chunk in rows)
+        and all(c.span.first == number for c, number in zip(rows, numbers, strict=False))
+        and all(chunk.span.rows > 0 for chunk in rows)
     )
 
 
@@ -82,61 +142,77 @@ def patched_part(
     stored: StoredPart, table: OutputTable, book: StyleSheet, epoch: dt.datetime
 ) -> tuple[Deflated, PartIndex] | None:
     """The part with `table.rows` in place of the rows at `table.replaces`, or None."""
-    index = stored.index
     assert table.replaces is not None
-    total = sum(chunk.rows for chunk in index.row_chunks)
-    if tuple(table.header) != index.header or len(table.replaces) != len(table.rows):
+    chunks = stored.index.row_chunks
+    total = sum(chunk.span.rows for chunk in chunks)
+    if tuple(table.header) != stored.index.header or len(table.replaces) != len(table.rows):
         return None
     new_rows = dict(zip(table.replaces, table.rows, strict=True))  # the last one of a place wins
     if any(not 0 <= at < total for at in new_rows):
         return None
-    starts = [chunk.first for chunk in index.row_chunks]
+    starts = [chunk.span.first for chunk in chunks]
     touched: dict[int, list[int]] = {}
     for at in sorted(new_rows):
         touched.setdefault(bisect.bisect_right(starts, at + 2) - 1, []).append(at)
-    rest: bytes | None = None
-    rel_ids: dict[str, str] | None = None
-    level = level_for(index.size)
-    chunks = list(index.row_chunks)
-    pieces = {number: kept_piece(stored.data, chunk) for number, chunk in enumerate(chunks)}
+    level = level_for(stored.index.size)
+    pieces = [kept_piece(stored.data, chunk) for chunk in chunks]
+    patch = _Patch(stored, table, book, epoch)
     added_before = book.changed
     book.changed = False
     try:
         for number, places in touched.items():
-            chunk = chunks[number]
-            old = inflate_chunk(stored.data, chunk)
-            if old is None or chunk.width > len(table.header):
+            raw = patch.chunk(chunks[number], {at: new_rows[at] for at in places})
+            if raw is None:
                 return None
-            spliced: list[bytes] = []
-            cursor = 0
-            width = len(table.header)
-            for run in _runs(places):
-                rows = [new_rows[at] for at in run]
-                made = _rows_xml(table, rows, run[0] + 2, book, epoch)
-                if book.changed:
-                    return None  # a new cell format: written whole
-                if rest is None:
-                    rest = inflate_chunk(stored.data, index.chunks[-1])
-                    if rest is None:
-                        return None
-                if made.targets and rel_ids is None:
-                    rel_ids = _hub_rel_ids(stored.rels)
-                new_links = _made_links(made, rel_ids or {})
-                if new_links is None or new_links != _links_of_rows(rest, run[0] + 2, run[-1] + 2):
-                    return None  # a link changes: the hyperlinks and relationships with it
-                span = _row_span(old, run[0] + 2, run[-1] + 2)
-                if span is None:
-                    return None
-                spliced += [old[cursor : span[0]], *made.pieces[1:-2]]
-                cursor = span[1]
-                width = max(width, *(len(row) for row in rows))
-            spliced.append(old[cursor:])
-            raw = b"".join(spliced)
-            deepest = max((int(level) for level in _ROW_LEVEL.findall(raw)), default=0)
-            pieces[number] = deflate_piece(raw, level, chunk.first, chunk.rows, deepest, width)
+            width = max(len(table.header), *(len(new_rows[at]) for at in places))
+            deepest = max((int(depth) for depth in _ROW_LEVEL.findall(raw)), default=0)
+            span = dataclasses.replace(chunks[number].span, deepest=deepest, width=width)
+            pieces[number] = deflate_piece(raw, level, span)
     finally:
         book.changed = added_before or book.changed
-    return _framed(stored, table, book, [pieces[n] for n in range(len(chunks))], level)
+    return _framed(stored, table, book, pieces, level)
+
+
+class _Patch:
+    """Rows replaced in the chunks of one stored part."""
+
+    def __init__(
+        self, stored: StoredPart, table: OutputTable, book: StyleSheet, epoch: dt.datetime
+    ) -> None:
+        self.stored, self.table, self.book, self.epoch = stored, table, book, epoch
+        self.rest: bytes | None = None  # the part after its rows, with the hyperlinks
+        self.rel_ids: dict[str, str] | None = None
+
+    def chunk(self, chunk: Chunk, new_rows: dict[int, Row]) -> bytes | None:
+        """The chunk's rows with `new_rows` (by 0-based place) in place, or None when the
+        part must be written whole: a new cell format, a link that changes, a chunk not as
+        its index says or wider than the header (the rows it drops may be the widest)."""
+        old = inflate_chunk(self.stored.data, chunk)
+        if old is None or chunk.span.width > len(self.table.header):
+            return None
+        if self.rest is None:
+            self.rest = inflate_chunk(self.stored.data, self.stored.index.chunks[-1])
+            if self.rest is None:
+                return None
+        spliced: list[bytes] = []
+        cursor = 0
+        for run in _runs(sorted(new_rows)):
+            first, last = run[0] + 2, run[-1] + 2  # row numbers: the header is row 1
+            made = _rows_xml(self.table, [new_rows[at] for at in run], first, self.book, self.epoch)
+            if self.book.changed:
+                return None
+            if made.targets and self.rel_ids is None:
+                self.rel_ids = _hub_rel_ids(self.stored.rels)
+            links = _made_links(made, self.rel_ids or {})
+            if links is None or links != _links_of_rows(self.rest, first, last):
+                return None  # the hyperlinks and relationships would change with it
+            where = _row_span(old, first, last)
+            if where is None:
+                return None
+            spliced += [old[cursor : where[0]], *made.pieces[1:-2]]
+            cursor = where[1]
+        spliced.append(old[cursor:])
+        return b"".join(spliced)
 
 
 def appended_part(
@@ -145,44 +221,41 @@ def appended_part(
     """The part with `table.rows` after its `kept_rows` rows, or None."""
     index = stored.index
     chunks = list(index.row_chunks)
-    total = sum(chunk.rows for chunk in chunks)
+    total = sum(chunk.span.rows for chunk in chunks)
     if tuple(table.header) != index.header or total != table.kept_rows:
         return None
     if any(isinstance(value, Link) for row in table.rows for value in row):
         return None  # logs link nowhere; a link would need the relationships part
     level = level_for(index.size)
     pieces = [kept_piece(stored.data, chunk) for chunk in chunks]
-    rows: list[list[CellValue | Link]] = table.rows
+    rows: list[Row] = table.rows
     following = total + 2
-    if chunks and chunks[-1].rows < CHUNK_ROWS and rows:  # top up the last chunk first
+    if chunks and chunks[-1].span.rows < CHUNK_ROWS and rows:  # top up the last chunk first
         last = chunks[-1]
         old = inflate_chunk(stored.data, last)
         if old is None:
             return None
-        room = CHUNK_ROWS - last.rows
+        room = CHUNK_ROWS - last.span.rows
         made = _rows_xml(table, rows[:room], following, book, epoch)
         [added] = made.chunks
-        pieces[-1] = deflate_piece(
-            old + made.pieces[1],
-            level,
-            last.first,
-            last.rows + added.rows,
-            max(last.deepest, added.deepest),
-            max(last.width, added.width),
+        span = RowChunk(
+            last.span.first,
+            last.span.rows + added.rows,
+            max(last.span.deepest, added.deepest),
+            max(last.span.width, added.width),
         )
+        pieces[-1] = deflate_piece(old + made.pieces[1], level, span)
         rows, following = rows[room:], following + added.rows
     if rows:
         made = _rows_xml(table, rows, following, book, epoch)
         for raw, chunk in zip(made.pieces[1:-2], made.chunks, strict=True):
-            pieces.append(
-                deflate_piece(raw, level, chunk.first, chunk.rows, chunk.deepest, chunk.width)
-            )
+            pieces.append(deflate_piece(raw, level, chunk))
     return _framed(stored, table, book, pieces, level)
 
 
 def _rows_xml(
     table: OutputTable,
-    rows: list[list[CellValue | Link]],
+    rows: list[Row],
     first: int,
     book: StyleSheet,
     epoch: dt.datetime,
@@ -192,12 +265,12 @@ def _rows_xml(
 
 def _framed(
     stored: StoredPart, table: OutputTable, book: StyleSheet, rows: list[Piece], level: int
-) -> tuple[Deflated, PartIndex] | None:
+) -> tuple[Deflated, PartIndex]:
     """The part from its row chunks: the head and the end of the rows made for them, the
     rest kept."""
-    width = max([len(table.header), *(piece.width for piece in rows)])
-    deepest = max([0, *(piece.deepest for piece in rows)])
-    last_row = rows[-1].first + rows[-1].rows - 1 if rows else 1
+    width = max([len(table.header), *(piece.span.width for piece in rows)])
+    deepest = max([0, *(piece.span.deepest for piece in rows)])
+    last_row = rows[-1].span.first + rows[-1].span.rows - 1 if rows else 1
     head, data_end = sheet_frame(table, book, width, last_row, deepest)
     pieces = [
         deflate_piece(head, level),

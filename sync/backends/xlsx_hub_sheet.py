@@ -23,6 +23,7 @@ from sheets_templates.definition import HEADER_COLOUR, OutputCol, hub_columns, s
 
 from ..plan import outline_levels
 from ..snapshot import Link, OutputTable
+from .xlsx_chunks import RowChunk
 from .xlsx_dates import WINDOWS_EPOCH, serial
 from .xlsx_styles import StyleSheet
 from .xlsx_writes import ILLEGAL_CHARACTERS, column_letter
@@ -30,7 +31,6 @@ from .xlsx_writes import ILLEGAL_CHARACTERS, column_letter
 __all__ = [
     "CHUNK_ROWS",
     "HYPERLINK_TYPE",
-    "RowChunk",
     "SheetXml",
     "prepare_styles",
     "sheet_frame",
@@ -47,17 +47,6 @@ LINE_HEIGHT = 15  # points, the default row height
 CHARACTERS_PER_WIDTH = 1.05  # text characters per unit of column width, on the safe side
 MAX_LINES = 27  # 409 points, the tallest row Excel allows
 CHUNK_ROWS = 1_000  # rows a piece: a part is compressed, and later changed, a piece at a time
-
-
-@dataclass(frozen=True, slots=True)
-class RowChunk:
-    """`rows` rows from row number `first` written as one piece; `deepest` is their deepest
-    outline level, `width` the most cells one of them has (the header's count at least)."""
-
-    first: int
-    rows: int
-    deepest: int
-    width: int
 
 
 @dataclass(slots=True)

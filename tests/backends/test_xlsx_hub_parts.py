@@ -126,11 +126,19 @@ def _shown(path: Path, tab: str) -> list[list[object]]:
 
 
 def _write(source: Path, target: Path, table: OutputTable, parts: dict[str, PartIndex]) -> Path:
+    _indexed(source, target, table, parts)
+    return target
+
+
+def _indexed(
+    source: Path, target: Path, table: OutputTable, parts: dict[str, PartIndex]
+) -> dict[str, PartIndex]:
+    """`write_tables`, checking that each index returned stands for its part as written."""
     chunked = write_tables(source, [table], target, parts=parts)
     with zipfile.ZipFile(target) as archive:
-        for part, index in chunked.items():  # each index stands for the part as written
+        for part, index in chunked.items():
             assert stored_index(archive.getinfo(part), index)
-    return target
+    return chunked
 
 
 def _same_as_whole(changed: Path, whole: Path, tab: str) -> None:
@@ -157,6 +165,11 @@ def _whole(table: OutputTable) -> OutputTable:
     return whole_table(dataclasses.replace(table, earlier=Earlier(table.earlier())))  # type: ignore[misc]
 
 
+def _places(kept: list[Row]) -> st.SearchStrategy[list[int]]:
+    """Places of rows to replace, a place perhaps twice (the last row given for it wins)."""
+    return st.lists(st.integers(0, len(kept) - 1), min_size=1, max_size=4)
+
+
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -169,7 +182,7 @@ def test_rows_replaced_with_their_links_kept_are_written_in_place_as_a_whole_wri
 ) -> None:
     folder = tmp_path_factory.mktemp("in-place")
     before, parts, earlier = _pair(hub, folder, OutputTable(TREE, HEADER, []), kept)
-    positions = data.draw(st.lists(st.integers(0, len(kept) - 1), min_size=1, max_size=4))
+    positions = data.draw(_places(kept))
     rows = []
     for at in positions:  # new values but for the link, the status and the score
         row = list(kept[at])
@@ -190,7 +203,7 @@ def test_any_rows_replaced_make_what_a_whole_write_makes(
 ) -> None:
     folder = tmp_path_factory.mktemp("any")
     before, parts, earlier = _pair(hub, folder, OutputTable(TREE, HEADER, []), kept)
-    positions = data.draw(st.lists(st.integers(0, len(kept) - 1), min_size=1, max_size=4))
+    positions = data.draw(_places(kept))
     rows = data.draw(st.lists(RAGGED_ROWS, min_size=len(positions), max_size=len(positions)))
     for at, row in zip(positions, rows, strict=True):
         if data.draw(st.booleans()):  # keep the row's link, as most changes do
@@ -214,6 +227,7 @@ LOG_ROWS = st.lists(st.one_of(PLAIN, LONG_TEXT), max_size=9)
     name=st.sampled_from(["History", "Check-ins"]),
     kept=st.lists(LOG_ROWS, max_size=7),
     added=st.lists(LOG_ROWS, min_size=1, max_size=4),
+    indexed=st.booleans(),
 )
 def test_rows_appended_to_a_log_are_written_in_place_as_a_whole_write_would(
     hub: Path,
@@ -221,13 +235,18 @@ def test_rows_appended_to_a_log_are_written_in_place_as_a_whole_write_would(
     name: str,
     kept: list[Row],
     added: list[Row],
+    indexed: bool,
 ) -> None:
     folder = tmp_path_factory.mktemp("append")
     header = hub_column_names(name)
     before, parts, earlier = _pair(hub, folder, OutputTable(name, header, []), kept)
     table = OutputTable(name, header, added, kept_rows=len(kept), earlier=earlier)
-    appended = _write(before, folder / "appended.xlsx", table, parts)
+    # Without an index (a part written in one piece) the rows are spliced in, and the part is
+    # then compressed in chunks for the next rows.
+    appended = folder / "appended.xlsx"
+    chunked = _indexed(before, appended, table, parts if indexed else {})
     assert earlier.calls == 0
+    assert set(chunked) == set(parts)
     whole = _write(before, folder / "whole.xlsx", _whole(table), {})
     _same_as_whole(appended, whole, name)
 
