@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import etree
-from openpyxl.utils import column_index_from_string
 
 from ..snapshot import CellValue, Link, OutputTable
 from .xlsx_chunks import (
@@ -38,6 +37,7 @@ from .xlsx_chunks import (
 from .xlsx_hub_sheet import CHUNK_ROWS, HYPERLINK_TYPE, SheetXml, sheet_frame, sheet_xml
 from .xlsx_package import REL_NS, Deflated
 from .xlsx_styles import StyleSheet
+from .xlsx_writes import column_number
 
 __all__ = [
     "StoredPart",
@@ -80,7 +80,7 @@ def chunked_sheet(
     after = _DATA_END.match(xml, data_end)
     if data < 0 or head_end < data or dimension is None or after is None:
         return None
-    width = max(len(table.header), column_index_from_string(dimension[1].decode()))
+    width = max(len(table.header), column_number(dimension[1].decode()))
     ends = [found.end() for found in _ROW_END.finditer(xml, head_end, data_end)]
     if (ends or [head_end])[-1] != data_end:
         return None  # something else than rows

@@ -137,6 +137,12 @@ class _Styles:
         )
         self.coloured: dict[tuple[int, object], str] = {}
         self.book = book
+        # Every status's colour, used or not: rows replaced later in place (`xlsx_hub_parts`)
+        # then never need a format the workbook lacks.
+        for label in status_colours() if self.status_column >= 0 else ():
+            for column in (self.status_column, self.score_column):
+                if column >= 0:
+                    self.status_attribute(column, label)
 
     def status_attribute(self, column: int, label: object) -> str:
         """` s="N"` for a cell of `column` in the colour of status `label` (the Status cell

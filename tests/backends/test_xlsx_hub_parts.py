@@ -294,11 +294,6 @@ FALLBACKS = {
         lambda p: p,
         lambda r: [*r[:10], Link("moved", "elsewhere.xlsx#'OKRs'!A9"), *r[11:]],
     ),
-    "a new cell format": (
-        lambda path: None,
-        lambda p: p,
-        lambda r: [*r[:6], 0.25, "Done", *r[8:]],  # no Done row yet: a new score format
-    ),
 }
 
 
@@ -315,6 +310,20 @@ def test_what_cannot_be_written_in_place_is_written_whole(tmp_path: Path, case: 
     whole = _write(before, tmp_path / "whole.xlsx", _whole(table), {})
     _same_as_whole(written, whole, TREE)
     assert _shown(written, TREE)[5][0][0] == "renamed"
+
+
+def test_a_status_no_row_had_yet_is_written_in_place(tmp_path: Path) -> None:
+    """Every status's colour is in the workbook once the tab is written: a row turning Done
+    for the first time needs no new format."""
+    create_workspace(tmp_path / "org")
+    kept = _tree(10)
+    before, parts, earlier = _pair(tmp_path / "org" / "hub.xlsx", tmp_path, _whole_tree(), kept)
+    table = _replacing([4], [[*kept[4][:6], 0.25, "Done", *kept[4][8:]]], earlier)
+    written = _write(before, tmp_path / "written.xlsx", table, parts)
+    assert earlier.calls == 0  # in place
+    whole = _write(before, tmp_path / "whole.xlsx", _whole(table), {})
+    _same_as_whole(written, whole, TREE)
+    assert _shown(written, TREE)[5][7][0] == "Done"
 
 
 def test_the_same_rows_replaced_in_place_first_show_as_expected(tmp_path: Path) -> None:
