@@ -26,9 +26,15 @@ from .rules import OWN_CODES, RISKY, own_warnings
 from .scoring import Weighted, expected_progress, score_item, status_for
 from .snapshot import Grid
 
-__all__ = ["MAX_SHARE", "Recomputed", "recompute"]
+__all__ = ["Recomputed", "most_teams", "recompute"]
 
 MAX_SHARE = 0.1  # past this share of the teams recomputed, a full run costs about as much
+FEW_TEAMS = 8  # ... but a few teams are always worth recomputing alone
+
+
+def most_teams(teams: int) -> int:
+    """How many of an organisation's teams a run recomputes alone, at most."""
+    return max(FEW_TEAMS, int(MAX_SHARE * teams))
 
 _SCORE_CODES = frozenset({Code.UNMEASURABLE, Code.ZERO_RANGE})
 # Codes a full run makes row by row, in Teams then row order: a recomputed team's take their
@@ -84,7 +90,7 @@ def recompute(
     if ledger.as_of != as_of:
         return None
     grids = dict(changed)
-    while len(grids) <= max(1, MAX_SHARE * len(teams)):
+    while len(grids) <= most_teams(len(teams)):
         reads = {
             t: (read_team_sheet(teams[t], old), read_team_sheet(teams[t], new))
             for t, (old, new) in grids.items()

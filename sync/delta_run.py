@@ -20,7 +20,7 @@ from sheets_templates.definition import HubTab, hub_column_names
 from .backends.base import Backend
 from .checkins import plan_checkins
 from .compute import compute
-from .delta import MAX_SHARE, Recomputed, recompute
+from .delta import Recomputed, most_teams, recompute
 from .engine import attach_history, exclusive, gc_paused, reusable, write_hub, write_teams
 from .history import plan_history
 from .hub import parse_settings, parse_teams
@@ -41,7 +41,6 @@ from .scoring import expected_progress
 from .snapshot import CellValue, HubSnapshot, Link, OutputTable, TeamSnapshot, hub_tab, to_read
 from .state import State
 from .summary import Overview
-from .wording import cycle_phrase
 
 __all__ = ["DeltaSync", "delta_sync"]
 
@@ -112,7 +111,7 @@ def _delta(
     ]
     kept = {s.team for s in incremental.unchanged(candidates)}  # type: ignore[attr-defined]
     wanted = [(t, team) for t, team in enumerate(table.teams) if team.name not in kept]
-    if len(wanted) > max(1, MAX_SHARE * len(table.teams)):
+    if len(wanted) > most_teams(len(table.teams)):
         return None
     fresh = backend.read_teams([team for _, team in wanted])
     incremental.versions(fresh)  # type: ignore[attr-defined]
@@ -198,7 +197,8 @@ def _write(
         previous.packed,
         previous.kept,
     )
-    overview = _overview(result, updated)
+    counted = Counter(updated.statuses)
+    overview = Overview.of(result, Counter({s: counted[s.value] for s in Status}))
     body = packed = None
     if as_json:
         body = json_body(result, [updated.chunk(t) for t in range(len(teams))], owners)
@@ -293,21 +293,4 @@ def _ledger_after(
         findings=list(findings),
         owners=list(owners),
         chunks=chunks,
-    )
-
-
-def _overview(result: Result, ledger: Ledger) -> Overview:
-    counted = Counter(ledger.statuses)
-    statuses = {status: counted[status.value] for status in Status}
-    return Overview(
-        result.as_of,
-        result.cycle.name,
-        cycle_phrase(result),
-        len(result.teams),
-        sum(not state.ok for state in result.teams),
-        len(ledger.statuses),
-        {status: statuses[status] for status in Status if statuses[status]},
-        list(result.findings),
-        result.writes_spreadsheets,
-        result.writes_cells,
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .compute import Computed
 from .model import Finding, Item, ItemType, Result, Team
 from .owners import finding_owners
-from .report import item_json, result_header
+from .report import item_json, result_header, team_json
 
 __all__ = [
     "PACK_LEVEL",
@@ -118,19 +118,7 @@ def packed_body(result: Result, packed: list[bytes], owners: list[str | None]) -
 
 def _around_items(result: Result, owners: list[str | None] | None) -> tuple[bytes, bytes]:
     """The `--json` body's text before its items and after them."""
-    head = {
-        **result_header(result),
-        "teams": [
-            {
-                "name": state.team.name,
-                "level": state.team.level.value,
-                "parent": state.team.parent,
-                "source": state.team.source,
-                "ok": state.ok,
-            }
-            for state in result.teams
-        ],
-    }
+    head = {**result_header(result), "teams": [team_json(state) for state in result.teams]}
     owners = finding_owners(result) if owners is None else owners
     findings = [
         {**finding.as_json(), "owner": owner}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Item, Result
+from .model import Item, Result, TeamState
 from .owners import finding_owners
 
-__all__ = ["item_json", "result_header", "result_json"]
+__all__ = ["item_json", "result_header", "result_json", "team_json"]
 
 
 def result_header(result: Result) -> dict[str, Any]:
@@ -29,16 +29,7 @@ def result_json(result: Result) -> dict[str, Any]:
     ids = {item.key: item.id for item in result.items}
     return {
         **result_header(result),
-        "teams": [
-            {
-                "name": state.team.name,
-                "level": state.team.level.value,
-                "parent": state.team.parent,
-                "source": state.team.source,
-                "ok": state.ok,
-            }
-            for state in result.teams
-        ],
+        "teams": [team_json(state) for state in result.teams],
         "items": [
             item_json(item, ids.get(item.parent) if item.parent else None) for item in result.items
         ],
@@ -67,4 +58,15 @@ def item_json(item: Item, parent_id: str | None) -> dict[str, Any]:
         "confidence": item.confidence,
         "note": item.note or None,
         "trend": [[day.isoformat(), score] for day, score in item.trend],
+    }
+
+
+def team_json(state: TeamState) -> dict[str, Any]:
+    """A team as `--json` shows it."""
+    return {
+        "name": state.team.name,
+        "level": state.team.level.value,
+        "parent": state.team.parent,
+        "source": state.team.source,
+        "ok": state.ok,
     }

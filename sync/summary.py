@@ -58,15 +58,18 @@ class Overview:
     writes_cells: int = 0
 
     @classmethod
-    def of(cls, result: Result) -> Overview:
-        statuses = Counter(item.status for item in result.items)
+    def of(cls, result: Result, statuses: Counter[Status] | None = None) -> Overview:
+        """The overview of `result`; its items counted by status in `statuses` when they are
+        not all in it (a run that recomputed a few teams)."""
+        if statuses is None:
+            statuses = Counter(item.status for item in result.items)
         return cls(
             result.as_of,
             result.cycle.name,
             cycle_phrase(result),
             len(result.teams),
             sum(not state.ok for state in result.teams),
-            len(result.items),
+            sum(statuses.values()),
             {status: statuses[status] for status in Status if statuses[status]},
             list(result.findings),
             result.writes_spreadsheets,
