@@ -14,10 +14,11 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 from sheets_templates.definition import HubTab, hub_column_names
 
-from .backends.base import Backend
+from .backends.base import Backend, LogKeepingBackend
 from .checkins import plan_checkins
 from .compute import compute
 from .delta import Recomputed, most_teams, recompute
@@ -88,14 +89,13 @@ def delta_sync(
     if ledger is None or not all(callable(getattr(backend, n, None)) for n in needed):
         return None
     with exclusive(backend, True):
-        return _delta(backend, previous, ledger, as_of, as_json)
+        return _delta(cast(LogKeepingBackend, backend), previous, ledger, as_of, as_json)
 
 
 def _delta(
-    backend: Backend, previous: State, ledger: Ledger, as_of: dt.date, as_json: bool
+    backend: LogKeepingBackend, previous: State, ledger: Ledger, as_of: dt.date, as_json: bool
 ) -> DeltaSync | None:
-    incremental: object = backend
-    incremental.keep_logs(previous.hub)  # type: ignore[attr-defined]
+    backend.keep_logs(previous.hub)
     hub = backend.read_hub()
     if not _same_inputs(hub, previous.hub) or not {_TREE, _FINDINGS} <= hub.digests.keys():
         return None
@@ -109,12 +109,12 @@ def _delta(
         for t, (team, s) in enumerate(zip(table.teams, previous.snapshots, strict=True))
         if reusable(team, s, has_grid=s.grid is not None or packed[t] is not None)
     ]
-    kept = {s.team for s in incremental.unchanged(candidates)}  # type: ignore[attr-defined]
+    kept = {s.team for s in backend.unchanged(candidates)}
     wanted = [(t, team) for t, team in enumerate(table.teams) if team.name not in kept]
     if len(wanted) > most_teams(len(table.teams)):
         return None
     fresh = backend.read_teams([team for _, team in wanted])
-    incremental.versions(fresh)  # type: ignore[attr-defined]
+    backend.versions(fresh)
     changed = {}
     for (t, team), snapshot in zip(wanted, fresh, strict=True):
         old = earlier.get(team.name)
@@ -136,7 +136,7 @@ def _delta(
 
 
 def _write(
-    backend: Backend,
+    backend: LogKeepingBackend,
     previous: State,
     ledger: Ledger,
     hub: HubSnapshot,
@@ -183,7 +183,7 @@ def _write(
     if log.usable and appended:
         tables.append(log.table(appended))
     write_hub(backend, result, hub.source, tables)
-    left = backend.hub_as_left(hub)  # type: ignore[attr-defined]
+    left = backend.hub_as_left(hub)
     updated = _ledger_after(ledger, redone, result.findings, owners, filled)
     kept_tabs = {t: g for t, g in left.tabs.items() if t not in (_TREE, _FINDINGS)}
     state = State(

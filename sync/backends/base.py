@@ -55,6 +55,19 @@ class IncrementalBackend(Backend, Protocol):
         ...
 
 
+class LogKeepingBackend(IncrementalBackend, Protocol):
+    """A backend that takes the hub's log tabs from an earlier run while the hub is still the
+    file that run left (a local workspace), so a run may recompute only a few teams."""
+
+    def keep_logs(self, hub: HubSnapshot) -> None:
+        """Take the log tabs from `hub` (an earlier run's) while the hub is that version."""
+        ...
+
+    def hub_as_left(self, hub: HubSnapshot) -> HubSnapshot:
+        """The run's hub with its log tabs as this run left them, at the hub's version now."""
+        ...
+
+
 class SettingsBackend(Backend, Protocol):
     """A backend that takes something from the hub's parsed Settings (a Google hub its
     requests-per-minute limits)."""
