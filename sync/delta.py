@@ -36,6 +36,7 @@ def most_teams(teams: int) -> int:
     """How many of an organisation's teams a run recomputes alone, at most."""
     return max(FEW_TEAMS, int(MAX_SHARE * teams))
 
+
 _SCORE_CODES = frozenset({Code.UNMEASURABLE, Code.ZERO_RANGE})
 # Codes a full run makes row by row, in Teams then row order: a recomputed team's take their
 # place among the others' by team and row.
