@@ -28,7 +28,7 @@ from .errors import OkrError, SourceError
 from .ledger import json_body, team_chunks
 from .model import Code, Severity
 from .sources import maybe_a_folder, open_backend
-from .state import DirectoryStore, open_state_store, state_of
+from .state import DirectoryStore, State, open_state_store, state_of
 from .summary import Overview, print_summary
 
 __all__ = ["EXIT_ERRORS", "Shown", "execute", "show", "sync_and_record"]
@@ -81,15 +81,18 @@ def execute(
     full: bool = True,
     backend: Backend | None = None,
     as_json: bool = False,
+    state: State | None = None,
 ) -> Run:
-    """One run; a sync (`write`) reads only what changed since the state unless `full`, and
-    saves its own state for the next sync and the service (with its `--json` pieces when
-    `as_json`)."""
+    """One run; a sync (`write`) reads only what changed since the state unless `full` (the
+    state already loaded: `state`), and saves its own state for the next sync and the service
+    (with its `--json` pieces when `as_json`)."""
     with _named(source):
         if backend is None:
             backend = open_backend(source, credentials=credentials)
         store = open_state_store(source) if write else None
-        previous = store.load() if store is not None and not full else None
+        previous = None
+        if store is not None and not full:
+            previous = state if state is not None else store.load()
         kept = previous.unpack().snapshots if previous is not None else ([] if write else None)
         with _progress(sys.stderr.isatty()) as progress:
             outcome = run(
@@ -168,7 +171,10 @@ def sync_and_record(
         last = _standing(backend, record, source, as_of, history, as_json)
         if last is not None:
             return last
-    delta = None if full or history else _delta(backend, source, as_of, as_json)
+    state = None if full else open_state_store(source).load()
+    delta = None
+    if state is not None and not history:
+        delta = _delta(backend, source, state, as_of, as_json)
     if delta is not None:
         shown = Shown(delta.overview, delta.body)
         files = _vouched_delta(backend, delta)
@@ -176,7 +182,14 @@ def sync_and_record(
             _record(record, files, as_of, history, shown, delta.packed_body)
         return shown
     outcome = execute(
-        source, as_of, write=True, history=history, full=full, backend=backend, as_json=as_json
+        source,
+        as_of,
+        write=True,
+        history=history,
+        full=full,
+        backend=backend,
+        as_json=as_json,
+        state=state,
     )
     shown = Shown.of(outcome, as_json)
     if record is not None:
@@ -202,15 +215,13 @@ def _record(
         lastsync.save(record, kept, packed)
 
 
-def _delta(backend: Backend, source: str, as_of: dt.date, as_json: bool) -> DeltaSync | None:
+def _delta(
+    backend: Backend, source: str, previous: State, as_of: dt.date, as_json: bool
+) -> DeltaSync | None:
     """The sync recomputing only the teams that changed since the state, if it can."""
-    store = open_state_store(source)
-    previous = store.load()
-    if previous is None:
-        return None
     delta = delta_sync(backend, previous, as_of, lastsync.code_stamp(), as_json)
     if delta is not None:
-        store.save(delta.state)
+        open_state_store(source).save(delta.state)
     return delta
 
 

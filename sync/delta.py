@@ -215,47 +215,57 @@ def _with_findings(
     redone = {(teams[t].name, item.row) for t in changed for item in (*items[t], *old_items[t])}
     own = OWN_CODES | _SCORE_CODES
     dropped = {f for t, (old, _) in changed.items() for f in old.findings}
-    kept: list[tuple[Finding, str | None]] = [
-        (f, owner)
-        for f, owner in zip(ledger.findings, ledger.owners, strict=True)
-        if f not in dropped and not (f.code in own and (f.team, f.row) in redone)
-    ]
-    added: list[Finding] = [*scored]
+    keys = {item.key for kept in items.values() for item in kept}
+    kept: list[tuple[int, Finding, str | None]] = []  # (place in the ledger, finding, owner)
+    again: list[tuple[int, Finding]] = []  # kept, but on a recomputed row: owner asked again
+    for place, (f, owner) in enumerate(zip(ledger.findings, ledger.owners, strict=True)):
+        if f in dropped or (f.code in own and (f.team, f.row) in redone):
+            continue
+        if (f.team, f.row) in redone:
+            again.append((place, f))
+        elif f.id and f.row is not None and id_key(f.id) in keys:
+            return None  # its owner may be a recomputed item's, found by ID from another row
+        else:
+            kept.append((place, f, owner))
+    made = [*scored]
     for t, (_, new) in changed.items():
-        added.extend(new.findings)
+        made.extend(new.findings)
         for item in items[t]:
-            added.extend(own_warnings(item, teams[t], settings, as_of))
-    owners = _owners(added, items, teams)
+            made.extend(own_warnings(item, teams[t], settings, as_of))
+    asked = [
+        *again,
+        *((len(ledger.findings) + n, f) for n, f in enumerate(made)),
+    ]
+    owners = _owners([f for _, f in asked], items, teams)
     if owners is None:
         return None
     team_at = {team.name: t for t, team in enumerate(teams)}
-    both = [*kept, *zip(added, owners, strict=True)]
-    order = sorted(
-        range(len(both)),
-        key=lambda n: (*both[n][0].sort_key(), *_rank(both[n][0], n, team_at)),
-    )
+    both = [*kept, *((place, f, o) for (place, f), o in zip(asked, owners, strict=True))]
+    both.sort(key=lambda entry: (*entry[1].sort_key(), *_rank(entry[1], entry[0], team_at)))
     return Recomputed(
         items,
         at,
-        [both[n][0] for n in order],
-        [both[n][1] for n in order],
+        [f for _, f, _ in both],
+        [owner for _, _, owner in both],
         old_items,
     )
 
 
-def _rank(finding: Finding, position: int, team_at: dict[str, int]) -> tuple[int, int, int]:
+def _rank(finding: Finding, place: int, team_at: dict[str, int]) -> tuple[int, int, int]:
     """Among findings of one code on one ID, the full run's order: the findings of rows in
-    Teams and row order, as it makes them; the others as the ledger has them."""
+    Teams and row order, as it makes them; the others as the ledger has them (`place`: in the
+    ledger, or after it for those made now)."""
     if finding.row is None or finding.team is None or finding.code not in _MADE_BY_ROW:
-        return (-1, 0, position)
-    return (team_at.get(finding.team, -1), finding.row, position)
+        return (-1, 0, place)
+    return (team_at.get(finding.team, -1), finding.row, place)
 
 
 def _owners(
     added: list[Finding], items: dict[int, list[Item]], teams: list[Team]
 ) -> list[str | None] | None:
-    """The owner of each new finding, or None when one needs an item of a team not
-    recomputed (a finding on a row whose ID another team's item holds)."""
+    """The owner of each of these findings (on the recomputed teams' rows), or None when one
+    needs an item of a team not recomputed (a finding on a row whose ID another team's item
+    holds)."""
     by_row = {(item.team, item.row): item.owner for kept in items.values() for item in kept}
     by_id = {item.key: item.owner for kept in items.values() for item in kept}
     by_team = {id_key(team.name): team.owner for team in teams}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -88,6 +88,7 @@ edits = st.lists(
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(edits)
+@example([(0, 2, "Title", None), (0, 2, "Type", None), (1, 2, "Owner", None)])  # an owner gone
 def test_a_recomputed_sync_equals_a_full_one(
     pristine: Path,
     tmp_path_factory: pytest.TempPathFactory,
