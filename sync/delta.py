@@ -2,11 +2,12 @@
 
 Only a team whose sheet changed is recomputed: its rows read again, scored children-first with
 the other teams' items as the ledger has them, given statuses and the findings that follow from
-its own cells. That gives what a full run gives exactly when the edits changed values only:
-every item, ID, type, Parent, Depends on and objective above stays where it was (so the links,
-cycles, duplicate IDs and the tree's order do), no item outside those teams whose score follows
-from its children changes score (`Ledger.fixed`), and no item something depends on crosses into
-or out of risk. Anything else answers None, and the caller runs in full.
+its own cells; and a team above it whose item rolls a changed score up (one whose score does not
+follow from its own cells alone: `Ledger.fixed`). That gives what a full run gives exactly when
+the edits changed values only: every item, ID, type, Parent, Depends on and objective above
+stays where it was (so the links, cycles, duplicate IDs and the tree's order do), and no item
+something depends on crosses into or out of risk. Anything else answers None, and the caller
+runs in full.
 """
 
 from __future__ import annotations
