@@ -85,7 +85,7 @@ def delta_sync(
     """The sync, recomputing only the teams whose sheets changed; None when it needs a full
     run, decided before anything is written."""
     ledger = _usable(previous, as_of, code, as_json)
-    needed = ("unchanged", "versions", "keep_logs", "hub_as_left")
+    needed = ("unchanged", "versions", "keep_logs", "hub_version", "hub_as_left")
     if ledger is None or not all(callable(getattr(backend, n, None)) for n in needed):
         return None
     with exclusive(backend, True):
@@ -95,6 +95,8 @@ def delta_sync(
 def _delta(
     backend: LogKeepingBackend, previous: State, ledger: Ledger, as_of: dt.date, as_json: bool
 ) -> DeltaSync | None:
+    if backend.hub_version() != previous.hub.version:
+        return None  # saved by someone since: its tabs are read in full, once
     backend.keep_logs(previous.hub)
     hub = backend.read_hub()
     if not _same_inputs(hub, previous.hub) or not {_TREE, _FINDINGS} <= hub.digests.keys():

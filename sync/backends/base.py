@@ -63,6 +63,10 @@ class LogKeepingBackend(IncrementalBackend, Protocol):
         """Take the log tabs from `hub` (an earlier run's) while the hub is that version."""
         ...
 
+    def hub_version(self) -> str | None:
+        """The hub's version now, as `read_hub` would give it, without reading the hub."""
+        ...
+
     def hub_as_left(self, hub: HubSnapshot) -> HubSnapshot:
         """The run's hub with its log tabs as this run left them, at the hub's version now."""
         ...

@@ -125,6 +125,13 @@ class XlsxBackend:
         They only grow by okrtree's writes; a person's edit makes a new version."""
         self._kept_logs = hub
 
+    def hub_version(self) -> str | None:
+        """`LogKeepingBackend`: the hub file's version now (None when there is none)."""
+        try:
+            return _version(FileStamp.of(self.hub_path))
+        except OSError:
+            return None
+
     def hub_as_left(self, hub: HubSnapshot) -> HubSnapshot:
         """The run's hub with its log tabs as this run left them, at the hub's version now;
         no version when a tab written cannot be known without reading it back."""

@@ -169,3 +169,35 @@ def test_a_score_rolled_up_into_the_team_above_is_recomputed_there(
         p.name for p in (short / "teams").glob("*.xlsx") if p.stat().st_mtime_ns != before[p.name]
     }
     assert saved == {"customer-success.xlsx", "northwind.xlsx"}
+
+
+def test_a_hub_saved_since_is_read_once_the_full_way(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The short way sees from the hub file's stamp alone that someone saved it since, and
+    leaves the reading to the full way: the hub is read once, not twice."""
+    from sync.backends.xlsx import XlsxBackend
+
+    from .test_incremental import apply_to_hub
+
+    taken = short_ways(monkeypatch)
+    short, full = tmp_path / "short", tmp_path / "full"
+    shutil.copytree(pristine, short)
+    shutil.copytree(pristine, full)
+    shown(short, full=True)
+    shown(full, full=True)
+    reads: list[Path] = []
+    read_hub = XlsxBackend.read_hub
+
+    def counted(self: XlsxBackend) -> Any:
+        reads.append(self.hub_path)
+        return read_hub(self)
+
+    monkeypatch.setattr(XlsxBackend, "read_hub", counted)
+    for workspace in (short, full):
+        apply_to_hub(workspace, ("touch hub",))
+        edit(workspace, TEAMS - 1, 3, "Current", 77)
+    assert shown(short, full=False) == shown(full, full=True)
+    assert _hub_cells(short) == _hub_cells(full)
+    assert taken == [False]
+    assert reads.count(short / "hub.xlsx") == 1
