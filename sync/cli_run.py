@@ -26,7 +26,8 @@ from .delta_run import DeltaSync, delta_sync
 from .engine import Run, gc_paused, run, whole_trends
 from .errors import OkrError, SourceError
 from .ledger import json_body, team_chunks
-from .model import Code, Severity
+from .model import Code, Finding, Severity
+from .snapshot import TeamSnapshot
 from .sources import maybe_a_folder, open_backend
 from .state import DirectoryStore, State, open_state_store, state_of
 from .summary import Overview, print_summary
@@ -177,8 +178,8 @@ def sync_and_record(
         delta = _delta(backend, source, state, as_of, as_json)
     if delta is not None:
         shown = Shown(delta.overview, delta.body)
-        files = _vouched_delta(backend, delta)
         if record is not None:
+            files = _vouched(backend, delta.findings, delta.snapshots)
             _record(record, files, as_of, history, shown, delta.packed_body)
         return shown
     outcome = execute(
@@ -193,7 +194,8 @@ def sync_and_record(
     )
     shown = Shown.of(outcome, as_json)
     if record is not None:
-        _record(record, _vouched(backend, outcome), as_of, history, shown)
+        files = _vouched(backend, outcome.computed.result.findings, outcome.snapshots)
+        _record(record, files, as_of, history, shown)
     return shown
 
 
@@ -225,13 +227,6 @@ def _delta(
     return delta
 
 
-def _vouched_delta(backend: Any, delta: DeltaSync) -> list[Any] | None:
-    if any(f.code is Code.NOT_WRITTEN for f in delta.findings):
-        return None
-    seen: Callable[[list[Any]], list[Any] | None] = backend.seen_files
-    return seen(delta.snapshots)
-
-
 def _standing(
     backend: Any, record: Path, source: str, as_of: dt.date, history: bool, as_json: bool
 ) -> Shown | None:
@@ -250,9 +245,11 @@ def _standing(
     return Shown(overview, last.shown_body() if as_json else None)
 
 
-def _vouched(backend: Any, outcome: Run) -> list[Any] | None:
+def _vouched(
+    backend: Any, findings: list[Finding], snapshots: list[TeamSnapshot]
+) -> list[Any] | None:
     """The files a sync left as it computed them, if every write went through."""
-    if any(f.code is Code.NOT_WRITTEN for f in outcome.computed.result.findings):
+    if any(f.code is Code.NOT_WRITTEN for f in findings):
         return None  # the next sync tries again
     seen: Callable[[list[Any]], list[Any] | None] = backend.seen_files
-    return seen(outcome.snapshots)
+    return seen(snapshots)

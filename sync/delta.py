@@ -61,6 +61,7 @@ class Recomputed:
     findings: list[Finding]
     owners: list[str | None]
     old_items: dict[int, list[Item]]  # the same items as the ledger had them
+    reads: dict[int, SheetRead]  # each recomputed team's sheet as read now
 
 
 def _shape(read: SheetRead) -> list[tuple[object, ...]]:
@@ -249,6 +250,7 @@ def _with_findings(
         [f for _, f, _ in both],
         [owner for _, _, owner in both],
         old_items,
+        {t: new for t, (_, new) in changed.items()},
     )
 
 

@@ -26,10 +26,11 @@ from .engine import attach_history, exclusive, gc_paused, reusable, write_hub, w
 from .history import plan_history
 from .hub import parse_settings, parse_teams
 from .ledger import Ledger, items_text, json_body, pack, packed_body
-from .model import Code, Cycle, Finding, Result, Status, Team, TeamState, id_key
+from .model import Code, Cycle, Finding, Result, Settings, Status, Team, TeamState, id_key
 from .owners import owner_of
 from .plan import (
     filled_cells,
+    findings_on_rows,
     findings_rows,
     patched_digest,
     plan_team,
@@ -37,7 +38,6 @@ from .plan import (
     tree_row,
     tree_table,
 )
-from .rows import read_team_sheet
 from .scoring import expected_progress
 from .snapshot import CellValue, HubSnapshot, Link, OutputTable, TeamSnapshot, hub_tab, to_read
 from .state import State
@@ -134,7 +134,7 @@ def _delta(
     redone = recompute(ledger, table.teams, settings, as_of, changed, previous.grid_of)
     if redone is None:
         return None
-    return _write(backend, previous, ledger, hub, table.teams, snapshots, redone, as_json)
+    return _write(backend, previous, ledger, hub, settings, table.teams, snapshots, redone, as_json)
 
 
 def _write(
@@ -142,12 +142,12 @@ def _write(
     previous: State,
     ledger: Ledger,
     hub: HubSnapshot,
+    settings: Settings,
     teams: list[Team],
     snapshots: list[TeamSnapshot],
     redone: Recomputed,
     as_json: bool,
 ) -> DeltaSync:
-    settings = parse_settings(hub)
     expected = expected_progress(settings, ledger.as_of)
     cycle = Cycle(settings.cycle, settings.cycle_start, settings.cycle_end, expected)
     states = [TeamState(team, ok) for team, ok in zip(teams, ledger.ok, strict=True)]
@@ -157,10 +157,10 @@ def _write(
     for t in redone.items:
         for item, old in zip(redone.items[t], redone.old_items[t], strict=True):
             item.trend, old.spark = list(old.trend), item.spark
-    on_row = _on_rows(redone.findings)
+    on_row = findings_on_rows(redone.findings)
     plans = []
     for t in sorted(redone.items):
-        read = read_team_sheet(teams[t], snapshots[t].grid or [])
+        read = redone.reads[t]
         changes = plan_team(
             teams[t],
             snapshots[t],
@@ -208,14 +208,6 @@ def _write(
     return DeltaSync(state, overview, body, packed, snapshots, result.findings)
 
 
-def _on_rows(findings: list[Finding]) -> dict[tuple[str, int], list[Finding]]:
-    on_row: dict[tuple[str, int], list[Finding]] = {}
-    for finding in findings:
-        if finding.row is not None and finding.team is not None:
-            on_row.setdefault((finding.team, finding.row), []).append(finding)
-    return on_row
-
-
 def _owners_after(
     findings: list[Finding], redone: Recomputed, teams: list[Team]
 ) -> list[str | None]:
@@ -234,7 +226,7 @@ def _tree(
     teams: list[Team],
 ) -> tuple[OutputTable, int]:
     """The Alignment Tree tab as the rows that change, and the cells the whole tab fills."""
-    now, before = _on_rows(redone.findings), _on_rows(ledger.findings)
+    now, before = findings_on_rows(redone.findings), findings_on_rows(ledger.findings)
     old_snapshots = {s.team: s for s in previous.snapshots}  # links only
     replaced: list[tuple[int, list[CellValue | Link], list[CellValue | Link]]] = []
     for t in sorted(redone.items):

@@ -42,6 +42,7 @@ __all__ = [
     "MAX_OUTLINE_LEVEL",
     "TREE_INDENT",
     "filled_cells",
+    "findings_on_rows",
     "findings_rows",
     "fit_cell",
     "outline_levels",
@@ -232,10 +233,7 @@ def plan_teams(
 ) -> list[tuple[TeamSnapshot, SheetChanges]]:
     """Every team tab that needs writes, in Teams order."""
     items_by_place = {(i.team, i.row): i for i in computed.result.items}
-    findings_by_place: dict[tuple[str, int], list[Finding]] = defaultdict(list)
-    for finding in computed.result.findings:
-        if finding.row is not None and finding.team is not None:
-            findings_by_place[(finding.team, finding.row)].append(finding)
+    findings_by_place = findings_on_rows(computed.result.findings)
     plans = []
     for team, snapshot in zip(teams, snapshots, strict=True):
         read = computed.sheets.get(team.name)
@@ -258,6 +256,15 @@ def plan_teams(
     return plans
 
 
+def findings_on_rows(findings: list[Finding]) -> dict[tuple[str, int], list[Finding]]:
+    """The findings on each team sheet row, by (team, row), in their order."""
+    on_row: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.row is not None and finding.team is not None:
+            on_row[(finding.team, finding.row)].append(finding)
+    return on_row
+
+
 def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
     if snapshot is None or not snapshot.link_template:
         return None
@@ -268,10 +275,7 @@ def _link(snapshot: TeamSnapshot | None, row: int | None) -> Link | None:
 def tree_table(computed: Computed, snapshots: dict[str, TeamSnapshot]) -> OutputTable:
     """The `Alignment Tree` tab: `Warnings` counts an item's findings (SPEC §5) and `First
     warning` shows the first of them as the item's own `Warnings` cell begins."""
-    on_row: dict[tuple[str | None, int | None], list[Finding]] = defaultdict(list)
-    for finding in computed.result.findings:
-        if finding.row is not None:
-            on_row[(finding.team, finding.row)].append(finding)
+    on_row = findings_on_rows(computed.result.findings)
     columns = hub_column_names(HubTab.ALIGNMENT_TREE)
     rows: list[list[CellValue | Link]] = []
     for entry in computed.tree:
