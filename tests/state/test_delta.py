@@ -49,6 +49,22 @@ def shown(workspace: Path, *, full: bool) -> dict[str, Any]:
     return dict(json.loads(b"".join(text)))
 
 
+def synced_pair(pristine: Path, base: Path) -> tuple[Path, Path]:
+    """Two copies of `pristine` under `base`, each synced in full once."""
+    short, full = base / "short", base / "full"
+    for workspace in (short, full):
+        shutil.copytree(pristine, workspace)
+        shown(workspace, full=True)
+    return short, full
+
+
+def assert_alike(short: Path, full: Path) -> None:
+    """`short` synced from its state shows and leaves what `full` synced in full does."""
+    assert shown(short, full=False) == shown(full, full=True)
+    assert _cells(short) == _cells(full)
+    assert _hub_cells(short) == _hub_cells(full)
+
+
 def edit(workspace: Path, team: int, row: int, column: str, value: object) -> None:
     path = sorted((workspace / "teams").glob("*.xlsx"))[team]
     wb = load_workbook(path)
@@ -95,17 +111,11 @@ def test_a_recomputed_sync_equals_a_full_one(
     edits: list[tuple[int, int, str, object]],
 ) -> None:
     base = tmp_path_factory.mktemp("pair")
-    short, full = base / "short", base / "full"
-    shutil.copytree(pristine, short)
-    shutil.copytree(pristine, full)
-    shown(short, full=True)
-    shown(full, full=True)
+    short, full = synced_pair(pristine, base)
     for team, row, column, value in edits:
         for workspace in (short, full):
             edit(workspace, team, row, column, value)
-        assert shown(short, full=False) == shown(full, full=True)
-        assert _cells(short) == _cells(full)
-        assert _hub_cells(short) == _hub_cells(full)
+        assert_alike(short, full)
 
 
 SHORT_WAY = {  # edits to one key result (row 3: nothing depends on it) that change values only
@@ -124,17 +134,11 @@ def test_a_value_edit_takes_the_short_way(
 ) -> None:
     column, values = SHORT_WAY[case]
     taken = short_ways(monkeypatch)
-    short, full = tmp_path / "short", tmp_path / "full"
-    shutil.copytree(pristine, short)
-    shutil.copytree(pristine, full)
-    shown(short, full=True)
-    shown(full, full=True)
+    short, full = synced_pair(pristine, tmp_path)
     for value in values:
         for workspace in (short, full):
             edit(workspace, TEAMS - 1, 3, column, value)
-        assert shown(short, full=False) == shown(full, full=True)
-        assert _cells(short) == _cells(full)
-        assert _hub_cells(short) == _hub_cells(full)
+        assert_alike(short, full)
     assert taken == [True] * len(values)
     # nothing moved since: the record of the last sync, kept from its pieces, is what shows
     assert shown(short, full=False) == shown(full, full=True)
@@ -149,11 +153,8 @@ def test_a_score_rolled_up_into_the_team_above_is_recomputed_there(
     from sheets_templates.builder import create_workspace
 
     taken = short_ways(monkeypatch)
-    short, full = tmp_path / "short", tmp_path / "full"
-    create_workspace(short, example=True)
-    shutil.copytree(short, full)
-    shown(short, full=True)
-    shown(full, full=True)
+    create_workspace(tmp_path / "example", example=True)
+    short, full = synced_pair(tmp_path / "example", tmp_path)
     before = {p.name: p.stat().st_mtime_ns for p in (short / "teams").glob("*.xlsx")}
     for current in (110, 104, 108):
         for workspace in (short, full):
@@ -161,9 +162,7 @@ def test_a_score_rolled_up_into_the_team_above_is_recomputed_there(
             wb = load_workbook(path)
             wb["OKRs"].cell(row=3, column=9).value = current  # Current of CS-2
             wb.save(path)
-        assert shown(short, full=False) == shown(full, full=True)
-        assert _cells(short) == _cells(full)
-        assert _hub_cells(short) == _hub_cells(full)
+        assert_alike(short, full)
     assert taken == [True, True, True]
     saved = {
         p.name for p in (short / "teams").glob("*.xlsx") if p.stat().st_mtime_ns != before[p.name]
@@ -181,11 +180,7 @@ def test_a_hub_saved_since_is_read_once_the_full_way(
     from .test_incremental import apply_to_hub
 
     taken = short_ways(monkeypatch)
-    short, full = tmp_path / "short", tmp_path / "full"
-    shutil.copytree(pristine, short)
-    shutil.copytree(pristine, full)
-    shown(short, full=True)
-    shown(full, full=True)
+    short, full = synced_pair(pristine, tmp_path)
     reads: list[Path] = []
     read_hub = XlsxBackend.read_hub
 
@@ -197,7 +192,6 @@ def test_a_hub_saved_since_is_read_once_the_full_way(
     for workspace in (short, full):
         apply_to_hub(workspace, ("touch hub",))
         edit(workspace, TEAMS - 1, 3, "Current", 77)
-    assert shown(short, full=False) == shown(full, full=True)
-    assert _hub_cells(short) == _hub_cells(full)
+    assert_alike(short, full)
     assert taken == [False]
     assert reads.count(short / "hub.xlsx") == 1
