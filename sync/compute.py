@@ -12,21 +12,26 @@ filled after `compute`, from the hub's History tab (`history.plan_history`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sheets_templates.definition import TEAM_TAB
 
-from .graph import Alignment, build_alignment, build_dependencies, cycle_finding, resolve_parents
+from .graph import (
+    Alignment,
+    DependencyGraph,
+    build_alignment,
+    build_dependencies,
+    cycle_finding,
+    resolve_parents,
+)
 from .history import HistoryPlan
 from .model import (
     Code,
     Cycle,
     Finding,
     Item,
-    ItemType,
     Result,
     Settings,
-    TargetKind,
     Team,
     TeamState,
     id_key,
@@ -48,11 +53,9 @@ class Computed:
     sheets: dict[str, SheetRead]  # by team name, for teams whose tab was usable
     tree: list[TreeRow]
     history: HistoryPlan | None = None  # set once the hub's History tab is known
-    # What a later run recomputing only a few teams needs of the whole (`sync.ledger`): the
-    # items whose score does not follow from their children's, and those something depends on.
-    fixed: set[str] = field(default_factory=set)
-    depended: set[str] = field(default_factory=set)
-    cyclic: set[str] = field(default_factory=set)
+    # The links, for a ledger of the run (`sync.ledger`): None for a result made otherwise.
+    alignment: Alignment | None = None
+    dependencies: DependencyGraph | None = None
     tree_filled: int | None = None  # cells the Alignment Tree tab fills, once planned
     chunks: list[bytes] | None = None  # each team's items as `--json` shows them, once made
 
@@ -147,30 +150,10 @@ def compute(
     )
     cycle = Cycle(settings.cycle, settings.cycle_start, settings.cycle_end, expected)
     result = Result(as_of, cycle, settings, states, items, sort_findings(findings))
-    depended = {key for targets in dependencies.graph.values() for key in targets}
+    tree = tree_rows(items, alignment)
     return Computed(
-        result,
-        sheets,
-        tree_rows(items, alignment),
-        None,
-        _fixed(items, alignment),
-        depended,
-        set(alignment.on_cycle),
+        result, sheets, tree, None, alignment=alignment, dependencies=dependencies.graph
     )
-
-
-def _fixed(items: list[Item], alignment: Alignment) -> set[str]:
-    """Keys of the items whose score follows from their own cells alone (or is null for good):
-    key results with a Target, an unreadable number or no aligned objective; items on cycles."""
-    fixed = set(alignment.on_cycle)
-    for item in items:
-        if item.type is ItemType.KEY_RESULT and (
-            item.target_kind is not TargetKind.NONE
-            or item.has_number_error
-            or not alignment.objectives.get(item.key)
-        ):
-            fixed.add(item.key)
-    return fixed
 
 
 def _keep_first(rows: list[Item], findings: list[Finding]) -> tuple[list[Item], dict[str, Item]]:

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .compute import Computed
-from .model import Finding, Item, ItemType, Result, Team
+from .graph import Alignment
+from .model import Finding, Item, ItemType, Result, TargetKind, Team
 from .owners import finding_owners
 from .report import item_json, result_header, team_json
 
@@ -136,6 +137,10 @@ def ledger_of(
     """The ledger of a full run, its items' `--json` pieces given (`team_chunks`)."""
     result = computed.result
     items = result.items
+    assert computed.alignment is not None and computed.dependencies is not None
+    alignment = computed.alignment
+    depended = {key for targets in computed.dependencies.values() for key in targets}
+    fixed = _fixed(items, alignment)
     index = {item.key: i for i, item in enumerate(items)}
     team_at = {team.name: t for t, team in enumerate(teams)}
     offsets = [0] * (len(teams) + 1)
@@ -162,9 +167,9 @@ def ledger_of(
         [item.weight for item in items],
         [item.status.value for item in items],
         [item.type is ItemType.OBJECTIVE for item in items],
-        [item.key in computed.fixed for item in items],
-        [item.key in computed.depended for item in items],
-        [i for i, item in enumerate(items) if item.key in computed.cyclic],
+        [item.key in fixed for item in items],
+        [item.key in depended for item in items],
+        [i for i, item in enumerate(items) if item.key in alignment.on_cycle],
         tree_at,
         depths,
         tree_filled,
@@ -172,3 +177,17 @@ def ledger_of(
         finding_owners(result),
         [pack(chunk) for chunk in chunks],
     )
+
+
+def _fixed(items: list[Item], alignment: Alignment) -> set[str]:
+    """Keys of the items whose score follows from their own cells alone (or is null for good):
+    key results with a Target, an unreadable number or no aligned objective; items on cycles."""
+    fixed = set(alignment.on_cycle)
+    for item in items:
+        if item.type is ItemType.KEY_RESULT and (
+            item.target_kind is not TargetKind.NONE
+            or item.has_number_error
+            or not alignment.objectives.get(item.key)
+        ):
+            fixed.add(item.key)
+    return fixed
